@@ -1,0 +1,37 @@
+# make serve: preview with live reload · make build: the site in public/ · make test: the whole suite.
+# Each target creates .venv and installs what it needs on first use; later runs skip that.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BROWSER_STAMP := $(VENV)/.browser
+
+.PHONY: serve build test test-fast bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Debian's Chromium drives the browser tests (Playwright's own browser download does not work offline).
+$(BROWSER_STAMP):
+	command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: sudo apt-get install -y chromium"; exit 1; fi; }
+	touch $(BROWSER_STAMP)
+
+serve: $(STAMP)
+	$(BIN)/site-builder serve
+
+build: $(STAMP)
+	TZ=UTC $(BIN)/site-builder build --strict
+
+test: $(STAMP) $(BROWSER_STAMP)
+	TZ=UTC $(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	TZ=UTC $(BIN)/python -m pytest -q -m "not browser"
+
+clean:
+	rm -rf public .preview .cache

@@ -1,0 +1,265 @@
+"""``site-builder build``: gather and check everything, then render and write.
+
+The build is a flat list of named steps (see :func:`build`). Every stage reports its
+mistakes to one :class:`~site_builder.errors.Problems`; the build stops after the
+first stage that found any, before a single file is published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .charts import ChartRenderer, load_chart_specs
+from .config import load_config
+from .data import load_claims, load_datasets, load_figures
+from .errors import BuildError, Problem, Problems
+from .markdown import CHART_MARKER, Markdown, References
+from .model import Article, Chart, Page, Section, Site
+from .pages import load_pages
+from .render import Renderer
+from .seeds import load_articles
+from .write import DuplicateOutput, Output, OutputPathError
+
+HASHED_ASSETS = (".css", ".js")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a project keeps each kind of input (all below ``root``)."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path: return self.root / "content"
+    @property
+    def config(self) -> Path: return self.content / "site.toml"
+    @property
+    def pages(self) -> Path: return self.content / "pages"
+    @property
+    def data(self) -> Path: return self.content / "data"
+    @property
+    def charts(self) -> Path: return self.content / "charts"
+    @property
+    def claims(self) -> Path: return self.content / "claims"
+    @property
+    def figures(self) -> Path: return self.content / "figures.yaml"
+    @property
+    def sidecars(self) -> Path: return self.content / "seeds"
+    @property
+    def seeds(self) -> Path: return self.root / "seeds"
+    @property
+    def templates(self) -> Path: return self.root / "templates"
+    @property
+    def static(self) -> Path: return self.root / "static"
+    @property
+    def cache(self) -> Path: return self.root / ".cache" / "site-builder"
+
+
+@dataclass
+class Report:
+    """What a build did, for the summary line and for tests."""
+
+    pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    chart_renders: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    output: Path | None = None
+
+    def summary(self) -> str:
+        return (f"built {self.pages} pages ({self.files} files) in {self.seconds:.2f} s"
+                f" → {self.output}" + (f", {len(self.warnings)} warnings" if self.warnings else ""))
+
+
+def build(root: Path, out: Path | None = None, strict: bool = False, drafts: bool = False,
+          cache_dir: Path | None = None) -> Report:
+    """Build the site in ``root`` into ``out`` (default: the configured output folder).
+
+    Raises :class:`BuildError` with every problem found; the previous output is then
+    left untouched.
+    """
+    started = time.perf_counter()
+    paths = Paths(root.resolve())
+    problems = Problems(paths.root)
+    site = gather(paths, problems, drafts)
+    problems.check(strict)
+    renderer = ChartRenderer(cache_dir or paths.cache)
+    render_charts(site, renderer, problems)
+    problems.check(strict)
+    out = (out or paths.root / site.config.output_dir).resolve()
+    _check_output_folder(out, paths, problems)
+    report = Report(chart_renders=renderer.renders, output=out)
+    with Output(out) as output:
+        report.pages = write_site(site, paths, output, problems)
+        problems.check(strict)
+        output.commit()
+    report.files = len(output.written)
+    report.warnings = problems.warnings
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def gather(paths: Paths, problems: Problems, drafts: bool = False) -> Site:
+    """Load and check every input; nothing is rendered yet."""
+    config = load_config(paths.config, problems)
+    problems.check()
+    datasets = load_datasets(paths.data, problems)
+    articles = load_articles(paths.seeds, paths.sidecars, paths.root, problems) if paths.seeds.is_dir() else []
+    pages = load_pages(paths.pages, config, problems, drafts)
+    figures = load_figures(paths.figures, datasets, problems)
+    claims = load_claims(paths.claims, {a.slug for a in articles}, datasets, problems)
+    charts = load_chart_specs(paths.charts, datasets, problems)
+    site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
+    _check_links(site, problems)
+    return site
+
+
+def _check_links(site: Site, problems: Problems) -> None:
+    slugs = {a.slug for a in site.articles}
+    for page in site.pages:
+        for slug in page.articles:
+            if slug not in slugs:
+                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", f"known: {', '.join(sorted(slugs))}")
+    owners: dict[str, str] = {}
+    reserved = {"/articles/": "the article index", "/404.html": "the 404 page"}
+    items = [(p.url, p.source) for p in site.pages] + [(a.url, a.source) for a in site.articles]
+    items += [(d.url, d.source) for d in site.datasets.values()] + list(reserved.items())
+    for url, source in items:
+        key = url.lower()
+        if key in owners and owners[key] != source:
+            problems.add(source, 1, f"its address {url} is already used by {owners[key]}", "rename the file or set another slug")
+        owners.setdefault(key, source)
+
+
+def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
+    """Render every chart that a page uses (from the cache where possible)."""
+    for chart_id in sorted(site.charts):
+        spec = site.charts[chart_id]
+        files = renderer.render(spec, site.datasets, problems)
+        if files is None:
+            continue
+        site.rendered_charts[chart_id] = Chart(
+            spec=spec, svg=files.svg, table_columns=files.columns, table_rows=files.rows,
+            csv_url=f"/charts/{chart_id}.csv", json_url=f"/charts/{chart_id}.vl.json",
+            png_url=f"/charts/{chart_id}.png", sources=[site.datasets[d] for d in spec.datasets], files=files)
+
+
+def _check_output_folder(out: Path, paths: Paths, problems: Problems) -> None:
+    inputs = [paths.root, paths.content, paths.seeds, paths.templates, paths.static]
+    if any(out == p or p.is_relative_to(out) or out.is_relative_to(p) and p != paths.root for p in inputs):
+        problems.add(out, 0, "the output folder must not be, contain or sit inside a source folder",
+                     "use the default 'public' or another new folder")
+        problems.check()
+
+
+def write_site(site: Site, paths: Paths, output: Output, problems: Problems) -> int:
+    """Render every page and write it, with static files, charts and data downloads."""
+    assets = write_static(paths.static, output)
+    markdown = Markdown(site.config.terms)
+    refs = References(set(site.charts), site.figures, site.config.terms)
+    for page in site.pages:
+        rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, problems)
+        page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
+        page.word_count = rendered.words
+    for article in site.articles:
+        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems)
+    problems.check()
+    context = _listings(site)
+    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": assets.get, **context})
+    chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""
+                  for cid, chart in sorted(site.rendered_charts.items())}
+    count = 0
+    for page in site.pages:
+        html = renderer.render(f"{page.template}.html", problems, page=page, source=page.source)
+        if html is not None:
+            for chart_id in page.charts:
+                html = html.replace(CHART_MARKER.format(chart_id), chart_html.get(chart_id, ""))
+            count += _write(output, page.output, html, page.source, problems)
+    for article in site.articles:
+        html = renderer.render("article.html", problems, page=article, article=article, source=article.source)
+        count += _write(output, article.output, html, article.source, problems)
+    for name, dataset in sorted(site.datasets.items()):
+        html = renderer.render("dataset.html", problems, page=dataset, dataset=dataset, source=dataset.source)
+        count += _write(output, dataset.output, html, dataset.source, problems)
+        output.write(f"data/{name}/{name}.csv", (paths.root / dataset.source).read_bytes(), dataset.source)
+    for section in _section_indexes(site, context["sections"]):
+        html = renderer.render("section.html", problems, page=section)
+        count += _write(output, section.output, html, "content/site.toml", problems)
+    count += _write(output, "articles/index.html", renderer.render("articles.html", problems), "templates/articles.html", problems)
+    count += _write(output, "404.html", renderer.render("404.html", problems), "templates/404.html", problems)
+    for chart_id, chart in sorted(site.rendered_charts.items()):
+        files = chart.files
+        output.write(f"charts/{chart_id}.svg", files.svg, chart.spec.source)
+        output.write(f"charts/{chart_id}.png", files.png, chart.spec.source)
+        output.write(f"charts/{chart_id}.csv", files.csv, chart.spec.source)
+        output.write(f"charts/{chart_id}.vl.json", files.spec_json, chart.spec.source)
+    return count
+
+
+def _write(output: Output, relative: str, html: str | None, source: str, problems: Problems) -> int:
+    if html is None:
+        return 0
+    try:
+        output.write(relative, html, source)
+    except (OutputPathError, DuplicateOutput) as exc:
+        problems.add(source, 0, str(exc))
+        return 0
+    return 1
+
+
+def _listings(site: Site) -> dict:
+    """Site-wide lists every template may show, computed once per build."""
+    sections: dict[str, list[Page]] = {}
+    for page in site.pages:
+        sections.setdefault(page.section, []).append(page)
+    by_slug = {a.slug: a for a in site.articles}
+    cited_by: dict[str, list[Page]] = {a.slug: [] for a in site.articles}
+    for page in site.pages:
+        for slug in page.articles:
+            cited_by[slug].append(page)
+    neighbours: dict[str, tuple[Page | None, Page | None]] = {}
+    for section, members in sections.items():
+        ordered = [p for p in members if p.slug != "index" and p.url != f"/{section}/"] if section else []
+        for i, page in enumerate(ordered):
+            neighbours[page.url] = (ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None)
+    articles = sorted(site.articles, key=lambda a: (_sort_date(a), a.slug), reverse=True)
+    articles_for = {page.url: [by_slug[s] for s in page.articles if s in by_slug] for page in site.pages}
+    return {"sections": sections, "articles": articles, "articles_by_slug": by_slug, "cited_by": cited_by,
+            "articles_for": articles_for, "neighbours": neighbours, "claims": site.claims, "all_claims": [c for slug in sorted(site.claims) for c in site.claims[slug]]}
+
+
+def _section_indexes(site: Site, sections: dict[str, list[Page]]) -> list[Section]:
+    """An index page for each configured section that has no index.md of its own."""
+    indexes = []
+    for name, settings in sorted(site.config.sections.items()):
+        members = [p for p in sections.get(name, []) if p.url != f"/{name}/"]
+        if any(p.url == f"/{name}/" for p in site.pages):
+            continue
+        indexes.append(Section(name, str(settings.get("title", name.title())), str(settings.get("summary", "")),
+                               f"/{name}/", f"{name}/index.html", members))
+    return indexes
+
+
+def _sort_date(article: Article) -> str:
+    date = article.original_published or article.published
+    return date.isoformat()[:10] if date else ""
+
+
+def write_static(static_dir: Path, output: Output) -> dict[str, str]:
+    """Copy ``static/``; CSS and JS get content-hashed names. Returns name → URL."""
+    urls = {}
+    for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else []:
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        relative = path.relative_to(static_dir).as_posix()
+        data = path.read_bytes()
+        target = relative
+        if path.suffix in HASHED_ASSETS:
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            target = relative[: -len(path.suffix)] + f".{digest}{path.suffix}"
+        output.write(f"static/{target}", data, f"static/{relative}")
+        urls[relative] = f"/static/{target}"
+    return urls

@@ -1,0 +1,235 @@
+"""The chart stage: chart definitions registered from content modules, rendered at
+build time to inline SVG (plus PNG, CSV and the Vega-Lite spec) with vl-convert.
+
+A content module declares charts with the :func:`chart` decorator and imports Altair
+inside the function only, so that registering charts costs nothing. Rendered charts
+are cached by the hash of the module source, the datasets and the theme: when every
+chart is cached, Altair and vl-convert are never imported.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import time
+import traceback
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from markupsafe import escape
+
+from .errors import Problems
+from .model import ChartSpec, Dataset
+
+CACHE_VERSION = "1"
+TEXT = "#010101"   # sentinel colours replaced with currentColor so charts follow dark mode
+RULE = "#020202"
+SVG_THEME = {
+    "background": None, "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    "view": {"stroke": None},
+    "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": TEXT, "titleColor": TEXT,
+             "domainColor": RULE, "tickColor": RULE, "gridColor": RULE, "gridOpacity": 0.18},
+    "legend": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": TEXT, "titleColor": TEXT},
+    "title": {"fontSize": 15, "color": TEXT, "subtitleColor": TEXT},
+    "header": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": TEXT, "titleColor": TEXT},
+    "text": {"fontSize": 12, "color": TEXT},
+}
+PNG_THEME = json.loads(json.dumps(SVG_THEME).replace(TEXT, "#1a1a1a").replace(RULE, "#555555"))
+PNG_THEME["background"] = "#ffffff"
+
+
+def chart(id: str, *, title: str, takeaway: str, description: str, datasets: list[str],
+          notes: list[str] | tuple[str, ...] = ()) -> Callable:
+    """Declare a chart. The decorated function takes ``data`` (dataset name → Dataset)
+    and returns ``(altair_chart, rows)`` where ``rows`` are exactly the plotted values."""
+
+    def register(function: Callable) -> Callable:
+        function.__chart__ = dict(id=id, title=title, takeaway=takeaway, description=description,
+                                  datasets=list(datasets), notes=list(notes))
+        return function
+
+    return register
+
+
+def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: Problems) -> dict[str, ChartSpec]:
+    """Run each ``*.py`` module in ``charts_dir`` afresh and collect its charts."""
+    specs: dict[str, ChartSpec] = {}
+    for path in sorted(charts_dir.glob("*.py")) if charts_dir.is_dir() else []:
+        source = path.read_text("utf-8")
+        module = types.ModuleType(f"site_charts_{path.stem}")
+        module.__file__ = str(path)
+        try:
+            exec(compile(source, str(path), "exec"), module.__dict__)
+        except Exception as exc:  # content code: report it where it happened
+            problems.add(path, _error_line(exc, path), f"chart module failed to load: {type(exc).__name__}: {exc}")
+            continue
+        digest = hashlib.sha256(source.encode()).hexdigest()
+        for name in sorted(vars(module)):
+            function = getattr(module, name)
+            meta = getattr(function, "__chart__", None)
+            if meta is None or function.__code__.co_filename != str(path):
+                continue  # not a chart, or one imported from elsewhere
+            line = function.__code__.co_firstlineno
+            if meta["id"] in specs:
+                problems.add(path, line, f"chart id '{meta['id']}' is already defined in {specs[meta['id']].source}")
+                continue
+            unknown = [d for d in meta["datasets"] if d not in datasets]
+            if unknown:
+                problems.add(path, line, f"chart '{meta['id']}' uses unknown dataset '{unknown[0]}'",
+                             f"known: {', '.join(sorted(datasets))}")
+                continue
+            specs[meta["id"]] = ChartSpec(source=problems.where(path), line=line, function=function,
+                                          module_digest=digest, **meta)
+    return specs
+
+
+def _error_line(exc: BaseException, path: Path) -> int:
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        return exc.lineno
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+    return frames[-1].lineno if frames else 1
+
+
+@dataclass
+class RenderedFiles:
+    """What rendering one chart produces; stored in the cache as is."""
+
+    svg: str
+    png: bytes
+    spec_json: str
+    columns: list[str]
+    rows: list[list[Any]]
+    csv: str
+
+
+@dataclass
+class ChartRenderer:
+    """Renders charts, reusing cached results; ``renders`` counts real renders."""
+
+    cache_dir: Path
+    renders: int = 0
+    _converter: Any = field(default=None, repr=False)
+
+    def cache_key(self, spec: ChartSpec, datasets: dict[str, Dataset]) -> str:
+        parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True)]
+        parts += [datasets[name].digest for name in spec.datasets]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+    def render(self, spec: ChartSpec, datasets: dict[str, Dataset], problems: Problems) -> RenderedFiles | None:
+        key = self.cache_key(spec, datasets)
+        cached = self._read_cache(key)
+        if cached:
+            return cached
+        try:
+            files = self._render(spec, datasets)
+        except ChartError as exc:
+            problems.add(spec.source, spec.line, f"chart '{spec.id}': {exc}")
+            return None
+        self._write_cache(key, files)
+        return files
+
+    def _read_cache(self, key: str) -> RenderedFiles | None:
+        meta, png = self.cache_dir / f"{key}.json", self.cache_dir / f"{key}.png"
+        if not (meta.is_file() and png.is_file()):
+            return None
+        try:
+            data = json.loads(meta.read_text("utf-8"))
+            return RenderedFiles(png=png.read_bytes(), **data)
+        except (ValueError, TypeError):
+            return None
+
+    def _write_cache(self, key: str, files: RenderedFiles) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        data = {k: v for k, v in vars(files).items() if k != "png"}
+        for name, payload in ((f"{key}.png", files.png), (f"{key}.json", json.dumps(data).encode())):
+            tmp = self.cache_dir / f".{name}.tmp"
+            tmp.write_bytes(payload)
+            os.replace(tmp, self.cache_dir / name)
+
+    def _render(self, spec: ChartSpec, datasets: dict[str, Dataset]) -> RenderedFiles:
+        os.environ["TZ"] = "UTC"  # temporal scales render in the process time zone
+        time.tzset()
+        import vl_convert  # deferred: only a chart that is not cached pays for it
+
+        data = {name: copy.deepcopy(datasets[name]) for name in spec.datasets}
+        try:
+            result = spec.function(data)
+            chart_obj, rows = result
+            vl_spec = chart_obj.to_dict()
+        except Exception as exc:  # content code
+            raise ChartError(f"{type(exc).__name__}: {exc}") from None
+        if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
+            raise ChartError("the function must return (chart, rows) with rows a non-empty list of dicts")
+        if re.search(r'"url"\s*:\s*"', json.dumps(vl_spec)):
+            raise ChartError("the spec loads data from a URL; pass the rows inline with alt.Data(values=rows)")
+        vl_spec.setdefault("description", spec.description)
+        svg_spec = _themed(vl_spec, SVG_THEME)
+        png_spec = _themed(vl_spec, PNG_THEME)
+        try:
+            svg = vl_convert.vegalite_to_svg(svg_spec, allowed_base_urls=[])
+            png = vl_convert.vegalite_to_png(png_spec, scale=2, allowed_base_urls=[])
+        except Exception as exc:  # vl-convert reports spec errors as ValueError
+            raise ChartError(f"Vega-Lite could not render the spec: {exc}") from None
+        self.renders += 1
+        columns = list(rows[0])
+        table = [[row.get(c) for c in columns] for row in rows]
+        return RenderedFiles(svg=_accessible_svg(svg, spec), png=png,
+                             spec_json=json.dumps(png_spec, indent=1, sort_keys=True, ensure_ascii=False),
+                             columns=columns, rows=table, csv=to_csv(columns, table))
+
+
+class ChartError(Exception):
+    """A chart function or spec that cannot be rendered (reported as path:line)."""
+
+
+def _themed(vl_spec: dict, theme: dict) -> dict:
+    themed = copy.deepcopy(vl_spec)
+    config = copy.deepcopy(theme)
+    for key, value in (vl_spec.get("config") or {}).items():
+        config[key] = {**config.get(key, {}), **value} if isinstance(value, dict) and isinstance(config.get(key), dict) else value
+    themed["config"] = config
+    if theme["background"] is None:
+        themed["config"].pop("background")
+        themed["background"] = "transparent"
+    return themed
+
+
+def _accessible_svg(svg: str, spec: ChartSpec) -> str:
+    """Give the SVG a role, title and description, unique ids, and theme colours."""
+    prefix = f"c-{spec.id}-"
+    svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{prefix}{m.group(1)})", svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
+    for sentinel in (TEXT, RULE):
+        svg = svg.replace(f'"{sentinel}"', '"currentColor"')
+    svg = re.sub(r'<svg ([^>]*?)class="marks"', r'<svg \1class="chart-svg"', svg, count=1)
+    title_id, desc_id = f"{prefix}title", f"{prefix}desc"
+    head = (f'<svg role="img" aria-labelledby="{title_id} {desc_id}" ')
+    svg = svg.replace("<svg ", head, 1)
+    svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + f'<title id="{title_id}">{escape(spec.title)}</title>'
+                 f'<desc id="{desc_id}">{escape(spec.description)}</desc>', svg, count=1)
+    return svg.strip()
+
+
+def to_csv(columns: list[str], rows: list[list[Any]]) -> str:
+    """CSV text safe to open in a spreadsheet: cells that would run as formulas are
+    prefixed with an apostrophe."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([_safe_cell(c) for c in columns])
+    for row in rows:
+        writer.writerow(["" if v is None else _safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+def _safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

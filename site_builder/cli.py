@@ -1,0 +1,61 @@
+"""The command line: ``site-builder build`` and ``site-builder serve``.
+
+Exit codes: 0 success, 1 content errors (printed as ``path:line: message``), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import BuildError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="site-builder", description="Build a static explainer site from seeds and content.")
+    parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: the current folder)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,serve}")
+
+    build_cmd = commands.add_parser("build", help="build the site into the output folder",
+                                    description="Build the site. The output folder (content/site.toml: output_dir, default "
+                                                "'public') is replaced only when the whole build succeeds.")
+    build_cmd.add_argument("--out", type=Path, help="output folder (default: output_dir from content/site.toml)")
+    build_cmd.add_argument("--strict", action="store_true", help="treat every warning as an error (the Netlify build uses this)")
+    build_cmd.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
+
+    serve_cmd = commands.add_parser("serve", help="preview the site with live reload",
+                                    description="Build into .preview/ and serve it with live reload; rebuild on every save.")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default 127.0.0.1: only this computer can see the preview, "
+                                "which may show drafts and unpublished errors; use 0.0.0.0 to share it on your network)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if not (root / "content" / "site.toml").is_file():
+        parser.error(f"{root} is not a site: content/site.toml is missing (use --root)")
+    if args.command == "build":
+        return run_build(root, args.out, args.strict, args.drafts)
+    from .serve import serve
+    return serve(root, args.host, args.port)
+
+
+def run_build(root: Path, out: Path | None, strict: bool, drafts: bool) -> int:
+    from .build import build
+
+    try:
+        report = build(root, out=out, strict=strict, drafts=drafts)
+    except BuildError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"build failed: {len(exc.problems)} problem(s); nothing was published", file=sys.stderr)
+        return 1
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Site configuration from ``content/site.toml``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from .errors import Problems
+from .model import Config
+
+KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms"}
+
+
+def load_config(path: Path, problems: Problems) -> Config | None:
+    """Read and check the site configuration; problems are reported with their line."""
+    if not path.is_file():
+        problems.add(path, 0, "site configuration not found", "create content/site.toml with title and base_url")
+        return None
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
+        problems.add(path, line, f"invalid TOML: {exc}")
+        return None
+    except UnicodeDecodeError:
+        problems.add(path, 1, "not UTF-8", "save the file as UTF-8")
+        return None
+    ok = True
+    for key in sorted(set(data) - KNOWN):
+        problems.add(path, _line_of(path, key), f"unknown key '{key}'", f"known keys: {', '.join(sorted(KNOWN))}")
+        ok = False
+    for key in ("title", "base_url"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            problems.add(path, 1, f"'{key}' is required")
+            ok = False
+    base_url = str(data.get("base_url", ""))
+    if base_url and not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", base_url):
+        problems.add(path, _line_of(path, "base_url"), "base_url must be an absolute http(s) URL")
+        ok = False
+    output_dir = str(data.get("output_dir", "public"))
+    if Path(output_dir).is_absolute() or ".." in Path(output_dir).parts or output_dir in ("", "."):
+        problems.add(path, _line_of(path, "output_dir"), "output_dir must be a folder inside the project")
+        ok = False
+    terms = {k: tuple(v) for k, v in (data.get("terms") or {}).items() if isinstance(v, list) and len(v) == 2}
+    if not ok:
+        return None
+    return Config(title=data["title"], description=str(data.get("description", "")),
+                  language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
+                  author=str(data.get("author", "")), output_dir=output_dir,
+                  sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms)
+
+
+def _line_of(path: Path, key: str) -> int:
+    for number, line in enumerate(path.read_text("utf-8").split("\n"), start=1):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return 1

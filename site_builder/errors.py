@@ -1,0 +1,75 @@
+"""The one error type users see: ``path:line[:column]: message (hint)``.
+
+Stages collect every problem they find into a :class:`Problems` list and raise
+:class:`BuildError` once at the end, so a contributor sees all mistakes of a run
+together. Anything else that escapes the build is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one input file."""
+
+    source: str
+    line: int = 0
+    column: int = 0
+    message: str = ""
+    hint: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        text = f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class BuildError(Exception):
+    """Raised once per stage with every problem that stage found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class Problems:
+    """Collects problems for one build; paths are shown relative to ``root``."""
+
+    root: Path
+    items: list[Problem] = field(default_factory=list)
+
+    def where(self, path: Path | str) -> str:
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def add(self, path: Path | str, line: int, message: str, hint: str = "", column: int = 0) -> None:
+        self.items.append(Problem(self.where(path), line, column, message, hint))
+
+    def warn(self, path: Path | str, line: int, message: str, hint: str = "", column: int = 0) -> None:
+        self.items.append(Problem(self.where(path), line, column, message, hint, warning=True))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.warning]
+
+    def check(self, strict: bool = False) -> None:
+        """Raise :class:`BuildError` if there are errors (or any warning when ``strict``)."""
+        failing = self.items if strict else self.errors
+        if failing:
+            raise BuildError(failing)

@@ -1,0 +1,192 @@
+"""The Markdown stage: markdown-it-py with raw HTML off, heading anchors, footnotes,
+tables, and three small extensions:
+
+* a fenced block ```` ```chart <id> ```` places a chart (rendered later, by id);
+* ``{fig:key}`` prints a figure computed from the data, linked to its source;
+* ``{<term>:text|gloss}`` marks a term in another language, e.g. ``{zh:走线|zǒuxiàn}``,
+  with the languages configured in ``site.toml`` (``[terms]``).
+
+Plain-text article blocks from seed readers are escaped, never parsed as Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markupsafe import escape
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import Problems
+from .model import Block, Figure
+
+CHART_MARKER = "\x00chart:{}\x00"  # NUL never survives from content: markdown-it replaces it
+_SPAN = re.compile(r"\{([a-z][a-z-]{0,15}):([^{}\n]{1,300})\}")
+MAX_NESTING = 50
+
+
+@dataclass
+class References:
+    """What a page may refer to: chart ids, figures, and term languages."""
+
+    charts: set[str]
+    figures: dict[str, Figure]
+    terms: dict[str, tuple[str, str]]
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list[tuple[int, str, str]] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+    words: int = 0
+
+
+def heading_slug(text: str) -> str:
+    """Anchor ids for headings: lowercase, Unicode letters kept, spaces to '-'."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[^\w\u4e00-\u9fff]+", "-", text).strip("-") or "section"
+
+
+def _span_rule(state, silent: bool) -> bool:
+    if state.src[state.pos] != "{":
+        return False
+    match = _SPAN.match(state.src, state.pos)
+    if not match or match.group(1) not in state.md.options["term_kinds"] | {"fig"}:
+        return False
+    if not silent:
+        token = state.push("brace_span", "", 0)
+        token.meta = {"kind": match.group(1), "value": match.group(2)}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+class Markdown:
+    """One parser per build, configured once and handed to every page."""
+
+    def __init__(self, terms: dict[str, tuple[str, str]]):
+        md = MarkdownIt("commonmark", {"html": False, "typographer": False,
+                                       "maxNesting": MAX_NESTING, "term_kinds": set(terms)})
+        md.enable(["table", "strikethrough"])
+        md.use(footnote_plugin)
+        md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug,
+               permalink=True, permalinkSymbol="#", permalinkBefore=False)
+        md.inline.ruler.before("emphasis", "brace_span", _span_rule)
+        md.add_render_rule("brace_span", self._render_span)
+        default_fence = md.renderer.rules["fence"]
+
+        def fence(renderer, tokens, idx, options, env):
+            info = tokens[idx].info.strip().split()
+            if info[:1] == ["chart"] and len(info) == 2:
+                return CHART_MARKER.format(info[1])
+            return default_fence(tokens, idx, options, env)
+
+        md.add_render_rule("fence", fence)
+        self.md = md
+        self.terms = terms
+
+    def _render_span(self, tokens, idx, options, env) -> str:
+        kind, value = tokens[idx].meta["kind"], tokens[idx].meta["value"]
+        refs: References = env["refs"]
+        if kind == "fig":
+            figure = refs.figures.get(value.strip())
+            if figure is None:
+                return escapeHtml(tokens[idx].content)
+            return (f'<a class="fig" href="{escape(figure.source_url)}" title="{escape(figure.label)}">'
+                    f"{escape(figure.text)}</a>")
+        lang, gloss_lang = self.terms[kind]
+        text, _, gloss = value.partition("|")
+        html = f'<span lang="{escape(lang)}">{escape(text.strip())}</span>'
+        if gloss.strip():
+            html += f' (<i lang="{escape(gloss_lang)}">{escape(gloss.strip())}</i>)'
+        return html
+
+    def render(self, text: str, path: Path, first_line: int, refs: References, problems: Problems) -> Rendered:
+        """Render Markdown ``text`` (which starts at ``first_line`` of ``path``).
+
+        Unknown chart ids and figure keys, and content nested too deeply to publish,
+        are reported to ``problems`` with their line.
+        """
+        env = {"refs": refs}
+        tokens = self.md.parse(text, env)
+        result = Rendered(html="")
+        self._check(tokens, path, first_line, refs, problems, result)
+        result.html = self.md.renderer.render(tokens, self.md.options, env)
+        result.words = len(re.findall(r"[\u4e00-\u9fff]|[^\W_]+", re.sub(r"\{fig:[^}]*\}", "1", text)))
+        return result
+
+    def _check(self, tokens, path, first_line, refs, problems, result) -> None:
+        line = first_line
+        for i, token in enumerate(tokens):
+            if token.map:
+                line = first_line + token.map[0]
+            if token.type == "fence" and token.info.strip().split()[:1] == ["chart"]:
+                parts = token.info.split()
+                if len(parts) != 2:
+                    problems.add(path, line, "a chart block needs exactly one id: ```chart <id>")
+                elif parts[1] not in refs.charts:
+                    problems.add(path, line, f"unknown chart '{parts[1]}'",
+                                 f"known: {', '.join(sorted(refs.charts)) or 'none'}")
+                else:
+                    result.charts.append(parts[1])
+            if token.type == "heading_open" and token.tag in ("h2", "h3"):
+                title = tokens[i + 1].content
+                result.toc.append((int(token.tag[1]), token.attrGet("id") or "", _plain(title)))
+            if token.type == "inline" and token.level >= MAX_NESTING - 2:
+                problems.add(path, line, f"content nested more than {MAX_NESTING} levels deep is not published",
+                             "flatten the lists or quotes")
+            for child in token.children or []:
+                if child.type == "softbreak":
+                    line += 1
+                if child.type == "brace_span" and child.meta["kind"] == "fig":
+                    key = child.meta["value"].strip()
+                    if key not in refs.figures:
+                        close = sorted(k for k in refs.figures if k.split("-")[0] == key.split("-")[0])[:5]
+                        problems.add(path, line, f"unknown figure key '{key}'",
+                                     f"define it in content/figures.yaml{'; similar: ' + ', '.join(close) if close else ''}")
+                    else:
+                        result.figures.append(key)
+
+    def render_blocks(self, blocks: list[Block], path: Path, refs: References, problems: Problems) -> str:
+        """Render an article body: Markdown blocks are parsed, plain-text blocks escaped."""
+        return "\n".join(self._block_html(block, path, refs, problems) for block in blocks)
+
+    def _block_html(self, block: Block, path: Path, refs: References, problems: Problems) -> str:
+        if block.kind == "markdown":
+            return self.render(block.text, path, block.line, refs, problems).html
+        if block.kind == "heading":
+            return f'<h2 id="{escape(heading_slug(block.text))}">{escape(block.text)}</h2>'
+        if block.kind == "elision":
+            return '<p class="elision"><span aria-hidden="true">[…]</span><span class="visually-hidden">Text left out by the reposting site.</span></p>'
+        if block.kind == "list":
+            items = "".join(f"<li>{self._inline_block(item)}</li>" for item in block.items)
+            return f"<ul>{items}</ul>"
+        if block.kind == "figure" and block.image:
+            return figure_html(block.image)
+        return f"<p>{self._inline_block(block)}</p>"
+
+    @staticmethod
+    def _inline_block(block: Block) -> str:
+        if block.kind == "elision":
+            return '<span class="elision" aria-label="Text left out by the reposting site">[…]</span>'
+        lead = f"<strong>{escape(block.lead)}:</strong> " if block.lead else ""
+        return lead + str(escape(block.text))
+
+
+def figure_html(image) -> str:
+    """A photo we do not republish: its description, caption and credit, never a remote <img>."""
+    alt = f'<p class="photo-alt"><span class="visually-hidden">Photo: </span>{escape(image.alt)}</p>' if image.alt else ""
+    credit = f' <span class="credit">Image: {escape(image.credit)}</span>' if image.credit else ""
+    caption = f"<figcaption>{escape(image.caption)}{credit}</figcaption>" if image.caption or credit else ""
+    return f'<figure class="photo">{alt}{caption}</figure>'
+
+
+def _plain(inline: str) -> str:
+    return re.sub(r"[*_`]", "", inline)

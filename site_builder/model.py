@@ -1,0 +1,245 @@
+"""The one data model: plain dataclasses, no I/O.
+
+``source`` is a path for people (relative to the project root), ``url`` is what
+links point at, ``output`` is the file written under the output folder. They are
+never mixed in one field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Image:
+    """A picture that belongs to an article. Remote images are never hotlinked:
+    ``remote_url`` is kept as a record only; pages show caption, credit and alt."""
+
+    caption: str = ""
+    credit: str = ""
+    alt: str = ""
+    remote_url: str = ""
+
+
+@dataclass
+class Block:
+    """A piece of an article body.
+
+    kinds: ``markdown`` (``text`` is Markdown source), ``paragraph`` and ``heading``
+    (``text`` is plain text; ``lead`` is an optional bold lead-in), ``list``
+    (``items`` of paragraph blocks), ``figure`` (``image``), ``elision``.
+    """
+
+    kind: str
+    line: int
+    text: str = ""
+    lead: str = ""
+    items: list["Block"] = field(default_factory=list)
+    image: Image | None = None
+
+
+@dataclass
+class Article:
+    """A seed news article, whatever shape it arrived in."""
+
+    source: str
+    slug: str
+    url: str
+    output: str
+    title: str
+    dek: str
+    authors: list[str]
+    author_titles: list[str]
+    outlet: str
+    published: dt.datetime | dt.date | None
+    original_published: dt.date | None
+    source_url: str
+    category: str
+    images: list[Image]
+    body: list[Block]
+    credit_line: str
+    related: list[str]
+    tags: list[str]
+    shape: str
+    summary: str = ""
+    word_count: int = 0
+    reading_minutes: int = 0
+    html: str = ""
+
+
+@dataclass
+class Page:
+    """A hand-written page from ``content/pages``."""
+
+    source: str
+    slug: str
+    section: str
+    url: str
+    output: str
+    title: str
+    summary: str
+    order: int
+    template: str
+    tags: list[str]
+    articles: list[str]
+    draft: bool
+    body: str
+    body_line: int
+    html: str = ""
+    toc: list[tuple[int, str, str]] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+    word_count: int = 0
+
+
+@dataclass
+class Section:
+    """A generated index of the pages in one folder of ``content/pages``."""
+
+    name: str
+    title: str
+    summary: str
+    url: str
+    output: str
+    members: list[Page]
+
+
+@dataclass
+class Column:
+    name: str
+    type: str
+    label: str
+    nullable: bool = False
+
+
+@dataclass
+class Dataset:
+    """A CSV file in ``content/data`` with its provenance."""
+
+    name: str
+    source: str
+    url: str
+    output: str
+    title: str
+    agency: str
+    publication: str
+    source_url: str
+    definition: str
+    unit: str
+    as_of: str
+    caveats: list[str]
+    columns: list[Column]
+    derived: dict[str, str]
+    rows: list[dict[str, Any]]
+    row_lines: list[int]
+    digest: str
+
+
+@dataclass
+class Query:
+    """Select rows of a dataset and reduce one column to one number."""
+
+    dataset: str
+    column: str
+    where: dict[str, Any]
+    agg: str
+
+
+@dataclass
+class Figure:
+    """A number cited in prose by key (``{fig:key}``), computed from the data."""
+
+    key: str
+    source: str
+    line: int
+    label: str
+    query: Query
+    format: str
+    suffix: str
+    value: float | int | None = None
+    text: str = ""
+    dataset_url: str = ""
+    source_url: str = ""
+
+
+@dataclass
+class Claim:
+    """A figure stated in a seed article, set beside the official number."""
+
+    source: str
+    line: int
+    article: str
+    quote: str
+    claimed: float
+    period: str
+    query: Query | None
+    note: str
+    reason: str
+    official: float | int | None = None
+    official_text: str = ""
+    claimed_text: str = ""
+    verdict: str = ""
+    explanation: str = ""
+    dataset_title: str = ""
+    dataset_url: str = ""
+
+
+@dataclass
+class ChartSpec:
+    """A chart definition as registered by a content module (no rendering yet)."""
+
+    id: str
+    title: str
+    takeaway: str
+    description: str
+    datasets: list[str]
+    notes: list[str]
+    source: str
+    line: int
+    function: Any = None
+    module_digest: str = ""
+
+
+@dataclass
+class Chart:
+    """A rendered chart: inline SVG plus the files readers can download."""
+
+    spec: ChartSpec
+    svg: str
+    table_columns: list[str]
+    table_rows: list[list[Any]]
+    csv_url: str
+    json_url: str
+    png_url: str
+    sources: list[Dataset]
+    files: Any = None  # the rendered files (SVG, PNG, CSV, spec) to publish
+
+
+@dataclass
+class Config:
+    title: str
+    description: str
+    language: str
+    base_url: str
+    author: str
+    output_dir: str
+    sections: dict[str, dict[str, Any]]
+    nav: list[dict[str, str]]
+    terms: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Site:
+    """Everything a build knows, gathered and checked before anything is written."""
+
+    root: str
+    config: Config
+    articles: list[Article]
+    pages: list[Page]
+    datasets: dict[str, Dataset]
+    figures: dict[str, Figure]
+    claims: dict[str, list[Claim]]
+    charts: dict[str, ChartSpec]
+    rendered_charts: dict[str, Chart] = field(default_factory=dict)

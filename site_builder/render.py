@@ -1,0 +1,69 @@
+"""The render stage: Jinja2 templates with autoescaping and StrictUndefined.
+
+Template mistakes are content mistakes: they are reported as
+``templates/name.html:line: message``, not as tracebacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import Problems
+
+
+def format_date(value: Any, style: str = "long") -> str:
+    """``29 February 2024``; datetimes keep their time only in ``style='full'``."""
+    if value is None:
+        return ""
+    text = f"{value.day} {value:%B %Y}"
+    if style == "full" and isinstance(value, dt.datetime):
+        text += f", {value:%H:%M}"
+    return text
+
+
+def iso_date(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+class Renderer:
+    """One Jinja environment per build, with the site-wide context set once."""
+
+    def __init__(self, templates_dir: Path, globals_: dict[str, Any]):
+        self.templates_dir = templates_dir
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            keep_trailing_newline=True)
+        self.env.filters["date"] = format_date
+        self.env.filters["isodate"] = iso_date
+        self.env.globals.update(globals_)
+
+    def render(self, template: str, problems: Problems, **context: Any) -> str | None:
+        """Render ``template`` with ``context``; template errors are reported, None returned."""
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateNotFound as exc:
+            known = ", ".join(sorted(p.stem for p in self.templates_dir.glob("*.html")))
+            problems.add(context.get("source", self.templates_dir), 0, f"template '{exc.name}' not found",
+                         f"templates: {known}")
+        except jinja2.TemplateSyntaxError as exc:
+            problems.add(Path(exc.filename or self.templates_dir / template), exc.lineno or 0,
+                         f"template syntax: {exc.message}")
+        except (jinja2.UndefinedError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            frame = self._template_frame(exc)
+            if frame is None:
+                raise  # not a template's mistake: a bug, keep the traceback
+            problems.add(frame[0], frame[1], f"template error: {exc}")
+        return None
+
+    def _template_frame(self, exc: BaseException) -> tuple[Path, int] | None:
+        root = self.templates_dir.resolve()
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if Path(f.filename).resolve().is_relative_to(root)]
+        return (Path(frames[-1].filename), frames[-1].lineno or 0) if frames else None

@@ -1,0 +1,103 @@
+"""Shared test helpers: build tiny real sites in temporary folders and read the output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import Report, build
+from site_builder.errors import BuildError
+
+REPO = Path(__file__).resolve().parent.parent
+os.environ.setdefault("TZ", "UTC")
+
+MINIMAL_CONFIG = """\
+title = "Test Site"
+description = "A site built by the tests."
+base_url = "https://example.org"
+
+[terms]
+zh = ["zh-Hans", "zh-Latn-pinyin"]
+
+[sections.topics]
+title = "Topics"
+template = "topic"
+
+[[nav]]
+title = "Topics"
+url = "/topics/"
+"""
+
+
+@dataclass
+class Built:
+    root: Path
+    out: Path
+    report: Report
+
+    def read(self, relative: str) -> str:
+        return (self.out / relative).read_text("utf-8")
+
+    def pages(self) -> list[Path]:
+        return sorted(self.out.rglob("*.html"))
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n") if not text.startswith("---") else text, "utf-8")
+
+
+def make_site(root: Path, files: dict[str, str | bytes], with_repo_theme: bool = True) -> Path:
+    """A site in ``root``: the repository's templates and static files, a minimal
+    config, and ``files`` ({relative path: text}) on top."""
+    root.mkdir(parents=True, exist_ok=True)
+    if with_repo_theme:
+        shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
+        shutil.copytree(REPO / "static", root / "static", dirs_exist_ok=True)
+    base = {"content/site.toml": MINIMAL_CONFIG}
+    base.update(files)
+    write_files(root, base)
+    return root
+
+
+@pytest.fixture
+def site(tmp_path):
+    """``site(files)`` builds a tiny site and returns :class:`Built`."""
+
+    def run(files: dict[str, str | bytes], **kwargs) -> Built:
+        root = make_site(tmp_path / "site", files)
+        out = tmp_path / "site" / "public"
+        report = build(root, out=out, cache_dir=tmp_path / "cache", **kwargs)
+        return Built(root, out, report)
+
+    return run
+
+
+@pytest.fixture
+def failing_site(tmp_path):
+    """``failing_site(files)`` builds a site that must fail and returns its messages."""
+
+    def run(files: dict[str, str | bytes], **kwargs) -> list[str]:
+        root = make_site(tmp_path / "site", files)
+        with pytest.raises(BuildError) as info:
+            build(root, out=tmp_path / "site" / "public", cache_dir=tmp_path / "cache", **kwargs)
+        return [str(p) for p in info.value.problems]
+
+    return run
+
+
+def page(title: str = "A page", body: str = "Some text.", **meta) -> str:
+    """A Markdown page with front matter."""
+    lines = [f"title: {title!r}", f"summary: {meta.pop('summary', 'A summary.')!r}"]
+    lines += [f"{key}: {value}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + textwrap.dedent(body).lstrip("\n")

@@ -1,0 +1,113 @@
+"""Whole builds of tiny real sites: what gets written, and what never does."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import page
+from fixtures_site import DATA_CSV, REPOST, chart_files, data_files
+from site_builder.build import build
+from site_builder.errors import BuildError
+
+
+def test_minimal_site_has_every_page_type(site):
+    built = site({
+        "content/pages/index.md": page("Home", "Welcome.", template="home"),
+        "content/pages/about.md": page("About us", "Who we are."),
+        "content/pages/topics/route.md": page("The route", "## Leg one\n\nText.", order=1, articles="[a-reposted-story]"),
+        "content/pages/topics/why.md": page("Why", "Reasons.", order=2),
+        "seeds/one.txt": REPOST,
+    })
+    out = built.out
+    for relative in ["index.html", "about/index.html", "topics/index.html", "topics/route/index.html",
+                     "topics/why/index.html", "articles/index.html", "articles/a-reposted-story/index.html", "404.html"]:
+        assert (out / relative).is_file(), relative
+    assert built.report.pages == 8
+    route = built.read("topics/route/index.html")
+    assert '<h2 id="leg-one"' in route
+    assert 'href="/articles/a-reposted-story/"' in route  # the article it draws on
+    assert 'rel="next" href="/topics/why/"' in route
+    article = built.read("articles/a-reposted-story/index.html")
+    assert 'href="/topics/route/"' in article  # the topic that cites it
+    assert "Ann Author, Ben Writer" in article and "The Outlet" in article
+    assert "<strong>Why it matters:</strong> Because." in article
+    assert "{snip}" not in article and "•" not in article and "[…]" in article
+    css = [p.name for p in (out / "static").iterdir() if p.suffix == ".css"]
+    assert len(css) == 1 and re.fullmatch(r"style\.[0-9a-f]{10}\.css", css[0])
+    assert f'href="/static/{css[0]}"' in route
+    assert built.report.summary().startswith("built 8 pages")
+
+
+def test_text_is_escaped_and_raw_html_is_off(site):
+    built = site({"content/pages/x.md": page('<script>alert(1)</script> & "quotes"',
+                                            "<b>bold?</b> [link](javascript:alert(1)) <img src=x onerror=alert(1)>")})
+    html = built.read("x/index.html")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;" in html
+    assert "<b>bold?</b>" not in html and "&lt;b&gt;bold?&lt;/b&gt;" in html
+    assert 'href="javascript:' not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+
+
+def test_figures_render_formatted_and_linked(site):
+    built = site({**data_files(), "content/pages/x.md": page("X", "In 2023: {fig:crossings-2023}; all: {fig:crossings-total}.")})
+    html = built.read("x/index.html")
+    assert '<a class="fig" href="/data/crossings/" title="Crossings in 2023">25,565</a>' in html
+    assert ">27,647</a>" in html  # computed: 77 + 2005 + 25565
+    dataset_page = built.read("data/crossings/index.html")
+    assert "https://example.org/source" in dataset_page and "2023 is provisional." in dataset_page
+    assert (built.out / "data/crossings/crossings.csv").read_text() .startswith("year,count,label")
+
+
+def test_chart_renders_inline_svg_with_table_and_downloads(site):
+    built = site({**chart_files(), "content/pages/x.md": page("X", "Before.\n\n```chart crossings-bar\n```\n\nAfter.")})
+    html = built.read("x/index.html")
+    svg = re.search(r"<svg[^>]*>", html).group(0)
+    assert 'role="img"' in svg and 'aria-labelledby="c-crossings-bar-title c-crossings-bar-desc"' in svg
+    assert '<title id="c-crossings-bar-title">Crossings per year</title>' in html
+    assert "<desc id=\"c-crossings-bar-desc\">A bar chart of crossings per year" in html
+    assert "They rose fast." in html and "2023 is provisional." in html
+    assert "<summary>Show the data</summary>" in html
+    table = re.search(r'<table class="data">.*?</table>', html, re.S).group(0)
+    assert re.findall(r"<td>([^<]*)</td>", table) == ["2021", "77", "2022", "2005", "2023", "25565"]
+    assert (built.out / "charts/crossings-bar.csv").read_text() == "Year,Crossings\n2021,77\n2022,2005\n2023,25565\n"
+    spec = json.loads((built.out / "charts/crossings-bar.vl.json").read_text())
+    assert spec["data"]["values"] == [{"Year": "2021", "Crossings": 77}, {"Year": "2022", "Crossings": 2005},
+                                      {"Year": "2023", "Crossings": 25565}]
+    assert (built.out / "charts/crossings-bar.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "currentColor" in svg or "currentColor" in html  # text follows the page colour (dark mode)
+
+
+def test_second_build_renders_no_chart(tmp_path):
+    from conftest import make_site
+    root = make_site(tmp_path / "s", {**chart_files(), "content/pages/x.md": page("X", "```chart crossings-bar\n```")})
+    first = build(root, cache_dir=tmp_path / "cache")
+    second = build(root, cache_dir=tmp_path / "cache")
+    assert (first.chart_renders, second.chart_renders) == (1, 0)
+    (root / "content/data/crossings.csv").write_text(DATA_CSV.replace("2021,77", "2021,78"))
+    assert build(root, cache_dir=tmp_path / "cache").chart_renders == 1
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path):
+    from conftest import make_site
+    root = make_site(tmp_path / "s", {"content/pages/x.md": page("X", "Good.")})
+    out = tmp_path / "s" / "public"
+    build(root, out=out, cache_dir=tmp_path / "c")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (root / "content/pages/x.md").write_text("---\ntitle: [unclosed\n---\nBroken.")
+    with pytest.raises(BuildError):
+        build(root, out=out, cache_dir=tmp_path / "c")
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_output_folder_may_not_be_a_source_folder(tmp_path):
+    from conftest import make_site
+    root = make_site(tmp_path / "s", {"content/pages/x.md": page()})
+    for bad in (root, root / "content", root / "templates" / "out"):
+        with pytest.raises(BuildError, match="output folder must not be"):
+            build(root, out=bad, cache_dir=tmp_path / "c")
+    assert (root / "content/pages/x.md").is_file()
