@@ -85,6 +85,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
     site = gather(paths, problems, drafts)
+    render_markdown(site, paths, problems)
     problems.check(strict)
     renderer = ChartRenderer(cache_dir or paths.cache)
     render_charts(site, renderer, problems)
@@ -134,6 +135,18 @@ def _check_links(site: Site, problems: Problems) -> None:
         owners.setdefault(key, source)
 
 
+def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
+    """Turn every page and article body into HTML; unknown references are reported."""
+    markdown = Markdown(site.config.terms)
+    refs = References(set(site.charts), site.figures, site.config.terms)
+    for page in site.pages:
+        rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, problems)
+        page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
+        page.word_count = rendered.words
+    for article in site.articles:
+        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems)
+
+
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
     """Render every chart that a page uses (from the cache where possible)."""
     for chart_id in sorted(site.charts):
@@ -158,15 +171,6 @@ def _check_output_folder(out: Path, paths: Paths, problems: Problems) -> None:
 def write_site(site: Site, paths: Paths, output: Output, problems: Problems) -> int:
     """Render every page and write it, with static files, charts and data downloads."""
     assets = write_static(paths.static, output)
-    markdown = Markdown(site.config.terms)
-    refs = References(set(site.charts), site.figures, site.config.terms)
-    for page in site.pages:
-        rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, problems)
-        page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
-        page.word_count = rendered.words
-    for article in site.articles:
-        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems)
-    problems.check()
     context = _listings(site)
     renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": assets.get, **context})
     chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""

@@ -96,6 +96,9 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -
         line = (mark.line + first_line) if mark else first_line
         column = (mark.column + 1) if mark else 0
         message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and "quoted scalar" in exc.context and exc.context_mark:
+            message, line = "a quoted value is never closed", exc.context_mark.line + first_line
+            column = exc.context_mark.column + 1
         if "could not determine a constructor" in message:
             message = "YAML tags that construct objects are not allowed"
         hint = "check quotes and indentation; values containing ': ' need quotes" if "mapping values" in message else ""

@@ -1,0 +1,58 @@
+"""The command line as a contributor meets it: exit codes, help, messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import make_site, page
+
+CLI = [sys.executable, "-m", "site_builder"]
+
+
+def run(*args, cwd=None):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_help_for_each_command():
+    for args in (["--help"], ["build", "--help"], ["serve", "--help"]):
+        result = run(*args)
+        assert result.returncode == 0
+        assert "usage: site-builder" in result.stdout
+    assert "--strict" in run("build", "--help").stdout
+    assert "127.0.0.1" in run("serve", "--help").stdout
+
+
+def test_usage_error_exits_2(tmp_path):
+    assert run("frobnicate").returncode == 2
+    result = run("--root", str(tmp_path), "build")
+    assert result.returncode == 2 and "content/site.toml is missing" in result.stderr
+
+
+def test_build_success_prints_one_summary_line(tmp_path):
+    root = make_site(tmp_path / "s", {"content/pages/index.md": page("Home", template="home")})
+    result = run("--root", str(root), "build")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("built 4 pages") and "public" in lines[0]
+    assert (root / "public/index.html").is_file()
+
+
+def test_content_error_exits_1_with_path_and_line_and_no_traceback(tmp_path):
+    root = make_site(tmp_path / "s", {
+        "content/pages/a.md": "---\ntitle: A\nsumary: typo\n---\nBody\n",
+        "content/pages/b.md": "---\ntitle: B\nsummary: ok\n---\n```chart nope\n```\n",
+    })
+    result = run("--root", str(root), "build")
+    assert result.returncode == 1
+    assert "content/pages/a.md:3: unknown key 'sumary' in front matter (did you mean 'summary'?)" in result.stderr
+    assert "content/pages/b.md:5: unknown chart 'nope' (known: none)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "public").exists()
+
+
+def test_strict_turns_warnings_into_errors(tmp_path):
+    root = make_site(tmp_path / "s", {"content/pages/x.md": page(), "content/pages/notes.txt": "stray"})
+    assert run("--root", str(root), "build").returncode == 0
+    result = run("--root", str(root), "build", "--strict")
+    assert result.returncode == 1 and "content/pages/notes.txt: warning: not a Markdown page" in result.stderr

@@ -1,0 +1,31 @@
+"""Invalid inputs as data: each folder under tests/invalid/ is a broken site (only the
+files that differ from a minimal valid one) plus ``expected.txt``, the exact messages
+the build must print. Adding a case adds files, not code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import make_site
+from site_builder.build import build
+from site_builder.errors import BuildError
+
+CASES = Path(__file__).parent / "invalid"
+
+
+def case_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in ("expected.txt", "options.txt")}
+
+
+@pytest.mark.parametrize("folder", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name)
+def test_invalid_case(folder, tmp_path):
+    root = make_site(tmp_path / "site", case_files(folder))
+    strict = (folder / "options.txt").is_file() and "strict" in (folder / "options.txt").read_text()
+    with pytest.raises(BuildError) as info:
+        build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache", strict=strict)
+    expected = (folder / "expected.txt").read_text("utf-8").strip().splitlines()
+    assert [str(p) for p in info.value.problems] == expected
+    assert not (tmp_path / "out").exists()
