@@ -79,7 +79,7 @@ class Markdown:
         md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug,
                permalink=True, permalinkSymbol="#", permalinkBefore=False)
         md.inline.ruler.before("emphasis", "brace_span", _span_rule)
-        md.add_render_rule("brace_span", self._render_span)
+        md.add_render_rule("brace_span", lambda renderer, tokens, idx, options, env: self._render_span(tokens, idx, env))
         default_fence = md.renderer.rules["fence"]
 
         def fence(renderer, tokens, idx, options, env):
@@ -92,7 +92,7 @@ class Markdown:
         self.md = md
         self.terms = terms
 
-    def _render_span(self, tokens, idx, options, env) -> str:
+    def _render_span(self, tokens, idx, env) -> str:
         kind, value = tokens[idx].meta["kind"], tokens[idx].meta["value"]
         refs: References = env["refs"]
         if kind == "fig":

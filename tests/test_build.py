@@ -111,3 +111,8 @@ def test_output_folder_may_not_be_a_source_folder(tmp_path):
         with pytest.raises(BuildError, match="output folder must not be"):
             build(root, out=bad, cache_dir=tmp_path / "c")
     assert (root / "content/pages/x.md").is_file()
+
+
+def test_terms_in_other_languages_carry_lang(site):
+    built = site({"content/pages/x.md": page("X", "Known as {zh:走线|zǒuxiàn} online.")})
+    assert '<span lang="zh-Hans">走线</span> (<i lang="zh-Latn-pinyin">zǒuxiàn</i>)' in built.read("x/index.html")
