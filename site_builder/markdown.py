@@ -137,8 +137,8 @@ class Markdown:
                 else:
                     result.charts.append(parts[1])
             if token.type == "heading_open" and token.tag in ("h2", "h3"):
-                title = tokens[i + 1].content
-                result.toc.append((int(token.tag[1]), token.attrGet("id") or "", _plain(title)))
+                title = self._plain_text(tokens[i + 1].children or [], refs)
+                result.toc.append((int(token.tag[1]), token.attrGet("id") or "", title))
             if token.type == "inline" and token.level >= MAX_NESTING - 2:
                 problems.add(path, line, f"content nested more than {MAX_NESTING} levels deep is not published",
                              "flatten the lists or quotes")
@@ -153,6 +153,18 @@ class Markdown:
                                      f"define it in content/figures.yaml{'; similar: ' + ', '.join(close) if close else ''}")
                     else:
                         result.figures.append(key)
+
+    def _plain_text(self, children, refs: References) -> str:
+        """A heading's text as readers see it (for the table of contents)."""
+        parts = []
+        for child in children:
+            if child.type == "brace_span":
+                kind, value = child.meta["kind"], child.meta["value"]
+                figure = refs.figures.get(value.strip()) if kind == "fig" else None
+                parts.append(figure.text if figure else value.partition("|")[0].strip())
+            elif child.type in ("text", "code_inline"):
+                parts.append(child.content)
+        return "".join(parts).strip()
 
     def render_blocks(self, blocks: list[Block], path: Path, refs: References, problems: Problems) -> str:
         """Render an article body: Markdown blocks are parsed, plain-text blocks escaped."""
@@ -188,5 +200,3 @@ def figure_html(image) -> str:
     return f'<figure class="photo">{alt}{caption}</figure>'
 
 
-def _plain(inline: str) -> str:
-    return re.sub(r"[*_`]", "", inline)

@@ -116,3 +116,10 @@ def test_output_folder_may_not_be_a_source_folder(tmp_path):
 def test_terms_in_other_languages_carry_lang(site):
     built = site({"content/pages/x.md": page("X", "Known as {zh:走线|zǒuxiàn} online.")})
     assert '<span lang="zh-Hans">走线</span> (<i lang="zh-Latn-pinyin">zǒuxiàn</i>)' in built.read("x/index.html")
+
+
+def test_table_of_contents_shows_rendered_heading_text(site):
+    built = site({"content/pages/x.md": page("X", "## What {zh:走线|zǒuxiàn} means\n\nA.\n\n## Two\n\nB.\n\n## Three\n\nC.")})
+    html = built.read("x/index.html")
+    toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
+    assert ">What 走线 means</a>" in toc and "{zh:" not in toc

@@ -1,0 +1,187 @@
+"""The real site in this repository, built once, read as a reader would."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import build
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLES = {
+    "chinese-migrants-seeking-asylum-at-us-border": {
+        "title": "Chinese Migrants Seeking Asylum at US Border", "authors": "Donna Teetree",
+        "outlet": "Newsmax", "dates": ["30 October 2023"], "credit": "Isaac Guzman/Getty Images"},
+    "more-people-from-china-seeking-asylum-at-us-border": {
+        "title": "More people from China seeking asylum at US border", "authors": "Franziska Wüst",
+        "outlet": "DW", "dates": ["29 February 2024"], "credit": "Franziska Wüst/DW"},
+    "inside-the-boom-in-chinese-migrants-at-the-southern-border": {
+        "title": "Inside the Boom in Chinese Migrants at the Southern Border", "authors": "Han Chen, Stef W. Knight",
+        "outlet": "Axios", "dates": ["29 March 2023", "30 March 2023"], "credit": None},
+}
+CHARTS = ["darien-annual", "usbp-monthly", "usbp-fiscal-share", "asylum-grant-rates", "route-map"]
+PAGES = ["", "topics/route/", "topics/numbers/", "topics/why-they-leave/", "topics/social-media/",
+         "topics/asylum/", "glossary/", "sources/", "about/"]
+
+
+def copy_repo(target: Path) -> Path:
+    for name in ("content", "seeds", "templates", "static"):
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = copy_repo(tmp_path_factory.mktemp("real"))
+    build(root, cache_dir=root / ".cache", strict=True)
+    return root / "public"
+
+
+def read(out: Path, relative: str) -> str:
+    return (out / relative / "index.html" if not relative.endswith(".html") else out / relative).read_text("utf-8")
+
+
+def visible_text(html: str) -> str:
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style", "svg", "head")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style", "svg", "head")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+@pytest.mark.parametrize("slug", sorted(ARTICLES))
+def test_article_pages_show_every_field(built, slug):
+    expected = ARTICLES[slug]
+    html = read(built, f"articles/{slug}/")
+    text = visible_text(html)
+    assert f"<h1>{expected['title']}</h1>" in html
+    assert expected["authors"] in text and expected["outlet"] in text
+    for date in expected["dates"]:
+        assert date in text
+    if expected["credit"]:
+        assert f"Image: {expected['credit']}" in text
+    assert "min read" in text
+    assert '<blockquote class="article-body"' in html and "Quoted in full from" in text
+
+
+def test_scraped_and_repost_specifics(built):
+    dw = visible_text(read(built, "articles/more-people-from-china-seeking-asylum-at-us-border/"))
+    assert "A weakening economy and increasing political repression" in dw  # standfirst as dek
+    assert "This article was originally written in German and translated by Jon Shelton." in dw
+    assert "Related stories at DW" in dw
+    axios = read(built, "articles/inside-the-boom-in-chinese-migrants-at-the-southern-border/")
+    assert "<strong>Why it matters:</strong>" in axios and "<ul><li>" in axios
+    dates = " ".join(visible_text(axios).split())
+    assert "Published 29 March 2023" in dates and "reposted 30 March 2023" in dates
+
+
+def test_no_boilerplate_or_raw_markers_on_any_page(built):
+    for path in built.rglob("*.html"):
+        text = visible_text(path.read_text("utf-8"))
+        for marker in ("Skip to main menu", "Skip to more DW sites", "•", "{snip}", "{fig:", "{zh:",
+                       "layout: post", "featured-image", "alt-text:", "Image: Franziska Wüst/DWThe"):
+            assert marker not in text, (path, marker)
+
+
+@pytest.mark.parametrize("relative", PAGES)
+def test_every_explainer_page_exists_and_links_a_source(built, relative):
+    html = read(built, relative)
+    links = re.findall(r'href="([^"]+)"', html)
+    assert any(link.startswith("https://") or link.startswith("/data/") for link in links), relative
+
+
+def test_every_page_reachable_from_home_in_two_clicks(built):
+    def links(relative):
+        return {l for l in re.findall(r'href="(/[^"#]*)"', read(built, relative)) if l.endswith("/")}
+
+    first = links("")
+    second = set().union(*(links(l.lstrip("/")) for l in first if (built / l.lstrip("/") / "index.html").is_file()))
+    pages = {"/" + p.parent.relative_to(built).as_posix() + "/" for p in built.rglob("index.html")}
+    pages = {p.replace("/./", "/") for p in pages}
+    assert pages - first - second - {"/"} == set()
+
+
+def test_chinese_terms_carry_their_language(built):
+    glossary = read(built, "glossary/")
+    assert '<span lang="zh-Hans">润学</span>' in glossary
+    assert '<span lang="zh-Hans">走线</span>' in glossary
+    assert 'lang="zh-Latn-pinyin">zǒuxiàn<' in glossary
+
+
+@pytest.mark.parametrize("chart_id", CHARTS)
+def test_chart_table_csv_and_spec_agree(built, chart_id):
+    pages = [p for p in built.rglob("*.html") if f'id="chart-{chart_id}"' in p.read_text("utf-8")]
+    assert pages, f"chart {chart_id} is on no page"
+    html = pages[0].read_text("utf-8")
+    figure = re.search(rf'<figure class="chart" id="chart-{chart_id}">.*?</figure>', html, re.S).group(0)
+    assert re.search(r'<svg role="img" aria-labelledby="[^"]+"', figure)
+    table = re.search(r"<table class=\"data\">.*?</table>", figure, re.S).group(0)
+    header = re.findall(r'<th scope="col">([^<]*)</th>', table)
+    cells = [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]]
+    rows = list(csv.reader(io.StringIO((built / f"charts/{chart_id}.csv").read_text("utf-8"))))
+    unescape = lambda s: s.replace("&amp;", "&").replace("&#39;", "'").replace("&#34;", '"').replace("&lt;", "<").replace("&gt;", ">")
+    assert [unescape(h) for h in header] == rows[0]
+    assert [[unescape(c) for c in r] for r in cells] == rows[1:]
+    spec = json.loads((built / f"charts/{chart_id}.vl.json").read_text("utf-8"))
+    values = _inline_values(spec)
+    plotted = [{k: ("" if v is None else str(v)) for k, v in row.items()} for row in values]
+    table_rows = [dict(zip(rows[0], r)) for r in rows[1:]]
+    assert all(row in plotted for row in table_rows), chart_id
+    assert "Source:" in figure and 'href="https://' in figure
+
+
+def _inline_values(spec) -> list[dict]:
+    found = []
+    if isinstance(spec, dict):
+        data = spec.get("data")
+        if isinstance(data, dict) and isinstance(data.get("values"), list) and data["values"] and isinstance(data["values"][0], dict):
+            found += data["values"]
+        for key, value in spec.get("datasets", {}).items() if isinstance(spec.get("datasets"), dict) else []:
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                found += value
+        for value in spec.values():
+            if isinstance(value, (dict, list)):
+                found += _inline_values(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _inline_values(value)
+    return found
+
+
+def test_each_article_checks_its_numbers(built):
+    for slug in ARTICLES:
+        html = read(built, f"articles/{slug}/")
+        assert 'id="the-numbers-in-this-article"' in html
+        assert re.search(r'class="verdict verdict-(matches|close|differs|cannot-be-checked)"', html)
+    sources = read(built, "sources/")
+    assert 'id="verdicts"' in sources and sources.count("<q>") >= 10
+
+
+def test_verdict_comes_from_the_data(tmp_path):
+    root = copy_repo(tmp_path / "site")
+    data = root / "content/data/panama_darien_irregular_transit_annual.csv"
+    data.write_text(data.read_text("utf-8").replace("2021,133726,77,0.06,", "2021,133726,150,0.11,"), "utf-8")
+    build(root, cache_dir=tmp_path / "cache")
+    html = read(root / "public", "articles/inside-the-boom-in-chinese-migrants-at-the-southern-border/")
+    row = re.search(r"<tr>(?:(?!</tr>).)*?77 counted in 2021(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    assert ">150</a>" in row and "verdict-differs" in row
