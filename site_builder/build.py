@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .charts import ChartRenderer, load_chart_specs
+from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .data import load_claims, load_datasets, load_figures
 from .errors import BuildError, Problem, Problems
@@ -94,7 +94,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     _check_output_folder(out, paths, problems)
     report = Report(chart_renders=renderer.renders, output=out)
     with Output(out) as output:
-        report.pages = write_site(site, paths, output, problems)
+        report.pages = write_site(site, paths, output, problems, renderer.cache_dir)
         problems.check(strict)
         output.commit()
     report.files = len(output.written)
@@ -168,11 +168,16 @@ def _check_output_folder(out: Path, paths: Paths, problems: Problems) -> None:
         problems.check()
 
 
-def write_site(site: Site, paths: Paths, output: Output, problems: Problems) -> int:
+def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path) -> int:
     """Render every page and write it, with static files, charts and data downloads."""
     assets = write_static(paths.static, output)
     context = _listings(site)
-    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": assets.get, **context})
+    def asset(name: str) -> str:
+        if name not in assets:
+            raise KeyError(f"no static file '{name}' (files: {', '.join(sorted(assets))})")
+        return assets[name]
+
+    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, **context})
     chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""
                   for cid, chart in sorted(site.rendered_charts.items())}
     count = 0
@@ -194,7 +199,11 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems) -> 
         count += _write(output, section.output, html, "content/site.toml", problems)
     count += _write(output, "articles/index.html", renderer.render("articles.html", problems), "templates/articles.html", problems)
     count += _write(output, "404.html", renderer.render("404.html", problems), "templates/404.html", problems)
+    if site.rendered_charts:
+        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
     for chart_id, chart in sorted(site.rendered_charts.items()):
+        html = renderer.render("chart_page.html", problems, page=chart.spec, chart=chart, source=chart.spec.source)
+        count += _write(output, f"charts/{chart_id}/index.html", html, chart.spec.source, problems)
         files = chart.files
         output.write(f"charts/{chart_id}.svg", files.svg, chart.spec.source)
         output.write(f"charts/{chart_id}.png", files.png, chart.spec.source)
@@ -259,11 +268,15 @@ def write_static(static_dir: Path, output: Output) -> dict[str, str]:
         if not path.is_file() or path.name.startswith("."):
             continue
         relative = path.relative_to(static_dir).as_posix()
-        data = path.read_bytes()
-        target = relative
-        if path.suffix in HASHED_ASSETS:
-            digest = hashlib.sha256(data).hexdigest()[:10]
-            target = relative[: -len(path.suffix)] + f".{digest}{path.suffix}"
-        output.write(f"static/{target}", data, f"static/{relative}")
-        urls[relative] = f"/static/{target}"
+        urls[relative] = _write_hashed(output, f"static/{relative}", path.read_bytes(), f"static/{relative}")
     return urls
+
+
+def _write_hashed(output: Output, relative: str, data: bytes, source: str) -> str:
+    """Write an asset; CSS and JS get a content hash in their name so they can be
+    cached forever. Returns the URL."""
+    suffix = Path(relative).suffix
+    if suffix in HASHED_ASSETS:
+        relative = relative[: -len(suffix)] + f".{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
+    output.write(relative, data, source)
+    return f"/{relative}"

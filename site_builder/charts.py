@@ -185,6 +185,24 @@ class ChartRenderer:
                              columns=columns, rows=table, csv=to_csv(columns, table))
 
 
+def vega_bundle(cache_dir: Path) -> str:
+    """The self-contained Vega, Vega-Lite and Vega-Embed bundle for interactive charts,
+    made by vl-convert once per installed version and cached (it takes seconds)."""
+    from importlib.metadata import version
+
+    path = cache_dir / f"vega-bundle-{CACHE_VERSION}-{version('vl-convert-python')}.js"
+    if path.is_file():
+        return path.read_text("utf-8")
+    import vl_convert
+
+    bundle = vl_convert.javascript_bundle()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(bundle, "utf-8")
+    os.replace(tmp, path)
+    return bundle
+
+
 class ChartError(Exception):
     """A chart function or spec that cannot be rendered (reported as path:line)."""
 

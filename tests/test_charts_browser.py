@@ -1,0 +1,47 @@
+"""Charts in a real browser: visible with JavaScript off; interactive only on request."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import browser, serve_folder  # noqa: F401 - fixture
+from test_real_site import CHARTS, built  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.browser
+
+
+def test_all_charts_show_without_javascript(browser, built):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
+    seen = set()
+    with serve_folder(built) as base:
+        page = context.new_page()
+        for path in ["/", "/topics/numbers/", "/topics/route/", "/topics/asylum/"]:
+            page.goto(base + path)
+            for chart_id in CHARTS:
+                svg = page.locator(f"#chart-{chart_id} svg[role=img]")
+                if svg.count():
+                    box = svg.first.bounding_box()
+                    assert box and box["width"] > 200 and box["height"] > 100, (path, chart_id)
+                    assert box["width"] <= 360
+                    seen.add(chart_id)
+                    page.locator(f"#chart-{chart_id} summary").click()
+                    assert page.locator(f"#chart-{chart_id} table.data").is_visible()
+        assert page.locator("script").count() == 0
+    context.close()
+    assert seen == set(CHARTS)
+
+
+def test_interactive_chart_loads_vega_only_on_its_own_page(browser, built):
+    page = browser.new_page()
+    errors, requests = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    with serve_folder(built) as base:
+        page.goto(base + "/topics/numbers/")
+        assert not [r for r in requests if r.endswith(".js")]
+        page.get_by_role("link", name="Interactive version").first.click()
+        page.wait_for_selector(".interactive svg", timeout=15000)
+        assert any("/static/vega." in r for r in requests)
+        assert all(r.startswith(base) for r in requests)
+    assert errors == []
+    page.close()
