@@ -1,0 +1,140 @@
+"""Charts on the Darién Gap crossing (Panama's SNM counts)."""
+
+from site_builder.charts import chart
+
+ANNUAL = "panama_darien_irregular_transit_annual"
+
+CHINA_COLOUR = "#d95f02"
+TOTAL_COLOUR = "#888888"
+
+
+def _annual_rows(ds):
+    """Calendar years 2020–2024 with the Chinese count, the total and the share.
+
+    The share is computed here from the two counts and checked against the
+    china_share_pct column of the source file.
+    """
+    rows = []
+    for r in ds.rows:
+        if not 2020 <= r["year"] <= 2024:
+            continue
+        china, total = r["china"], r["total_all_nationalities"]
+        if china is None:
+            raise ValueError(f"no Chinese count for {r['year']}")
+        share = round(100 * china / total, 2)
+        if r["china_share_pct"] is not None and abs(share - r["china_share_pct"]) > 0.005:
+            raise ValueError(f"{r['year']}: computed share {share} != file {r['china_share_pct']}")
+        partial = r["year"] == 2024
+        rows.append(
+            {
+                "Year": str(r["year"]),
+                "Chinese nationals": china,
+                "All nationalities": total,
+                "Chinese share (%)": share,
+                "Period": "1 Jan – about 17 Dec (Chinese count)" if partial else "Full year",
+            }
+        )
+    return rows
+
+
+@chart(
+    "darien-annual",
+    title="Chinese nationals crossing the Darién Gap, 2020–2024",
+    takeaway=(
+        "Chinese crossings of the Darién went from a handful to tens of thousands: "
+        "3 in 2020, 2,005 in 2022 and 25,565 in 2023, about 1 in 20 of everyone who crossed."
+    ),
+    description=(
+        "Two bar charts sharing the years 2020 to 2024. The upper, orange bars count Chinese "
+        "nationals who crossed the Darién Gap into Panama: 3 in 2020, 77 in 2021, 2,005 in 2022, "
+        "25,565 in 2023 and 12,366 in 2024, the 2024 bar drawn lighter because that count runs "
+        "only to about 17 December. The lower, grey bars count people of all nationalities: "
+        "8,594, 133,726, 248,284, 520,085 and 302,203. Chinese nationals were 0.03% of all "
+        "crossers in 2020, 0.81% in 2022, 4.92% in 2023 and about 4.1% in 2024."
+    ),
+    datasets=[ANNUAL],
+    notes=[
+        "Counts by Panama's National Migration Service (SNM) as quoted by news agencies; no SNM file was available.",
+        "The 2024 Chinese count runs to about 17 December 2024 (reported 17–18 December); the 2024 total is the full year, so the 2024 share divides a slightly short count by a full-year total.",
+        "Chinese counts for 2019 and 2025 were not found. SNM counted 296 Chinese nationals in all of 2010–2019.",
+        "Outlets give slightly different totals for some years (2021: 133,726 or 133,653; 2022: 248,284 or 248,283).",
+        "Shares are computed from the two counts on this page (Chinese ÷ all nationalities).",
+    ],
+)
+def darien_annual(data):
+    import altair as alt
+
+    rows = _annual_rows(data[ANNUAL])
+    base = alt.Chart(alt.Data(values=rows))
+    x = alt.X("Year:O", title=None, axis=alt.Axis(labelAngle=0))
+    partial = alt.datum.Period != "Full year"
+
+    china_bars = base.mark_bar(color=CHINA_COLOUR, stroke=CHINA_COLOUR, strokeWidth=1.5).encode(
+        x=x.axis(None),
+        y=alt.Y(
+            "Chinese nationals:Q",
+            title="Chinese nationals",
+            axis=alt.Axis(format=",d", tickCount=4),
+            scale=alt.Scale(domain=[0, 30000]),
+        ),
+        fillOpacity=alt.condition(partial, alt.value(0.35), alt.value(1.0)),
+        strokeDash=alt.condition(partial, alt.value([4, 3]), alt.value([1, 0])),
+        tooltip=["Year:O", alt.Tooltip("Chinese nationals:Q", format=","), "Period:N"],
+    )
+    china_labels = base.mark_text(dy=-7, baseline="bottom", fontSize=12).encode(
+        x=x,
+        y="Chinese nationals:Q",
+        text=alt.Text("Chinese nationals:Q", format=","),
+    )
+    partial_label = (
+        base.transform_filter(partial)
+        .mark_text(dy=-22, baseline="bottom", fontSize=12, fontStyle="italic")
+        .encode(x=x, y="Chinese nationals:Q", text=alt.value("to mid-Dec"))
+    )
+    top = alt.layer(china_bars, china_labels, partial_label).properties(width=600, height=190)
+
+    share_text = base.mark_text(fontSize=12).encode(
+        x=x.axis(None),
+        text=alt.Text("Chinese share (%):Q", format=".2f"),
+    )
+    share_row = (
+        alt.layer(share_text)
+        .properties(
+            width=600,
+            height=18,
+            view=alt.ViewBackground(stroke=None),
+            title=alt.Title(
+                "Chinese share of all crossers (%)",
+                fontSize=12,
+                fontWeight="normal",
+                anchor="start",
+                offset=2,
+            ),
+        )
+    )
+
+    total_bars = base.mark_bar(color=TOTAL_COLOUR).encode(
+        x=x,
+        y=alt.Y(
+            "All nationalities:Q",
+            title="All nationalities",
+            axis=alt.Axis(format=",d", tickCount=3),
+            scale=alt.Scale(domain=[0, 600000]),
+        ),
+        tooltip=["Year:O", alt.Tooltip("All nationalities:Q", format=",")],
+    )
+    total_labels = base.mark_text(dy=-4, baseline="bottom", fontSize=12).encode(
+        x=x,
+        y="All nationalities:Q",
+        text=alt.Text("All nationalities:Q", format=","),
+    )
+    bottom = alt.layer(total_bars, total_labels).properties(width=600, height=90)
+
+    spec = alt.vconcat(top, share_row, bottom, spacing=8).properties(
+        description=(
+            "Bar charts of Darién Gap crossings, 2020–2024: Chinese nationals (top) rising from 3 "
+            "to 25,565 in 2023, then 12,366 in 2024 to mid-December; all nationalities (bottom) "
+            "peaking at 520,085 in 2023."
+        )
+    )
+    return spec, rows
