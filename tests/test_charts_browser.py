@@ -23,6 +23,11 @@ def test_all_charts_show_without_javascript(browser, built):
                     box = svg.first.bounding_box()
                     assert box and box["width"] > 200 and box["height"] > 100, (path, chart_id)
                     assert box["width"] <= 360
+                    smallest = svg.first.evaluate(
+                        "svg => { const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;"
+                        " return Math.min(...[...svg.querySelectorAll('text')]"
+                        ".map(t => parseFloat(getComputedStyle(t).fontSize) * scale)); }")
+                    assert smallest >= 12, (path, chart_id, smallest)  # legible on a 360 px phone
                     seen.add(chart_id)
                     page.locator(f"#chart-{chart_id} summary").click()
                     assert page.locator(f"#chart-{chart_id} table.data").is_visible()

@@ -89,7 +89,8 @@ def asylum_grant_rates(data):
     rows = _rate_rows(data[ASYLUM])
     base = alt.Chart(alt.Data(values=rows))
     years = [_fy_label(y) for y in YEARS]
-    x = alt.X("Fiscal year:N", title=None, sort=years, axis=alt.Axis(labelAngle=0))
+    x = alt.X("Fiscal year:N", title=None, sort=years,
+              axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')"))
     offset = alt.XOffset("Nationality:N", sort=GROUPS)
     y = alt.Y(
         "Grant rate (%):Q",
@@ -128,7 +129,7 @@ def asylum_grant_rates(data):
         text=alt.Text("Grant rate (%):Q", format=".1f"),
     )
     spec = alt.layer(bars, labels).properties(
-        width=600,
+        width=278,
         height=300,
         description=(
             "Grouped bars of asylum grant rates, FY2018–FY2021: China about 50–59%, the Northern "

@@ -101,7 +101,7 @@ def usbp_monthly(data):
         "Series:N",
         title=None,
         scale=colour_scale,
-        legend=alt.Legend(orient="top", direction="horizontal", symbolType="stroke", labelLimit=260),
+        legend=alt.Legend(orient="top", direction="vertical", symbolType="stroke", labelLimit=300),
     )
     dash = alt.StrokeDash(
         "Series:N",
@@ -129,18 +129,18 @@ def usbp_monthly(data):
         return [rule, label]
 
     annotations = (
-        event(REOPENING, BP_SERIES, "China reopens\n(Jan 2023)", "right", -4, 30)
+        event(REOPENING, BP_SERIES, "China reopens\n(Jan 2023)", "right", -4, 90)
         + event(ECUADOR_VISA, BP_SERIES, "Ecuador visa rule\n(Jul 2024)", "right", -4, 2)
         + event("2024-10", CBP_SERIES, "New series\nfrom Oct 2024", "left", 4, 2)
     )
     peak_label = (
         _at_month(base, peak["Month"], BP_SERIES)
-        .mark_text(align="right", dx=-6, dy=-2, fontSize=12)
+        .mark_text(align="right", dx=-6, dy=4, baseline="top", fontSize=12)
         .encode(x=x, y=y, text=alt.value(f"{peak['Encounters']:,} (Dec 2023)"))
     )
 
     spec = alt.layer(*annotations, lines, points, peak_label).properties(
-        width=600,
+        width=228,
         height=320,
         description=(
             "Monthly encounters of Chinese nationals at the US Southwest border, October 2020 to "
@@ -212,7 +212,7 @@ def usbp_fiscal_share(data):
     count_labels = base.mark_text(dy=-4, baseline="bottom", fontSize=12).encode(
         x=x, y="Chinese nationals:Q", text=alt.Text("Chinese nationals:Q", format=",")
     )
-    top = alt.layer(count_bars, count_labels).properties(width=600, height=190)
+    top = alt.layer(count_bars, count_labels).properties(width=255, height=190)
 
     share_bars = base.mark_bar(color=SHARE_COLOUR).encode(
         x=x,
@@ -230,7 +230,7 @@ def usbp_fiscal_share(data):
         text=alt.Text("Chinese share (%):Q", format=".2f"),
     )
     bottom = alt.layer(share_bars, share_labels).properties(
-        width=600,
+        width=255,
         height=90,
         title=alt.Title(
             "China's share of all Southwest-border encounters (%)",

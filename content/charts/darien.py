@@ -91,7 +91,7 @@ def darien_annual(data):
         .mark_text(dy=-22, baseline="bottom", fontSize=12, fontStyle="italic")
         .encode(x=x, y="Chinese nationals:Q", text=alt.value("to mid-Dec"))
     )
-    top = alt.layer(china_bars, china_labels, partial_label).properties(width=600, height=190)
+    top = alt.layer(china_bars, china_labels, partial_label).properties(width=250, height=190)
 
     share_text = base.mark_text(fontSize=12).encode(
         x=x.axis(None),
@@ -100,7 +100,7 @@ def darien_annual(data):
     share_row = (
         alt.layer(share_text)
         .properties(
-            width=600,
+            width=250,
             height=18,
             view=alt.ViewBackground(stroke=None),
             title=alt.Title(
@@ -128,7 +128,7 @@ def darien_annual(data):
         y="All nationalities:Q",
         text=alt.Text("All nationalities:Q", format=","),
     )
-    bottom = alt.layer(total_bars, total_labels).properties(width=600, height=90)
+    bottom = alt.layer(total_bars, total_labels).properties(width=250, height=90)
 
     spec = alt.vconcat(top, share_row, bottom, spacing=8).properties(
         description=(
