@@ -16,6 +16,7 @@ from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .data import load_claims, load_datasets, load_figures
 from .errors import BuildError, Problem, Problems
+from .links import check_links
 from .markdown import CHART_MARKER, Markdown, References
 from .model import Article, Chart, Page, Section, Site
 from .pages import load_pages
@@ -95,6 +96,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     report = Report(chart_renders=renderer.renders, output=out)
     with Output(out) as output:
         report.pages = write_site(site, paths, output, problems, renderer.cache_dir)
+        problems.check()  # a page that failed to render would only add broken-link noise
+        check_links(output, paths.root, problems)
         problems.check(strict)
         output.commit()
     report.files = len(output.written)
