@@ -31,8 +31,13 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
+_shared: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the run. Each test module that imports this fixture gets its own
+    session fixture, and Playwright's sync API cannot be started twice: so they share one."""
     require_chromium()
     try:
         from playwright.sync_api import sync_playwright
@@ -40,10 +45,17 @@ def browser():
         if os.environ.get("CI"):
             raise
         pytest.skip("playwright is not installed")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    if not _shared:
+        playwright = sync_playwright().start()
+        _shared.update(playwright=playwright, users=0,
+                       browser=playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
+    _shared["users"] += 1
+    yield _shared["browser"]
+    _shared["users"] -= 1
+    if not _shared["users"]:
+        _shared["browser"].close()
+        _shared["playwright"].stop()
+        _shared.clear()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
