@@ -7,13 +7,11 @@ with no Cache-Control of its own it sends ``public, max-age=0, must-revalidate``
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 import tomllib
-from contextlib import contextmanager
 from pathlib import Path
+
+from browser import QuietHandler, serve_folder
 
 REPO = Path(__file__).resolve().parent.parent
 NETLIFY_DEFAULT_CACHE = "public, max-age=0, must-revalidate"
@@ -40,8 +38,8 @@ def headers_for(path: str, config: dict | None = None) -> dict[str, str]:
     return headers
 
 
-class _NetlifyHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript"}
+class _NetlifyHandler(QuietHandler):
+    extensions_map = {**QuietHandler.extensions_map, ".js": "text/javascript"}
 
     def end_headers(self) -> None:
         for name, value in headers_for(self.path.split("?")[0]).items():
@@ -60,19 +58,7 @@ class _NetlifyHandler(http.server.SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
-    def log_message(self, *args) -> None:
-        pass
 
-
-@contextmanager
 def serve_like_netlify(folder: Path):
-    """Serve ``folder`` on 127.0.0.1 (a free port) with netlify.toml's headers; yield the base URL."""
-    handler = functools.partial(_NetlifyHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """Serve ``folder`` on 127.0.0.1 with netlify.toml's headers; a context manager yielding the base URL."""
+    return serve_folder(folder, _NetlifyHandler)
