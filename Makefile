@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-BROWSER_STAMP := $(VENV)/.browser
+BROWSER_STAMP := $(VENV)/.browser-faketime
 
 .PHONY: serve build test test-fast bench clean
 
@@ -14,11 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian's Chromium drives the browser tests (Playwright's own browser download does not work offline).
+# Debian's Chromium drives the browser tests (Playwright's own browser download does not work offline);
+# faketime gives the reproducible-build test a different wall clock.
 $(BROWSER_STAMP):
-	command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium missing: sudo apt-get install -y chromium"; exit 1; fi; }
+	command -v chromium >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium faketime >/dev/null; \
+	  else echo "chromium or faketime missing: sudo apt-get install -y chromium faketime"; exit 1; fi; }
 	touch $(BROWSER_STAMP)
 
 serve: $(STAMP)

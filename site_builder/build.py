@@ -16,15 +16,13 @@ from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .data import load_claims, load_datasets, load_figures
 from .errors import BuildError, Problem, Problems
+from .links import check_links
 from .markdown import CHART_MARKER, Markdown, References
 from .model import Article, Chart, Page, Section, Site
 from .pages import load_pages
 from .render import Renderer
 from .seeds import load_articles
 from .write import DuplicateOutput, Output, OutputPathError
-
-HASHED_ASSETS = (".css", ".js")
-
 
 @dataclass(frozen=True)
 class Paths:
@@ -94,7 +92,9 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     _check_output_folder(out, paths, problems)
     report = Report(chart_renders=renderer.renders, output=out)
     with Output(out) as output:
-        report.pages = write_site(site, paths, output, problems, renderer.cache_dir)
+        report.pages = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
+        problems.check()  # a page that failed to render would only add broken-link noise
+        check_links(output, paths.root, problems)
         problems.check(strict)
         output.commit()
     report.files = len(output.written)
@@ -168,8 +168,10 @@ def _check_output_folder(out: Path, paths: Paths, problems: Problems) -> None:
         problems.check()
 
 
-def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path) -> int:
-    """Render every page and write it, with static files, charts and data downloads."""
+def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path,
+               noindex: bool = False) -> int:
+    """Render every page and write it, with static files, charts and data downloads.
+    ``noindex`` asks search engines to skip every page (a build that shows drafts)."""
     assets = write_static(paths.static, output)
     context = _listings(site)
     def asset(name: str) -> str:
@@ -177,7 +179,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
             raise KeyError(f"no static file '{name}' (files: {', '.join(sorted(assets))})")
         return assets[name]
 
-    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, **context})
+    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, "noindex": noindex, **context})
     chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""
                   for cid, chart in sorted(site.rendered_charts.items())}
     count = 0
@@ -262,7 +264,7 @@ def _sort_date(article: Article) -> str:
 
 
 def write_static(static_dir: Path, output: Output) -> dict[str, str]:
-    """Copy ``static/``; CSS and JS get content-hashed names. Returns name → URL."""
+    """Copy ``static/`` under content-hashed names. Returns name → URL."""
     urls = {}
     for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else []:
         if not path.is_file() or path.name.startswith("."):
@@ -273,10 +275,9 @@ def write_static(static_dir: Path, output: Output) -> dict[str, str]:
 
 
 def _write_hashed(output: Output, relative: str, data: bytes, source: str) -> str:
-    """Write an asset; CSS and JS get a content hash in their name so they can be
-    cached forever. Returns the URL."""
+    """Write an asset with a content hash in its name, so that it can be cached forever
+    (everything under /static/ is served immutable). Returns the URL."""
     suffix = Path(relative).suffix
-    if suffix in HASHED_ASSETS:
-        relative = relative[: -len(suffix)] + f".{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
+    relative = relative[: len(relative) - len(suffix)] + f".{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
     output.write(relative, data, source)
     return f"/{relative}"

@@ -31,8 +31,13 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
+_shared: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the run. Each test module that imports this fixture gets its own
+    session fixture, and Playwright's sync API cannot be started twice: so they share one."""
     require_chromium()
     try:
         from playwright.sync_api import sync_playwright
@@ -40,21 +45,28 @@ def browser():
         if os.environ.get("CI"):
             raise
         pytest.skip("playwright is not installed")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    if not _shared:
+        playwright = sync_playwright().start()
+        _shared.update(playwright=playwright, users=0,
+                       browser=playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
+    _shared["users"] += 1
+    yield _shared["browser"]
+    _shared["users"] -= 1
+    if not _shared["users"]:
+        _shared["browser"].close()
+        _shared["playwright"].stop()
+        _shared.clear()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
 
 @contextmanager
-def serve_folder(folder: Path):
+def serve_folder(folder: Path, handler_class: type = QuietHandler):
     """Serve ``folder`` on 127.0.0.1 (a free port) and yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

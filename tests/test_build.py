@@ -90,15 +90,20 @@ def test_second_build_renders_no_chart(tmp_path):
     assert build(root, cache_dir=tmp_path / "cache").chart_renders == 1
 
 
-def test_failed_build_leaves_previous_output_untouched(tmp_path):
+@pytest.mark.parametrize("broken", [
+    "---\ntitle: [unclosed\n---\nBroken.",           # fails while loading
+    page("X", "Now with a [dead link](/nowhere/)."),  # fails last, after every file was staged
+])
+def test_failed_build_leaves_previous_output_untouched(tmp_path, broken):
     from conftest import make_site
-    root = make_site(tmp_path / "s", {"content/pages/x.md": page("X", "Good.")})
+    linked = {f"content/pages/{name}.md": page(name) for name in ("index", "about", "sources")}  # header and footer links
+    root = make_site(tmp_path / "s", {**linked, "content/pages/x.md": page("X", "Good.")})
     out = tmp_path / "s" / "public"
-    build(root, out=out, cache_dir=tmp_path / "c")
+    build(root, out=out, cache_dir=tmp_path / "c", strict=True)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    (root / "content/pages/x.md").write_text("---\ntitle: [unclosed\n---\nBroken.")
+    (root / "content/pages/x.md").write_text(broken)
     with pytest.raises(BuildError):
-        build(root, out=out, cache_dir=tmp_path / "c")
+        build(root, out=out, cache_dir=tmp_path / "c", strict=True)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".public")] == []

@@ -1,0 +1,161 @@
+"""The link stage: every internal link, anchor and image of the staged output resolves.
+
+It runs over the files a build has written into its staging folder, before they are
+published, so it checks what readers would really get (templates, Markdown and charts
+alike). Each problem is a warning (``--strict`` makes it an error) reported against the
+input that produced the link: the page's own source where the link's address or text
+appears in it, else the site configuration or a template that contains it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .errors import Problems
+from .write import Output
+
+LINK_ATTRIBUTES = ("href", "src", "srcset")
+SAFE_SCHEMES = ("https", "mailto", "tel", "data")
+
+
+@dataclass
+class Link:
+    """One address found in an output page."""
+
+    url: str
+    tag: str
+    text: str = ""
+
+
+@dataclass
+class ScannedPage:
+    """The ids a page defines (anchor targets) and the links it makes."""
+
+    ids: set[str] = field(default_factory=set)
+    links: list[Link] = field(default_factory=list)
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = ScannedPage()
+        self._open_anchor: Link | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" or (tag == "a" and name == "name"):
+                self.page.ids.add(value)
+            elif name == "srcset":
+                # "a.png 1x, b.png 2x": each candidate is an address
+                self.page.links += [Link(c.split()[0], tag) for c in value.split(",") if c.strip()]
+            elif name in LINK_ATTRIBUTES and not (tag == "link" and ("rel", "canonical") in attrs):
+                link = Link(value, tag)
+                self.page.links.append(link)
+                if tag == "a":
+                    self._open_anchor = link
+
+    def handle_data(self, data: str) -> None:
+        if self._open_anchor is not None:
+            self._open_anchor.text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._open_anchor = None
+
+
+def scan(html: str) -> ScannedPage:
+    """The ids and links of one HTML document."""
+    scanner = _Scanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.page
+
+
+def page_url(relative: str) -> str:
+    """The address an output file is served at: ``a/index.html`` → ``/a/``."""
+    path = "/" + relative
+    return path[: -len("index.html")] if path.endswith("/index.html") or path == "/index.html" else path
+
+
+def check_links(output: Output, root: Path, problems: Problems) -> None:
+    """Check every link of every staged HTML file; report each broken one once as a
+    warning against the source that produced it."""
+    staged = output.staging
+    files = {p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file()}
+    pages = {rel: scan((staged / rel).read_text("utf-8")) for rel in sorted(files) if rel.endswith(".html")}
+    locator = _Locator(root)
+    for relative, scanned in sorted(pages.items()):
+        source = output.written.get(relative.lower(), "")
+        for link in scanned.links:
+            trouble = _trouble(link, page_url(relative), files, pages)
+            if trouble:
+                message, hint = trouble
+                path, line = locator.find(source, link)
+                problems.warn(path, line, message, f"{hint}; seen in {relative}")
+
+
+def _trouble(link: Link, base: str, files: set[str], pages: dict[str, ScannedPage]) -> tuple[str, str] | None:
+    """Why ``link`` (on the page served at ``base``) is broken, or None."""
+    parts = urlsplit(link.url.strip())
+    kind = "image" if link.tag == "img" else "link"
+    if parts.scheme == "http" or (parts.netloc and not parts.scheme):
+        return f"insecure {kind} '{link.url}'", "use https://"
+    if parts.scheme:
+        return None if parts.scheme in SAFE_SCHEMES else (f"{kind} with scheme '{parts.scheme}:' '{link.url}'", "use https:// or a path")
+    path = unquote(urljoin(base, parts.path)) if parts.path else base
+    target = _resolve(path, files)
+    if target is None:
+        return f"broken {kind} '{link.url}': nothing is published at {path}", "check the address or build with --drafts"
+    fragment = unquote(parts.fragment)
+    if fragment and target in pages and fragment not in pages[target].ids:
+        return f"broken anchor '{link.url}': {path} has no id '{fragment}'", "link to a heading's id"
+    return None
+
+
+def _resolve(path: str, files: set[str]) -> str | None:
+    """The output file that serves ``path`` (``/a/`` and ``/a`` both serve ``a/index.html``)."""
+    relative = str(PurePosixPath(path)).lstrip("/")
+    candidates = [f"{relative}/index.html" if relative else "index.html"] if path.endswith("/") else [relative, f"{relative}/index.html"]
+    return next((c for c in candidates if c in files), None)
+
+
+class _Locator:
+    """Finds the input file and line that wrote a link: the page's source first, then
+    the site configuration and the templates (for links every page shares)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.shared = [root / "content" / "site.toml"] + sorted((root / "templates").rglob("*.html"))
+        self._lines: dict[Path, list[str]] = {}
+
+    def find(self, source: str, link: Link) -> tuple[Path | str, int]:
+        own = self.root / source if source else None
+        candidates = ([own] if own else []) + self.shared
+        text = " ".join(link.text.split())
+        # the address anywhere it could come from; the link text only in the page itself
+        searches = [(self._whole(link.url.strip()), candidates)] + ([(re.compile(re.escape(text)), [own])] if text and own else [])
+        for pattern, paths in searches:
+            for path in paths:
+                for number, line in enumerate(self._read(path), 1):
+                    if pattern.search(line):
+                        return path, number
+        return (own, 1) if own and own.is_file() else (source or "(output)", 0)
+
+    @staticmethod
+    def _whole(url: str) -> re.Pattern:
+        """``url`` as a whole address, so that ``/`` does not match inside ``/a/b``."""
+        return re.compile(r"(?<![\w/.#%-])" + re.escape(url) + r"(?![\w/.#%-])")
+
+    def _read(self, path: Path) -> list[str]:
+        if path not in self._lines:
+            try:
+                self._lines[path] = path.read_text("utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines[path] = []
+        return self._lines[path]

@@ -1,0 +1,66 @@
+"""Link integrity: every internal link, anchor and image of the built site resolves,
+external links are https, and a broken one names the input line that made it."""
+
+from __future__ import annotations
+
+from conftest import MINIMAL_CONFIG, page
+from fixtures_site import chart_files
+
+# the pages every page's header and footer link to
+LINKED = {"content/pages/index.md": page("Home", template="home"), "content/pages/about.md": page("About"),
+          "content/pages/sources.md": page("Sources")}
+
+
+def test_sound_links_give_no_warning(site):
+    built = site({
+        **LINKED,
+        **chart_files(),
+        "content/pages/index.md": page("Home", "See [the route](/topics/route/#leg-one), [why](../topics/why/) and "
+                                       "[the data](/data/crossings/crossings.csv).\n\n```chart crossings-bar\n```",
+                                       template="home"),
+        "content/pages/topics/route.md": page("The route", "## Leg one\n\n[Back up](#leg-one), [elsewhere](https://example.org/a)."),
+        "content/pages/topics/why.md": page("Why", "[mail](mailto:a@example.org)"),
+    })
+    assert built.report.warnings == []
+
+
+def test_broken_links_name_the_source_line(site):
+    body = "Intro.\n\nA [dead link](/topics/nowhere/) here.\n\nA [bad anchor](/topics/route/#no-such-heading).\n\n" \
+           "An [old link](http://example.org/x).\n\n![a picture](/images/missing.png)\n"
+    built = site({
+        **LINKED,
+        "content/pages/topics/route.md": page("The route", "## Leg one\n\nText."),
+        "content/pages/x.md": page("X", body),
+    })
+    messages = [str(w) for w in built.report.warnings if w.source == "content/pages/x.md"]
+    # front matter is 4 lines, so body line n is file line n + 4
+    assert messages == [
+        "content/pages/x.md:7: warning: broken link '/topics/nowhere/': nothing is published at /topics/nowhere/"
+        " (check the address or build with --drafts; seen in x/index.html)",
+        "content/pages/x.md:9: warning: broken anchor '/topics/route/#no-such-heading': /topics/route/ has no id"
+        " 'no-such-heading' (link to a heading's id; seen in x/index.html)",
+        "content/pages/x.md:11: warning: insecure link 'http://example.org/x' (use https://; seen in x/index.html)",
+        "content/pages/x.md:13: warning: broken image '/images/missing.png': nothing is published at"
+        " /images/missing.png (check the address or build with --drafts; seen in x/index.html)",
+    ]
+
+
+def test_strict_build_fails_on_a_broken_link_and_publishes_nothing(failing_site, tmp_path):
+    messages = failing_site({**LINKED, "content/pages/x.md": page("X", "[gone](/gone/)")}, strict=True)
+    assert messages == ["content/pages/x.md:5: warning: broken link '/gone/': nothing is published at /gone/"
+                        " (check the address or build with --drafts; seen in x/index.html)"]
+    assert not (tmp_path / "site" / "public").exists()
+
+
+def test_a_link_to_a_draft_is_broken_unless_drafts_are_built(site):
+    files = {**LINKED, "content/pages/x.md": page("X", "[soon](/y/)"), "content/pages/y.md": page("Y", draft="true")}
+    assert [w.message for w in site(files).report.warnings] == ["broken link '/y/': nothing is published at /y/"]
+    assert site(files, drafts=True).report.warnings == []
+
+
+def test_a_broken_shared_link_is_reported_once_at_its_configuration_line(site):
+    config = MINIMAL_CONFIG + '\n[[nav]]\ntitle = "Lost"\nurl = "/lost/"\n'
+    built = site({"content/site.toml": config, **LINKED, "content/pages/a.md": page("A"), "content/pages/b.md": page("B")})
+    lost = sorted({(w.source, w.line) for w in built.report.warnings if "'/lost/'" in w.message})
+    line = config.splitlines().index('url = "/lost/"') + 1
+    assert lost == [("content/site.toml", line)]
