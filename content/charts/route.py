@@ -40,8 +40,8 @@ LABELS = {
 }
 
 # The map frame: fit the projection to this box (lon/lat corners).
-FRAME = [[-121.0, -4.0], [-70.0, 35.5]]
-WIDTH, HEIGHT = 600, 440
+FRAME = [[-119.0, -3.0], [-73.0, 34.5]]
+WIDTH, HEIGHT = 284, 278
 
 
 def _route_rows(ds):
@@ -82,7 +82,7 @@ def _route_rows(ds):
         "An illustration, not a survey: waypoints are approximate and individual journeys differ; straight lines join the points, not the roads or trails used.",
         "Only some points are named in the seed articles (Ecuador, the Darién Gap, Panama, Guatemala, San Diego, Jacumba Hot Springs); the others are usual waypoints added to draw the route. The data table's source file says which.",
         "Flights from China to Ecuador usually change planes on the way; one migrant quoted by Axios passed through Thailand and Turkey.",
-        "Boundaries: Natural Earth (public domain), 1:50m, via the world-atlas package.",
+        "Boundaries: Natural Earth (public domain), 1:50m, via the world-atlas package, trimmed and simplified.",
     ],
 )
 def route_map(data):
@@ -133,7 +133,7 @@ def route_map(data):
         )
     flight = (
         base.transform_filter(alt.datum.Order == rows[0]["Order"])
-        .mark_text(align="right", baseline="middle", dx=-12, dy=0, fontSize=12, fontStyle="italic", lineBreak="\n")
+        .mark_text(align="right", baseline="bottom", dx=-10, dy=-6, fontSize=12, fontStyle="italic", lineBreak="\n")
         .encode(
             longitude=lon,
             latitude=lat,
