@@ -46,13 +46,16 @@ PNG_THEME["background"] = "#ffffff"
 
 
 def chart(id: str, *, title: str, takeaway: str, description: str, datasets: list[str],
-          notes: list[str] | tuple[str, ...] = ()) -> Callable:
+          notes: list[str] | tuple[str, ...] = (), files: list[str | Path] | tuple = ()) -> Callable:
     """Declare a chart. The decorated function takes ``data`` (dataset name → Dataset)
-    and returns ``(altair_chart, rows)`` where ``rows`` are exactly the plotted values."""
+    and returns ``(altair_chart, rows)`` where ``rows`` are exactly the plotted values.
+
+    ``files`` names any other file the function reads (a boundary file, say), relative to
+    the module's folder, so that editing it renders the chart again."""
 
     def register(function: Callable) -> Callable:
         function.__chart__ = dict(id=id, title=title, takeaway=takeaway, description=description,
-                                  datasets=list(datasets), notes=list(notes))
+                                  datasets=list(datasets), notes=list(notes), files=[str(f) for f in files])
         return function
 
     return register
@@ -85,9 +88,24 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
                 problems.add(path, line, f"chart '{meta['id']}' uses unknown dataset '{unknown[0]}'",
                              f"known: {', '.join(sorted(datasets))}")
                 continue
+            extra = _files_digest(path.parent, meta.pop("files"), path, line, problems)
+            if extra is None:
+                continue
             specs[meta["id"]] = ChartSpec(source=problems.where(path), line=line, function=function,
-                                          module_digest=digest, **meta)
+                                          module_digest=hashlib.sha256((digest + extra).encode()).hexdigest(), **meta)
     return specs
+
+
+def _files_digest(folder: Path, files: list[str], path: Path, line: int, problems: Problems) -> str | None:
+    """One hash over the extra files a chart reads; a missing file is reported."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        target = folder / name
+        if not target.is_file():
+            problems.add(path, line, f"chart reads '{name}', which does not exist", "paths are relative to the module's folder")
+            return None
+        digest.update(Path(name).name.encode() + b"\0" + target.read_bytes())  # not the absolute path: caches move
+    return digest.hexdigest()
 
 
 def _error_line(exc: BaseException, path: Path) -> int:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import page
-from fixtures_site import DATA_CSV, REPOST, chart_files, data_files
+from fixtures_site import CHART_MODULE, DATA_CSV, REPOST, chart_files, data_files
 from site_builder.build import build
 from site_builder.errors import BuildError
 
@@ -128,3 +128,18 @@ def test_table_of_contents_shows_rendered_heading_text(site):
     html = built.read("x/index.html")
     toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
     assert ">What 走线 means</a>" in toc and "{zh:" not in toc
+
+
+def test_files_a_chart_reads_are_part_of_its_cache_key(tmp_path):
+    from conftest import make_site
+    module = CHART_MODULE.replace('notes=["2023 is provisional."])', 'notes=["2023 is provisional."], files=["note.txt"])')
+    root = make_site(tmp_path / "s", {**chart_files(), "content/charts/crossings.py": module,
+                                      "content/charts/note.txt": "one",
+                                      "content/pages/x.md": page("X", "```chart crossings-bar\n```")})
+    assert build(root, cache_dir=tmp_path / "cache").chart_renders == 1
+    assert build(root, cache_dir=tmp_path / "cache").chart_renders == 0
+    (root / "content/charts/note.txt").write_text("two")
+    assert build(root, cache_dir=tmp_path / "cache").chart_renders == 1
+    (root / "content/charts/note.txt").unlink()
+    with pytest.raises(BuildError, match="chart reads 'note.txt', which does not exist"):
+        build(root, cache_dir=tmp_path / "cache")

@@ -64,6 +64,7 @@ def _route_rows(ds):
 
 @chart(
     "route-map",
+    files=[GEO_FILE],
     title="The route: fly to Ecuador, then north overland through the Darién Gap to the US border",
     takeaway=(
         "After flying to Ecuador, migrants travel some 5,000 km overland, through the roadless "
