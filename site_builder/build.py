@@ -195,7 +195,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     for name, dataset in sorted(site.datasets.items()):
         html = renderer.render("dataset.html", problems, page=dataset, dataset=dataset, source=dataset.source)
         count += _write(output, dataset.output, html, dataset.source, problems)
-        output.write(f"data/{name}/{name}.csv", (paths.root / dataset.source).read_bytes(), dataset.source)
+        output.write(f"data/{name}/{name}.csv", dataset.download, dataset.source)
     for section in _section_indexes(site, context["sections"]):
         html = renderer.render("section.html", problems, page=section)
         count += _write(output, section.output, html, "content/site.toml", problems)

@@ -17,25 +17,9 @@ import frontmatter
 import yaml
 
 from .errors import Problems
+from .inputs import read_text  # noqa: F401 - re-exported: readers read through here
 
 MAX_ALIASES = 0  # aliases buy editors nothing and open the door to alias bombs
-
-
-def read_text(path: Path, problems: Problems) -> str | None:
-    """Return the file's text with a BOM removed and line endings made ``\\n``.
-
-    Reports (and returns None for) files that are not UTF-8.
-    """
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.add(path, line, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
-                     "save the file as UTF-8", column)
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class LineDict(dict):
@@ -239,3 +223,26 @@ def check_fields(meta: LineDict, fields: dict[str, Field], path: Path, problems:
 def _type_name(kind: type) -> str:
     return {str: "text", int: "a whole number", float: "a number", bool: "true or false",
             list: "a list", dict: "a mapping", LineDict: "a mapping", type(None): "empty"}.get(kind, kind.__name__)
+
+
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
+
+
+def check_text(value: str, key: str, path: Path, problems: Problems, line: int, max_length: int) -> str:
+    """A plain-text field (title, summary, author…) as readers will see it, stripped.
+
+    Reports an empty value; warns when it holds HTML markup or entities (they are shown as typed, never
+    interpreted) and when it is longer than ``max_length`` characters.
+    """
+    text = value.strip()
+    if not text:
+        problems.add(path, line, f"'{key}' is empty")
+        return text
+    markup = _MARKUP.search(text)
+    if markup:
+        problems.warn(path, line, f"'{key}' contains markup '{markup.group()[:40]}', which is shown as typed",
+                      "plain text only here; write the characters themselves")
+    if len(text) > max_length:
+        problems.warn(path, line, f"'{key}' is {len(text)} characters long; listings and link previews cut it",
+                      f"keep it under {max_length}")
+    return text
