@@ -51,7 +51,9 @@ def load_datasets(data_dir: Path, problems: Problems) -> dict[str, Dataset]:
     datasets = {}
     if not data_dir.is_dir():
         return datasets
-    for csv_path in list_files(data_dir, problems, (".csv",), recursive=False):
+    files = list_files(data_dir, problems, (".csv", ".yaml"), recursive=False)
+    stems = {p.stem for p in files if p.suffix == ".csv"} | {p.stem for p in _unlisted(data_dir, files)}
+    for csv_path in (p for p in files if p.suffix == ".csv"):
         if not _SLUG.match(csv_path.stem):
             problems.add(csv_path, 0, "dataset file name is not a clean URL slug (a-z, 0-9, '-' and '_')",
                          f"rename it to {re.sub(r'[^a-z0-9_]+', '-', csv_path.stem.lower()).strip('-') or 'data'}.csv")
@@ -64,10 +66,15 @@ def load_datasets(data_dir: Path, problems: Problems) -> dict[str, Dataset]:
         dataset = _load_dataset(csv_path, yaml_path, problems)
         if dataset:
             datasets[dataset.name] = dataset
-    for yaml_path in list_files(data_dir, problems, (".yaml",), recursive=False):
-        if not yaml_path.with_suffix(".csv").is_file():
+    for yaml_path in (p for p in files if p.suffix == ".yaml"):
+        if yaml_path.stem not in stems:
             problems.add(yaml_path, 1, "provenance file has no CSV beside it")
     return datasets
+
+
+def _unlisted(folder: Path, listed: list[Path]) -> list[Path]:
+    """CSV names present but refused by the listing (already reported, e.g. broken links)."""
+    return [p for p in folder.iterdir() if p.suffix == ".csv" and p not in listed]
 
 
 def _load_dataset(csv_path: Path, yaml_path: Path, problems: Problems) -> Dataset | None:
@@ -212,6 +219,9 @@ def _records(reader, lines: list[str], columns: list[Column], path: Path, proble
 
 
 def _cell(cell: str, column: Column) -> Any:
+    control = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", cell)
+    if control:
+        raise ValueError(f"contains the control character U+{ord(control.group()):04X}")
     text = cell.strip()
     if not text:
         if column.nullable:

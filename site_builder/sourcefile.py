@@ -115,7 +115,14 @@ def split_front_matter(text: str, path: Path, problems: Problems, required: bool
     empty.lines = {}
     if not frontmatter.YAMLHandler().detect(text):
         if required:
-            problems.add(path, 1, "no front matter", "start the file with a '---' line, the YAML fields, then '---'")
+            boundary = _BOUNDARY.search(text)
+            if boundary and not text[: boundary.start()].strip():
+                problems.add(path, 1, "front matter must start on the first line",
+                             "remove the blank lines before the first '---'")
+            elif boundary and re.match(r"^[\w-]+:", text):
+                problems.add(path, 1, "the opening '---' of the front matter is missing", "add a line '---' first")
+            else:
+                problems.add(path, 1, "no front matter", "start the file with a '---' line, the YAML fields, then '---'")
             return None
         return Document(empty, text, 1, 1)
     opening = _BOUNDARY.search(text)
