@@ -71,7 +71,14 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_m
 
 def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -> Any:
     """Parse YAML text that starts at ``first_line`` of ``path``; None (reported) on error."""
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as exc:  # raised while the loader reads its input
+        line = text.count("\n", 0, exc.position) + first_line
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        problems.add(path, line, f"YAML may not contain the control character U+{exc.character:04X}",
+                     "delete it; it is invisible in most editors", column)
+        return None
     loader.line_offset = first_line - 1
     try:
         return loader.get_single_data()
