@@ -57,7 +57,6 @@ class Rendered:
     charts: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
     words: int = 0
-    links: list[tuple[int, str, str]] = field(default_factory=list)  # (line, 'link' or 'image', URL) to check
 
 
 def heading_slug(text: str) -> str:
@@ -184,7 +183,7 @@ class Markdown:
 
     def _check_safety(self, tokens, path, first_line, problems, result, quoted) -> None:
         """Report what cannot be published as written: links markdown-it refused for
-        their scheme, remote images, raw HTML; collect local links for the link check."""
+        their scheme, remote images, raw HTML."""
         report = problems.warn if quoted else problems.add
         for token in tokens:
             if token.type != "inline" or not token.map:
@@ -203,7 +202,6 @@ class Markdown:
                     if child.type == "image" and not is_local(url):
                         report(path, line, f"remote image '{url[:80]}' is not published; only its description is shown",
                                "copy the image into static/ and use its /static/… address")
-                    result.links.append((line, "image" if child.type == "image" else "link", url))
                 text += "\x00"  # a boundary: markup split by code or links is not raw HTML
             self._check_typed_text(text, path, line - text.count("\n"), problems, report)
 

@@ -116,17 +116,12 @@ def test_one_bad_file_is_handled_within_a_minute_and_1_5_gib(name, tmp_path):
     assert result.stdout.startswith(("built", "refused: content/pages/x.md")), result.stdout[:500]
 
 
-def test_fifo_is_ignored_with_a_warning_instead_of_hanging(site):
-    root_files = {"content/pages/x.md": page("X")}
-    site_dir = make_site(Path(os.environ.get("TMPDIR", "/tmp")) / f"fifo-{os.getpid()}", root_files)
-    try:
-        os.mkfifo(site_dir / "content/pages/pipe.md")
-        report = build(site_dir, out=site_dir / "public", cache_dir=site_dir / "cache")
-        assert [str(w) for w in report.warnings] == [
-            "content/pages/pipe.md: warning: not a regular file (a pipe, socket or device); ignored"]
-    finally:
-        import shutil
-        shutil.rmtree(site_dir)
+def test_fifo_is_ignored_with_a_warning_instead_of_hanging(tmp_path):
+    root = make_site(tmp_path / "site", {"content/pages/x.md": page("X")})
+    os.mkfifo(root / "content/pages/pipe.md")  # reading it would block the build forever
+    report = build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache")
+    assert [str(w) for w in report.warnings if "pipe.md" in w.source] == [
+        "content/pages/pipe.md: warning: not a regular file (a pipe, socket or device); ignored"]
 
 
 def test_a_file_that_vanished_is_reported_not_raised(tmp_path):
