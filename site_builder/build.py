@@ -126,8 +126,8 @@ def _check_links(site: Site, problems: Problems) -> None:
                 problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", f"known: {', '.join(sorted(slugs))}")
     owners: dict[str, str] = {}
     reserved = {"/articles/": "the article index", "/404.html": "the 404 page"}
-    items = [(p.url, p.source) for p in site.pages] + [(a.url, a.source) for a in site.articles]
-    items += [(d.url, d.source) for d in site.datasets.values()] + list(reserved.items())
+    items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
+    items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
     for url, source in items:
         key = url.lower()
         if key in owners and owners[key] != source:
@@ -195,7 +195,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     for name, dataset in sorted(site.datasets.items()):
         html = renderer.render("dataset.html", problems, page=dataset, dataset=dataset, source=dataset.source)
         count += _write(output, dataset.output, html, dataset.source, problems)
-        output.write(f"data/{name}/{name}.csv", (paths.root / dataset.source).read_bytes(), dataset.source)
+        output.write(f"data/{name}/{name}.csv", dataset.download, dataset.source)
     for section in _section_indexes(site, context["sections"]):
         html = renderer.render("section.html", problems, page=section)
         count += _write(output, section.output, html, "content/site.toml", problems)

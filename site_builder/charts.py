@@ -26,6 +26,7 @@ from typing import Any, Callable
 from markupsafe import escape
 
 from .errors import Problems
+from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
 
 CACHE_VERSION = "2"
@@ -64,8 +65,10 @@ def chart(id: str, *, title: str, takeaway: str, description: str, datasets: lis
 def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: Problems) -> dict[str, ChartSpec]:
     """Run each ``*.py`` module in ``charts_dir`` afresh and collect its charts."""
     specs: dict[str, ChartSpec] = {}
-    for path in sorted(charts_dir.glob("*.py")) if charts_dir.is_dir() else []:
-        source = path.read_text("utf-8")
+    for path in list_files(charts_dir, problems, (".py",), recursive=False):
+        source = read_text(path, problems)
+        if source is None:
+            continue
         module = types.ModuleType(f"site_charts_{path.stem}")
         module.__file__ = str(path)
         try:
@@ -80,6 +83,10 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
             if meta is None or function.__code__.co_filename != str(path):
                 continue  # not a chart, or one imported from elsewhere
             line = function.__code__.co_firstlineno
+            if not isinstance(meta["id"], str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", meta["id"]):
+                problems.add(path, line, f"chart id {meta['id']!r} is not a clean URL slug (a-z, 0-9 and '-')",
+                             "chart ids become addresses like /charts/<id>/")
+                continue
             if meta["id"] in specs:
                 problems.add(path, line, f"chart id '{meta['id']}' is already defined in {specs[meta['id']].source}")
                 continue

@@ -16,7 +16,8 @@ from typing import Any
 
 from .errors import Problems
 from .model import Claim, Column, Dataset, Figure, Query
-from .sourcefile import Field, LineDict, check_fields, parse_date, parse_yaml, read_text
+from .inputs import decode_text, list_files, read_bytes
+from .sourcefile import Field, LineDict, check_fields, check_text, parse_date, parse_yaml, read_text
 
 COLUMN_TYPES = ("int", "float", "str", "date")
 AGGREGATES = ("value", "sum", "max", "min", "mean", "count")
@@ -40,6 +41,9 @@ MATCH, CLOSE = 0.02, 0.10  # relative difference for 'matches' and 'close'
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _SAFE_URL = re.compile(r"^https://[^\s<>\"']+$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+# A spreadsheet opening the CSV download would run these as formulas (CSV injection).
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
 def load_datasets(data_dir: Path, problems: Problems) -> dict[str, Dataset]:
@@ -47,7 +51,13 @@ def load_datasets(data_dir: Path, problems: Problems) -> dict[str, Dataset]:
     datasets = {}
     if not data_dir.is_dir():
         return datasets
-    for csv_path in sorted(data_dir.glob("*.csv")):
+    files = list_files(data_dir, problems, (".csv", ".yaml"), recursive=False)
+    stems = {p.stem for p in files if p.suffix == ".csv"} | {p.stem for p in _unlisted(data_dir, files)}
+    for csv_path in (p for p in files if p.suffix == ".csv"):
+        if not _SLUG.match(csv_path.stem):
+            problems.add(csv_path, 0, "dataset file name is not a clean URL slug (a-z, 0-9, '-' and '_')",
+                         f"rename it to {re.sub(r'[^a-z0-9_]+', '-', csv_path.stem.lower()).strip('-') or 'data'}.csv")
+            continue
         yaml_path = csv_path.with_suffix(".yaml")
         if not yaml_path.is_file():
             problems.add(csv_path, 1, "dataset has no provenance file",
@@ -56,10 +66,15 @@ def load_datasets(data_dir: Path, problems: Problems) -> dict[str, Dataset]:
         dataset = _load_dataset(csv_path, yaml_path, problems)
         if dataset:
             datasets[dataset.name] = dataset
-    for yaml_path in sorted(data_dir.glob("*.yaml")):
-        if not yaml_path.with_suffix(".csv").is_file():
+    for yaml_path in (p for p in files if p.suffix == ".yaml"):
+        if yaml_path.stem not in stems:
             problems.add(yaml_path, 1, "provenance file has no CSV beside it")
     return datasets
+
+
+def _unlisted(folder: Path, listed: list[Path]) -> list[Path]:
+    """CSV names present but refused by the listing (already reported, e.g. broken links)."""
+    return [p for p in folder.iterdir() if p.suffix == ".csv" and p not in listed]
 
 
 def _load_dataset(csv_path: Path, yaml_path: Path, problems: Problems) -> Dataset | None:
@@ -76,8 +91,8 @@ def _load_dataset(csv_path: Path, yaml_path: Path, problems: Problems) -> Datase
         problems.add(yaml_path, meta.line("url"), "url must start with https://")
     columns = _columns(meta["columns"], yaml_path, problems)
     derived = _derived(meta.get("derived") or LineDict(), columns, yaml_path, problems)
-    raw = csv_path.read_bytes()
-    body = read_text(csv_path, problems)
+    raw = read_bytes(csv_path, problems)  # read once: the download is exactly what was checked
+    body = decode_text(raw, csv_path, problems) if raw is not None else None
     if columns is None or derived is None or body is None:
         return None
     rows, lines = _rows(body, columns, csv_path, problems)
@@ -92,7 +107,7 @@ def _load_dataset(csv_path: Path, yaml_path: Path, problems: Problems) -> Datase
         title=values["title"], agency=values["agency"], publication=values["publication"],
         source_url=values["url"], definition=values["definition"], unit=values["unit"],
         as_of=values["as_of"], caveats=values["caveats"], columns=columns, derived=derived,
-        rows=rows, row_lines=lines, digest=hashlib.sha256(raw + yaml_path.read_bytes()).hexdigest())
+        rows=rows, row_lines=lines, digest=hashlib.sha256(raw + text.encode()).hexdigest(), download=raw)
 
 
 def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:
@@ -111,7 +126,8 @@ def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:
                          f"use one of {', '.join(COLUMN_TYPES)}")
             ok = False
         else:
-            columns.append(Column(name, values["type"], values["label"], values["nullable"]))
+            label = check_text(values["label"], f"columns.{name}.label", path, problems, spec.line("label", line), 80)
+            columns.append(Column(name, values["type"], label, values["nullable"]))
     return columns if ok else None
 
 
@@ -148,10 +164,22 @@ def _rows(body: str, columns: list[Column], path: Path, problems: Problems):
         problems.add(path, 1, "the file is separated by semicolons", "save it as comma-separated CSV")
         return None, None
     reader = csv.reader(io.StringIO(body))
+    try:
+        return _records(reader, lines, columns, path, problems)
+    except csv.Error as exc:
+        problems.add(path, reader.line_num, f"not readable as CSV: {exc}")
+        return None, None
+
+
+def _records(reader, lines: list[str], columns: list[Column], path: Path, problems: Problems):
     header = next(reader, None)
     expected = [c.name for c in columns]
     if header is None:
         problems.add(path, 1, "the file is empty")
+        return None, None
+    if any(not h.strip() for h in header):
+        problems.add(path, 1, f"column {[h.strip() for h in header].index('') + 1} has no header",
+                     "the first line names every column")
         return None, None
     duplicates = sorted({h for h in header if header.count(h) > 1})
     if duplicates:
@@ -191,6 +219,9 @@ def _rows(body: str, columns: list[Column], path: Path, problems: Problems):
 
 
 def _cell(cell: str, column: Column) -> Any:
+    control = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", cell)
+    if control:
+        raise ValueError(f"contains the control character U+{ord(control.group()):04X}")
     text = cell.strip()
     if not text:
         if column.nullable:
@@ -198,16 +229,19 @@ def _cell(cell: str, column: Column) -> Any:
         raise ValueError("empty cell", ) if column.type != "str" else ValueError("empty cell (mark the column nullable: true)")
     if column.type == "int":
         if not _INT.match(text):
-            raise ValueError(f"'{text}' is not a whole number" + (" (no thousands separators)" if re.match(r"^-?\d{1,3}(,\d{3})+$", text) else ""))
+            raise ValueError(f"{text[:40]!r} is not a whole number" + (" (no thousands separators)" if re.match(r"^-?\d{1,3}(,\d{3})+$", text) else ""))
         return int(text)
     if column.type == "float":
         if re.match(r"^-?\d+,\d+$", text):
             raise ValueError(f"'{text}' uses a decimal comma; write {text.replace(',', '.')}")
         if not _FLOAT.match(text):
-            raise ValueError(f"'{text}' is not a number")
+            raise ValueError(f"{text[:40]!r} is not a number")
         return float(text)
     if column.type == "date":
         return parse_date(text).isoformat()[:10]
+    if _FORMULA.match(cell) and not _FLOAT.match(text):
+        raise ValueError(f"{text[:40]!r} starts with '{cell[0]}': a spreadsheet opening the download would run "
+                         "it as a formula (start it with another character)")
     return text
 
 

@@ -49,8 +49,11 @@ class Problems:
 
     def where(self, path: Path | str) -> str:
         path = Path(path)
+        # resolve the folder, not the file: a symbolic link is named as itself, never
+        # as its target (which may be outside the project, or a loop)
+        absolute = path.parent.resolve() / path.name if path.name else path.resolve()
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return absolute.relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
 

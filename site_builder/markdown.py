@@ -11,6 +11,7 @@ Plain-text article blocks from seed readers are escaped, never parsed as Markdow
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,6 +29,16 @@ from .model import Block, Figure
 CHART_MARKER = "\x00chart:{}\x00"  # NUL never survives from content: markdown-it replaces it
 _SPAN = re.compile(r"\{([a-z][a-z-]{0,15}):([^{}\n]{1,300})\}")
 MAX_NESTING = 50
+# Link targets as typed, found in text that markdown-it refused to turn into a link:
+# inline links, autolinks and reference definitions.
+_TYPED_TARGET = re.compile(r"\]\(\s*<?([^\s<>]+)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>|\]:\s*<?(\S+)")
+_RAW_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")
+
+
+def is_local(url: str) -> bool:
+    """Whether ``url`` is served by this site (a root-relative path or image data),
+    as opposed to another site that would see our readers' visits."""
+    return (url.startswith("/") and not url.startswith("//")) or url.lower().startswith("data:image/")
 
 
 @dataclass
@@ -89,6 +100,16 @@ class Markdown:
             return default_fence(tokens, idx, options, env)
 
         md.add_render_rule("fence", fence)
+        default_image = md.renderer.rules["image"]
+
+        def image(renderer, tokens, idx, options, env):
+            if is_local(tokens[idx].attrGet("src") or ""):
+                return default_image(tokens, idx, options, env)
+            # a remote image would tell another site who reads us: keep its description only
+            alt = renderer.renderInlineAsText(tokens[idx].children or [], options, env)
+            return f'<span class="image-alt">{escape(alt)}</span>' if alt else ""
+
+        md.add_render_rule("image", image)
         self.md = md
         self.terms = terms
 
@@ -108,22 +129,26 @@ class Markdown:
             html += f' (<i lang="{escape(gloss_lang)}">{escape(gloss.strip())}</i>)'
         return html
 
-    def render(self, text: str, path: Path, first_line: int, refs: References, problems: Problems) -> Rendered:
+    def render(self, text: str, path: Path, first_line: int, refs: References, problems: Problems,
+               quoted: bool = False) -> Rendered:
         """Render Markdown ``text`` (which starts at ``first_line`` of ``path``).
 
-        Unknown chart ids and figure keys, and content nested too deeply to publish,
-        are reported to ``problems`` with their line.
+        Unknown chart ids and figure keys, content nested too deeply to publish,
+        links with a dangerous scheme and remote images are reported to ``problems``
+        with their line; raw HTML (shown as text) is a warning. ``quoted`` text (a
+        seed article, which we may not edit) gets warnings where pages get errors.
         """
         env = {"refs": refs}
         tokens = self.md.parse(text, env)
         result = Rendered(html="")
         self._check(tokens, path, first_line, refs, problems, result)
+        self._check_safety(tokens, path, first_line, problems, result, quoted)
         result.html = self.md.renderer.render(tokens, self.md.options, env)
-        result.words = len(re.findall(r"[\u4e00-\u9fff]|[^\W_]+", re.sub(r"\{fig:[^}]*\}", "1", text)))
+        result.words = len(re.findall(r"[\u4e00-\u9fff]|[^\W_]+", re.sub(r"\{fig:[^{}\n]{1,300}\}", "1", text)))
         return result
 
     def _check(self, tokens, path, first_line, refs, problems, result) -> None:
-        line = first_line
+        line, nested_too_deep = first_line, False
         for i, token in enumerate(tokens):
             if token.map:
                 line = first_line + token.map[0]
@@ -139,7 +164,9 @@ class Markdown:
             if token.type == "heading_open" and token.tag in ("h2", "h3"):
                 title = self._plain_text(tokens[i + 1].children or [], refs)
                 result.toc.append((int(token.tag[1]), token.attrGet("id") or "", title))
-            if token.type == "inline" and token.level >= MAX_NESTING - 2:
+            if token.nesting == 1 and token.level >= MAX_NESTING - 1 and not nested_too_deep:
+                # markdown-it drops every block below this depth: say so rather than lose it
+                nested_too_deep = True
                 problems.add(path, line, f"content nested more than {MAX_NESTING} levels deep is not published",
                              "flatten the lists or quotes")
             for child in token.children or []:
@@ -153,6 +180,45 @@ class Markdown:
                                      f"define it in content/figures.yaml{'; similar: ' + ', '.join(close) if close else ''}")
                     else:
                         result.figures.append(key)
+
+    def _check_safety(self, tokens, path, first_line, problems, result, quoted) -> None:
+        """Report what cannot be published as written: links markdown-it refused for
+        their scheme, remote images, raw HTML."""
+        report = problems.warn if quoted else problems.add
+        for token in tokens:
+            if token.type != "inline" or not token.map:
+                continue
+            line = first_line + token.map[0]
+            text = ""
+            for child in token.children or []:
+                if child.type == "softbreak":
+                    line += 1
+                    text += "\n"
+                elif child.type == "text":
+                    text += child.content
+                    continue
+                elif child.type in ("link_open", "image"):
+                    url = child.attrGet("href") or child.attrGet("src") or ""
+                    if child.type == "image" and not is_local(url):
+                        report(path, line, f"remote image '{url[:80]}' is not published; only its description is shown",
+                               "copy the image into static/ and use its /static/… address")
+                text += "\x00"  # a boundary: markup split by code or links is not raw HTML
+            self._check_typed_text(text, path, line - text.count("\n"), problems, report)
+
+    def _check_typed_text(self, text: str, path: Path, line: int, problems: Problems, report) -> None:
+        for match in _TYPED_TARGET.finditer(text):
+            url = next(g for g in match.groups() if g is not None)
+            if url.endswith(")") and url.count(")") > url.count("("):
+                url = url[:-1]  # the parenthesis that closes the Markdown link
+            plain = html.unescape(url)
+            if not self.md.validateLink(self.md.normalizeLink(plain)):
+                report(path, line + text.count("\n", 0, match.start()),
+                             f"link to '{plain[:60]}' refused: links may not run code or open local files",
+                             "link to an http(s) address or a page of this site")
+        raw = _RAW_TAG.search(text)
+        if raw:
+            problems.warn(path, line + text.count("\n", 0, raw.start()),
+                                 f"raw HTML '{raw.group()[:40]}' is shown as text, not run", "write it in Markdown instead")
 
     def _plain_text(self, children, refs: References) -> str:
         """A heading's text as readers see it (for the table of contents)."""
@@ -172,7 +238,7 @@ class Markdown:
 
     def _block_html(self, block: Block, path: Path, refs: References, problems: Problems) -> str:
         if block.kind == "markdown":
-            return self.render(block.text, path, block.line, refs, problems).html
+            return self.render(block.text, path, block.line, refs, problems, quoted=True).html
         if block.kind == "heading":
             return f'<h2 id="{escape(heading_slug(block.text))}">{escape(block.text)}</h2>'
         if block.kind == "elision":

@@ -135,6 +135,7 @@ class Dataset:
     rows: list[dict[str, Any]]
     row_lines: list[int]
     digest: str
+    download: bytes = b""  # the CSV exactly as read and checked, published as the download
 
 
 @dataclass

@@ -11,13 +11,15 @@ from pathlib import Path
 from .errors import Problems
 from .model import Config, Page
 from .seeds import slugify
-from .sourcefile import Field, check_fields, read_text, split_front_matter
+from .inputs import list_files, strip_invisible
+from .sourcefile import Field, check_fields, check_text, read_text, split_front_matter
 
 PAGE_FIELDS = {
     "title": Field(str, required=True), "summary": Field(str, required=True),
     "order": Field(int, default=0), "template": Field(str), "tags": Field(list, default=list),
     "articles": Field(list, default=list), "draft": Field(bool, default=False),
 }
+MAX_TITLE, MAX_SUMMARY = 150, 500
 
 
 def page_address(relative: Path) -> tuple[str, str, str, str] | None:
@@ -37,9 +39,7 @@ def page_address(relative: Path) -> tuple[str, str, str, str] | None:
 def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool = False) -> list[Page]:
     """Every page, sorted by section, order and title; drafts only when asked for."""
     pages = []
-    for path in sorted(pages_dir.rglob("*")) if pages_dir.is_dir() else []:
-        if path.is_dir() or path.name.startswith("."):
-            continue
+    for path in list_files(pages_dir, problems):
         if path.suffix != ".md":
             problems.warn(path, 0, "not a Markdown page; ignored", "page files end in .md")
             continue
@@ -53,20 +53,30 @@ def load_page(path: Path, pages_dir: Path, config: Config, problems: Problems) -
     address = page_address(path.relative_to(pages_dir))
     if address is None:
         suggestion = "/".join(slugify(p) or "page" for p in path.relative_to(pages_dir).with_suffix("").parts)
-        problems.add(path, 0, "file name is not a clean URL slug (a-z, 0-9 and '-')", f"rename it to {suggestion}.md")
+        taken = (pages_dir / f"{suggestion}.md").exists()
+        problems.add(path, 0, "file name is not a clean URL slug (a-z, 0-9 and '-')",
+                     f"rename it; {suggestion}.md is already taken" if taken else f"rename it to {suggestion}.md")
         return None
     text = read_text(path, problems)
     if text is None:
         return None
+    if not text.strip():
+        problems.add(path, 1, "the file is empty", "start it with front matter: '---', title and summary, '---'")
+        return None
+    text = strip_invisible(text, path, problems)
     doc = split_front_matter(text, path, problems)
     if doc is None:
         return None
     meta = check_fields(doc.meta, PAGE_FIELDS, path, problems, doc.meta_line)
     if meta is None:
         return None
+    if not doc.body.strip():
+        problems.warn(path, doc.body_line, "the page has front matter but no text", "write the page below the second '---'")
+    title = check_text(meta["title"], "title", path, problems, doc.meta.line("title"), MAX_TITLE)
+    summary = check_text(meta["summary"], "summary", path, problems, doc.meta.line("summary"), MAX_SUMMARY)
     section, slug, url, output = address
     template = meta["template"] or config.sections.get(section, {}).get("template", "page")
     return Page(source=problems.where(path), slug=slug, section=section, url=url, output=output,
-                title=meta["title"].strip(), summary=meta["summary"].strip(), order=meta["order"],
+                title=title, summary=summary, order=meta["order"],
                 template=template, tags=list(meta["tags"]), articles=list(meta["articles"]),
                 draft=meta["draft"], body=doc.body, body_line=doc.body_line)

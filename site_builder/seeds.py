@@ -24,7 +24,8 @@ from typing import Callable
 
 from .errors import Problems
 from .model import Article, Block, Image
-from .sourcefile import (Field, LineDict, check_fields, parse_date, parse_yaml, read_text,
+from .inputs import INVISIBLE, list_files, strip_invisible
+from .sourcefile import (Field, LineDict, check_fields, check_text, parse_date, parse_yaml, read_text,
                          split_front_matter)
 
 WORDS_PER_MINUTE = 230
@@ -41,7 +42,7 @@ _LEAD = re.compile(r"^(?P<lead>[A-Z][^\s:\"“”]*(?: [^\s:\"“”]+){0,4}):\s
 _SNIP = re.compile(r"\{\s*snip\s*\}", re.I)
 _ELISION = "[…]"
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
-_INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+MAX_TITLE = 300
 
 SIDECAR_FIELDS = {
     "outlet": Field(str),
@@ -60,6 +61,7 @@ class Sidecar:
     slug: str = ""
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    original_published: object = None
 
 
 def slugify(text: str) -> str:
@@ -77,7 +79,7 @@ def split_authors(text: str) -> list[str]:
 def clean(text: str) -> str:
     """Plain text as readers should see it: invisible direction and zero-width marks
     removed, runs of white space folded."""
-    return re.sub(r"\s+", " ", _INVISIBLE.sub("", text)).strip()
+    return re.sub(r"\s+", " ", INVISIBLE.sub("", text)).strip()
 
 
 def count_words(blocks: list[Block]) -> int:
@@ -203,6 +205,15 @@ def _date_field(meta: LineDict, key: str, path: Path, problems: Problems, line: 
         return False
 
 
+def _date_at(text: str, path: Path, line: int, problems: Problems):
+    """A date found in a seed's text, or None (reported at ``line``) when impossible."""
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        problems.add(path, line, str(exc))
+        return None
+
+
 def read_repost(path: Path, text: str, problems: Problems) -> Parsed | None:
     """A reposted plain-text article with a 'Posted on' line and a byline."""
     lines = text.split("\n")
@@ -217,6 +228,10 @@ def read_repost(path: Path, text: str, problems: Problems) -> Parsed | None:
     if not title:
         problems.add(path, posted[0] + 1, "no title between the 'Posted on' line and the byline")
         return None
+    published = _date_at(posted[1]["date"], path, posted[0], problems)
+    original = _date_at(byline[1]["date"], path, byline[0], problems)
+    if published is None or original is None:
+        return None
     authors = split_authors(byline[1]["authors"])
     body: list[Block] = []
     for number, block in blocks:
@@ -225,8 +240,8 @@ def read_repost(path: Path, text: str, problems: Problems) -> Parsed | None:
         for offset, line in enumerate(block):
             _add_repost_line(body, number + offset, line)
     return Parsed(title=clean(title), authors=tuple(clean(a) for a in authors if clean(a)),
-                  outlet=clean(byline[1]["outlet"]), published=parse_date(posted[1]["date"]),
-                  original_published=parse_date(byline[1]["date"]), body=tuple(body),
+                  outlet=clean(byline[1]["outlet"]), published=published,
+                  original_published=original, body=tuple(body),
                   title_line=title_line)
 
 
@@ -266,6 +281,9 @@ def read_scraped(path: Path, text: str, problems: Problems, sidecar: Sidecar) ->
                      "expected a title line, the author, then a date like 'February 29, 2024'")
         return None
     title_line, title = header[0]
+    published = _date_at(header[date_at][1], path, header[date_at][0], problems)
+    if published is None:
+        return None
     authors = [name for _, line in header[1:date_at] for name in split_authors(line)]
     date_line = header[date_at][0]
     rest = [(n, b) for n, b in blocks if n > date_line]
@@ -290,7 +308,7 @@ def read_scraped(path: Path, text: str, problems: Problems, sidecar: Sidecar) ->
         elif joined:
             body.append(Block("paragraph", number, text=joined))
     return Parsed(title=clean(title), dek=dek, authors=tuple(clean(a) for a in authors),
-                  published=parse_date(header[date_at][1]), images=tuple(images), body=tuple(body),
+                  published=published, images=tuple(images), body=tuple(body),
                   credit_line=credit, related=tuple(related), title_line=title_line)
 
 
@@ -315,21 +333,29 @@ def read_sidecar(path: Path, problems: Problems) -> Sidecar | None:
     data = parse_yaml(text, path, problems) if text is not None else None
     if data is None and (text or "").strip():
         return None
-    if not isinstance(data, dict):
+    if data is not None and not isinstance(data, dict):
+        problems.add(path, 1, "seed metadata must be a mapping of 'key: value' lines")
+        return None
+    if data is None:
         data = LineDict()
         data.lines = {}
     values = check_fields(data, SIDECAR_FIELDS, path, problems, 1, "seed metadata")
     if values is None:
         return None
+    ok = True
     if values["url"] and not _SAFE_URL.match(values["url"]):
         problems.add(path, data.line("url", 1), "url must be an http(s) URL")
-        return None
-    if values["slug"] and slugify(values["slug"]) != values["slug"]:
+        ok = False
+    if values["slug"] is not None and slugify(values["slug"]) != values["slug"]:
         problems.add(path, data.line("slug", 1), f"slug '{values['slug']}' may only hold a-z, 0-9 and '-'",
-                     f"try '{slugify(values['slug'])}'")
+                     f"try '{slugify(values['slug']) or 'a-title-in-latin-letters'}'")
+        ok = False
+    original = _date_field(data, "original_published", path, problems, 1)
+    if original is False or not ok:
         return None
     return Sidecar(outlet=clean(values["outlet"] or ""), url=values["url"], slug=values["slug"] or "",
-                   related=tuple(clean(r) for r in values["related"]), tags=tuple(values["tags"]))
+                   related=tuple(clean(r) for r in values["related"]), tags=tuple(values["tags"]),
+                   original_published=original)
 
 
 def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems) -> Article | None:
@@ -341,6 +367,7 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems)
     if not text.strip():
         problems.add(path, 1, "seed file is empty")
         return None
+    text = strip_invisible(text, path, problems)
     shape = detect_shape(text)
     if shape is None:
         problems.add(path, 1, "cannot tell which kind of article this is",
@@ -349,18 +376,22 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems)
     parsed = READERS[shape](path, text, problems, sidecar)
     if parsed is None:
         return None
+    if not check_text(parsed.title, "title", path, problems, parsed.title_line, MAX_TITLE):
+        return None
     slug = sidecar.slug or slugify(parsed.title)
     if not slug:
         problems.add(path, parsed.title_line, "the title gives no usable slug", "set 'slug' in the seed's sidecar")
         return None
     body = list(parsed.body)
+    if not body:
+        problems.warn(path, parsed.title_line, "the article has no text after its header", "is the file complete?")
     words = count_words(body) if body and body[0].kind != "markdown" else len(
         re.findall(r"[\u4e00-\u9fff]|[^\W_]+(?:['’][^\W_]+)*", body[0].text if body else ""))
     return Article(
         source=problems.where(path), slug=slug, url=f"/articles/{slug}/", output=f"articles/{slug}/index.html",
         title=parsed.title, dek=parsed.dek, authors=list(parsed.authors), author_titles=list(parsed.author_titles),
         outlet=sidecar.outlet or parsed.outlet, published=parsed.published,
-        original_published=parsed.original_published, source_url=sidecar.url, category=parsed.category,
+        original_published=sidecar.original_published or parsed.original_published, source_url=sidecar.url, category=parsed.category,
         images=list(parsed.images), body=body, credit_line=parsed.credit_line,
         related=list(parsed.related), tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
         summary=parsed.dek or _first_paragraph(body) or parsed.title,
@@ -370,8 +401,13 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems)
 def load_articles(seeds_dir: Path, sidecar_dir: Path, root: Path, problems: Problems) -> list[Article]:
     """Every seed in ``seeds_dir`` (sorted), newest first by original publication date."""
     articles = []
-    for path in sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
+    for path in list_files(seeds_dir, problems, recursive=False):
         article = load_article(path, sidecar_dir / f"{path.stem}.yaml", root, problems)
         if article:
             articles.append(article)
+    stems = {p.stem for p in list_files(seeds_dir, Problems(problems.root), recursive=False)}
+    for sidecar in list_files(sidecar_dir, problems, (".yaml",), recursive=False):
+        if sidecar.stem not in stems:
+            problems.warn(sidecar, 0, f"no seed file '{sidecar.stem}.*' in {problems.where(seeds_dir)}/; ignored",
+                          "name the metadata file after its seed file")
     return articles

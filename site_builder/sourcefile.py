@@ -17,25 +17,9 @@ import frontmatter
 import yaml
 
 from .errors import Problems
+from .inputs import read_text  # noqa: F401 - re-exported: readers read through here
 
 MAX_ALIASES = 0  # aliases buy editors nothing and open the door to alias bombs
-
-
-def read_text(path: Path, problems: Problems) -> str | None:
-    """Return the file's text with a BOM removed and line endings made ``\\n``.
-
-    Reports (and returns None for) files that are not UTF-8.
-    """
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.add(path, line, f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
-                     "save the file as UTF-8", column)
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class LineDict(dict):
@@ -87,7 +71,14 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_m
 
 def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -> Any:
     """Parse YAML text that starts at ``first_line`` of ``path``; None (reported) on error."""
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as exc:  # raised while the loader reads its input
+        line = text.count("\n", 0, exc.position) + first_line
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        problems.add(path, line, f"YAML may not contain the control character U+{exc.character:04X}",
+                     "delete it; it is invisible in most editors", column)
+        return None
     loader.line_offset = first_line - 1
     try:
         return loader.get_single_data()
@@ -131,7 +122,14 @@ def split_front_matter(text: str, path: Path, problems: Problems, required: bool
     empty.lines = {}
     if not frontmatter.YAMLHandler().detect(text):
         if required:
-            problems.add(path, 1, "no front matter", "start the file with a '---' line, the YAML fields, then '---'")
+            boundary = _BOUNDARY.search(text)
+            if boundary and not text[: boundary.start()].strip():
+                problems.add(path, 1, "front matter must start on the first line",
+                             "remove the blank lines before the first '---'")
+            elif boundary and re.match(r"^[\w-]+:", text):
+                problems.add(path, 1, "the opening '---' of the front matter is missing", "add a line '---' first")
+            else:
+                problems.add(path, 1, "no front matter", "start the file with a '---' line, the YAML fields, then '---'")
             return None
         return Document(empty, text, 1, 1)
     opening = _BOUNDARY.search(text)
@@ -239,3 +237,26 @@ def check_fields(meta: LineDict, fields: dict[str, Field], path: Path, problems:
 def _type_name(kind: type) -> str:
     return {str: "text", int: "a whole number", float: "a number", bool: "true or false",
             list: "a list", dict: "a mapping", LineDict: "a mapping", type(None): "empty"}.get(kind, kind.__name__)
+
+
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
+
+
+def check_text(value: str, key: str, path: Path, problems: Problems, line: int, max_length: int) -> str:
+    """A plain-text field (title, summary, author…) as readers will see it, stripped.
+
+    Reports an empty value; warns when it holds HTML markup or entities (they are shown as typed, never
+    interpreted) and when it is longer than ``max_length`` characters.
+    """
+    text = value.strip()
+    if not text:
+        problems.add(path, line, f"'{key}' is empty")
+        return text
+    markup = _MARKUP.search(text)
+    if markup:
+        problems.warn(path, line, f"'{key}' contains markup '{markup.group()[:40]}', which is shown as typed",
+                      "plain text only here; write the characters themselves")
+    if len(text) > max_length:
+        problems.warn(path, line, f"'{key}' is {len(text)} characters long; listings and link previews cut it",
+                      f"keep it under {max_length}")
+    return text

@@ -43,8 +43,10 @@ def test_minimal_site_has_every_page_type(site):
 
 def test_text_is_escaped_and_raw_html_is_off(site):
     built = site({"content/pages/x.md": page('<script>alert(1)</script> & "quotes"',
-                                            "<b>bold?</b> [link](javascript:alert(1)) <img src=x onerror=alert(1)>")})
+                                            "<b>bold?</b> <img src=x onerror=alert(1)>")})
     html = built.read("x/index.html")
+    assert [w.message for w in built.report.warnings if w.source == "content/pages/x.md"] == [  # and says so
+        "'title' contains markup '<script>', which is shown as typed", "raw HTML '<b>' is shown as text, not run"]
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;" in html
     assert "<b>bold?</b>" not in html and "&lt;b&gt;bold?&lt;/b&gt;" in html
