@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.browser-faketime
 
-.PHONY: serve build test test-fast bench clean
+.PHONY: serve build test test-fast bench bench-peers clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ test: $(STAMP) $(BROWSER_STAMP)
 
 test-fast: $(STAMP)
 	TZ=UTC $(BIN)/python -m pytest -q -m "not browser"
+
+# Benchmarks (see README, Benchmarks): medians of 3 runs at 100, 1,000 and 10,000 articles.
+bench: $(STAMP)
+	TZ=UTC $(BIN)/python -m benchmarks.run
+
+# The same, side by side with Hugo, MkDocs and Pelican (installed into benchmarks/.peers-venv).
+bench-peers: $(STAMP)
+	TZ=UTC $(BIN)/python -m benchmarks.run --peers
 
 clean:
 	rm -rf public .preview .cache

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import output_key, site_digest
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .data import load_claims, load_datasets, load_figures
@@ -20,6 +21,7 @@ from .links import check_links
 from .markdown import CHART_MARKER, Markdown, References
 from .model import Article, Chart, Page, Section, Site
 from .pages import load_pages
+from .parallel import Job, run_jobs
 from .render import Renderer
 from .seeds import load_articles
 from .write import DuplicateOutput, Output, OutputPathError
@@ -64,6 +66,7 @@ class Report:
     files: int = 0
     seconds: float = 0.0
     chart_renders: int = 0
+    reused: int = 0  # pages whose inputs had not changed: linked, not rendered
     warnings: list[Problem] = field(default_factory=list)
     output: Path | None = None
 
@@ -83,21 +86,21 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
     site = gather(paths, problems, drafts)
-    render_markdown(site, paths, problems)
-    problems.check(strict)
+    _check_with_references(site, paths, problems, strict)
     renderer = ChartRenderer(cache_dir or paths.cache)
     render_charts(site, renderer, problems)
-    problems.check(strict)
+    _check_with_references(site, paths, problems, strict)
     out = (out or paths.root / site.config.output_dir).resolve()
     _check_output_folder(out, paths, problems)
     report = Report(chart_renders=renderer.renders, output=out)
-    with Output(out) as output:
+    manifest = renderer.cache_dir / f"output-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json"
+    with Output(out, manifest) as output:
         report.pages = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
-        problems.check()  # a page that failed to render would only add broken-link noise
+        problems.check(strict)  # a page that failed to render would only add broken-link noise
         check_links(output, paths.root, problems)
         problems.check(strict)
         output.commit()
-    report.files = len(output.written)
+    report.files, report.reused = len(output.written), output.reused
     report.warnings = problems.warnings
     report.seconds = time.perf_counter() - started
     return report
@@ -135,6 +138,14 @@ def _check_links(site: Site, problems: Problems) -> None:
         owners.setdefault(key, source)
 
 
+def _check_with_references(site: Site, paths: Paths, problems: Problems, strict: bool) -> None:
+    """Stop if a stage found mistakes, reporting the pages' reference mistakes with them:
+    pages are otherwise parsed only when written (and only when changed)."""
+    if problems.errors or (strict and problems.items):
+        render_markdown(site, paths, problems)
+    problems.check(strict)
+
+
 def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
     """Turn every page and article body into HTML; unknown references are reported."""
     markdown = Markdown(site.config.terms)
@@ -170,9 +181,12 @@ def _check_output_folder(out: Path, paths: Paths, problems: Problems) -> None:
 
 def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path,
                noindex: bool = False) -> int:
-    """Render every page and write it, with static files, charts and data downloads.
-    ``noindex`` asks search engines to skip every page (a build that shows drafts)."""
+    """Render every page whose inputs changed (link the others) and write it, with static
+    files, charts and data downloads; returns the number of pages. ``noindex`` asks search
+    engines to skip every page (a build that shows drafts)."""
     assets = write_static(paths.static, output)
+    if site.rendered_charts:
+        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
     context = _listings(site)
     def asset(name: str) -> str:
         if name not in assets:
@@ -182,47 +196,62 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, "noindex": noindex, **context})
     chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""
                   for cid, chart in sorted(site.rendered_charts.items())}
-    count = 0
-    for page in site.pages:
-        html = renderer.render(f"{page.template}.html", problems, page=page, source=page.source)
-        if html is not None:
-            for chart_id in page.charts:
+    markdown = Markdown(site.config.terms)
+    refs = References(set(site.charts), site.figures, site.config.terms)
+    site_key = site_digest(site, paths.templates, assets) + f"noindex={noindex}"
+    jobs: list[Job] = []
+
+    def plan(relative: str, source: str, template: str, item: object, text: str, render) -> None:
+        key = output_key(site_key, template, item, chart_html, text)
+        try:
+            if not output.reuse(relative, key, source):
+                jobs.append(Job(relative, output.claim(relative, source), key, render))
+        except (OutputPathError, DuplicateOutput) as exc:
+            problems.add(source, 0, str(exc))
+
+    def page_job(page: Page):
+        def render(found: Problems) -> str | None:
+            rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, found)
+            if found.errors:
+                return None
+            page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
+            page.word_count = rendered.words
+            html = renderer.render(f"{page.template}.html", found, page=page, source=page.source)
+            for chart_id in page.charts if html is not None else []:
                 html = html.replace(CHART_MARKER.format(chart_id), chart_html.get(chart_id, ""))
-            count += _write(output, page.output, html, page.source, problems)
+            return html
+        return render
+
+    def article_job(article: Article):
+        def render(found: Problems) -> str | None:
+            article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, found)
+            return None if found.errors else renderer.render("article.html", found, page=article, article=article, source=article.source)
+        return render
+
+    def template_job(template: str, **values):
+        return lambda found: renderer.render(template, found, **values)
+
+    for page in site.pages:
+        plan(page.output, page.source, page.template, page, page.body, page_job(page))
     for article in site.articles:
-        html = renderer.render("article.html", problems, page=article, article=article, source=article.source)
-        count += _write(output, article.output, html, article.source, problems)
+        plan(article.output, article.source, "article", article, "", article_job(article))
     for name, dataset in sorted(site.datasets.items()):
-        html = renderer.render("dataset.html", problems, page=dataset, dataset=dataset, source=dataset.source)
-        count += _write(output, dataset.output, html, dataset.source, problems)
+        plan(dataset.output, dataset.source, "dataset", dataset, "",
+             template_job("dataset.html", page=dataset, dataset=dataset, source=dataset.source))
         output.write(f"data/{name}/{name}.csv", dataset.download, dataset.source)
     for section in _section_indexes(site, context["sections"]):
-        html = renderer.render("section.html", problems, page=section)
-        count += _write(output, section.output, html, "content/site.toml", problems)
-    count += _write(output, "articles/index.html", renderer.render("articles.html", problems), "templates/articles.html", problems)
-    count += _write(output, "404.html", renderer.render("404.html", problems), "templates/404.html", problems)
-    if site.rendered_charts:
-        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
+        plan(section.output, "content/site.toml", "section", section.url, "", template_job("section.html", page=section))
+    plan("articles/index.html", "templates/articles.html", "articles", "", "", template_job("articles.html"))
+    plan("404.html", "templates/404.html", "404", "", "", template_job("404.html"))
     for chart_id, chart in sorted(site.rendered_charts.items()):
-        html = renderer.render("chart_page.html", problems, page=chart.spec, chart=chart, source=chart.spec.source)
-        count += _write(output, f"charts/{chart_id}/index.html", html, chart.spec.source, problems)
+        plan(f"charts/{chart_id}/index.html", chart.spec.source, "chart_page", chart_id, chart_id,
+             template_job("chart_page.html", page=chart.spec, chart=chart, source=chart.spec.source))
         files = chart.files
         output.write(f"charts/{chart_id}.svg", files.svg, chart.spec.source)
         output.write(f"charts/{chart_id}.png", files.png, chart.spec.source)
         output.write(f"charts/{chart_id}.csv", files.csv, chart.spec.source)
         output.write(f"charts/{chart_id}.vl.json", files.spec_json, chart.spec.source)
-    return count
-
-
-def _write(output: Output, relative: str, html: str | None, source: str, problems: Problems) -> int:
-    if html is None:
-        return 0
-    try:
-        output.write(relative, html, source)
-    except (OutputPathError, DuplicateOutput) as exc:
-        problems.add(source, 0, str(exc))
-        return 0
-    return 1
+    return output.reused + run_jobs(jobs, output, paths.root, problems)
 
 
 def _listings(site: Site) -> dict:

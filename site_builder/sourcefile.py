@@ -69,8 +69,35 @@ _StrictLoader.yaml_implicit_resolvers = {
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_mapping)
 
 
+if yaml.__with_libyaml__:
+    class _FastStrictLoader(yaml.CSafeLoader):
+        """The same rules parsed by libyaml, ten times faster. Its composer is C, so the
+        alias hook above cannot run: text with any ``*`` or ``&`` takes the slow path."""
+
+        line_offset = 0
+        construct_mapping = _StrictLoader.construct_mapping
+
+    _FastStrictLoader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
+    _FastStrictLoader.add_constructor("tag:yaml.org,2002:map", _FastStrictLoader.construct_mapping)
+else:
+    _FastStrictLoader = None
+
+
 def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -> Any:
     """Parse YAML text that starts at ``first_line`` of ``path``; None (reported) on error."""
+    if _FastStrictLoader is not None and "*" not in text and "&" not in text:
+        try:
+            fast = _FastStrictLoader(text)
+        except yaml.YAMLError:
+            fast = None
+        if fast is not None:
+            fast.line_offset = first_line - 1
+            try:
+                return fast.get_single_data()
+            except yaml.YAMLError:
+                pass  # the pure-Python loader below words the message and finds the line
+            finally:
+                fast.dispose()
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as exc:  # raised while the loader reads its input

@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic corpus, our build timed on it, and peer generators on the same corpus."""

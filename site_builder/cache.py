@@ -1,0 +1,76 @@
+"""What is unchanged since the last build: a key per output file, hashed from its inputs.
+
+A page's key covers everything its bytes depend on: the engine (its source code and the
+versions of the libraries that render), every template, the configuration, the static
+files' hashed names, the site-wide listings every template may show, the page itself,
+and the HTML of each chart it embeds. When the key of an output equals the key recorded
+for it by the last successful build into the same folder (see :mod:`site_builder.write`),
+the page is neither parsed as Markdown nor rendered again.
+
+The listings are hashed from what listings show: every page's, article's and dataset's
+fields except the body and the HTML made from it. A template that printed another
+page's body would need that body added here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from importlib.metadata import version
+from pathlib import Path
+
+from .model import Site
+
+RENDER_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "markupsafe")
+
+
+def engine_digest() -> str:
+    """The engine's own source and the libraries that shape its output: a new engine
+    renders every page afresh."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in RENDER_LIBRARIES:
+        digest.update(f"{name}={version(name)}\n".encode())
+    return digest.hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """Every file below ``folder``, by name and bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def site_digest(site: Site, templates_dir: Path, assets: dict[str, str]) -> str:
+    """What every page may show besides itself: engine, templates, config, asset names,
+    and the listings (front matter of every page and article, datasets, figures, claims,
+    chart definitions)."""
+    digest = hashlib.sha256()
+    for part in (engine_digest(), folder_digest(templates_dir), repr(site.config), repr(sorted(assets.items()))):
+        digest.update(part.encode() + b"\0")
+    for page in site.pages:
+        digest.update(repr(dataclasses.replace(page, body="")).encode())
+    for article in site.articles:
+        digest.update(repr(dataclasses.replace(article, body=[], html="")).encode())
+    for name, dataset in sorted(site.datasets.items()):
+        digest.update(repr(dataclasses.replace(dataset, rows=[], row_lines=[])).encode())
+    digest.update(repr(sorted(site.figures.items())).encode())
+    digest.update(repr(sorted(site.claims.items())).encode())
+    for chart_id, spec in sorted(site.charts.items()):
+        digest.update(repr(dataclasses.replace(spec, function=None)).encode())
+    return digest.hexdigest()
+
+
+def output_key(site_key: str, template: str, item: object, chart_html: dict[str, str], text: str = "") -> str:
+    """The key of one rendered output: the site-wide digest, the template, the item
+    (all its fields, body included) and the HTML of every chart whose id ``text`` mentions
+    (a mention that is not an embed only costs a needless render)."""
+    digest = hashlib.sha256(f"{site_key}\0{template}\0".encode())
+    digest.update(repr(item).encode())
+    for chart_id in sorted(chart_html):
+        if chart_id in text:
+            digest.update(f"\0{chart_id}\0{chart_html[chart_id]}".encode())
+    return digest.hexdigest()[:32]

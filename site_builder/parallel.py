@@ -1,0 +1,86 @@
+"""Rendering pages over every core for large sites.
+
+Each page's Markdown and template are rendered independently of the others, so a list
+of render jobs can be split among processes. Workers are forked after the site is
+gathered: they inherit the site, the Markdown parser and the Jinja environment instead
+of unpickling them, write their files straight into the staging folder, and send back
+only each file's [size, mtime, inode] and the problems found. Small sites stay in one
+process, where starting workers would cost more than it saves. The bytes are the same
+either way: every page is rendered by the same function from the same inputs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .errors import Problem, Problems
+from .write import Output
+
+PARALLEL_MIN_JOBS = 200  # below this, forking workers costs more than it saves
+CHUNKS_PER_WORKER = 4    # a few chunks each, so one slow chunk does not hold up the rest
+
+
+@dataclass
+class Job:
+    """One file to render: ``render(problems)`` returns its text, or None after reporting."""
+
+    relative: str
+    path: Path       # its claimed staging path
+    key: str
+    render: Callable[[Problems], str | None]
+
+
+# The jobs of the running build, set just before forking so that workers inherit them
+# (closures over the site cannot be pickled, and pickling the site would cost more
+# than rendering it). Only ever set and cleared by run_jobs.
+_inherited: tuple[list[Job], Output, Path] | None = None
+
+
+def worker_count() -> int:
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, workers: int | None = None) -> int:
+    """Render and store every job, over several processes when there are many;
+    returns how many files were written. Problems are added to ``problems``."""
+    global _inherited
+    workers = worker_count() if workers is None else workers
+    if workers < 2 or len(jobs) < PARALLEL_MIN_JOBS:
+        results = _run_chunk(range(len(jobs)), (jobs, output, root))
+    else:
+        size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
+        chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        _inherited = (jobs, output, root)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = [r for chunk in pool.imap_unordered(_run_inherited, chunks) for r in chunk]
+        finally:
+            _inherited = None
+    written = 0
+    for index, entry, found in results:
+        problems.items.extend(found)
+        if entry is not None:
+            output.entries[jobs[index].relative] = [jobs[index].key, *entry]
+            written += 1
+    return written
+
+
+def _run_inherited(indices: range) -> list[tuple[int, list[int] | None, list[Problem]]]:
+    return _run_chunk(indices, _inherited)
+
+
+def _run_chunk(indices: range, state) -> list[tuple[int, list[int] | None, list[Problem]]]:
+    jobs, output, root = state
+    results = []
+    for index in indices:
+        job = jobs[index]
+        found = Problems(root)
+        text = job.render(found)
+        entry = output.store(job.relative, job.path, text) if text is not None and not found.errors else None
+        results.append((index, entry, found.items))
+    return results

@@ -1,0 +1,125 @@
+"""The page cache is correct: each kind of edit reaches every page it should, and only those.
+
+Each test builds a real site, edits one input, builds again and compares the output
+folder byte for byte: a file changed exactly when its new bytes show the edit, and
+unchanged files are the very same files (hard links kept, not rewritten).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_site, page
+from fixtures_site import CHART_MODULE, DATA_CSV, chart_files
+
+from site_builder import parallel
+from site_builder.build import build
+
+PAGES = {
+    "content/pages/figure.md": page("Figure", "In 2023, {fig:crossings-2023} people crossed."),
+    "content/pages/chart.md": page("Chart", "Before.\n\n```chart crossings-bar\n```\n"),
+    "content/pages/plain.md": page("Plain", "Nothing but words."),
+    "content/pages/topics/one.md": page("One", "First topic.", order=1),
+    "content/pages/topics/two.md": page("Two", "Second topic.", order=2),
+}
+
+
+def snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_ino) for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = make_site(tmp_path / "site", {**chart_files(), **PAGES})
+    def rebuild() -> tuple[dict, dict]:
+        before = snapshot(root / "public")
+        build(root, cache_dir=tmp_path / "cache")
+        return before, snapshot(root / "public")
+    build(root, cache_dir=tmp_path / "cache")
+    return root, rebuild
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    assert set(before) == set(after)
+    kept = {name for name in after if after[name][0] == before[name][0]}
+    assert all(after[name][1] == before[name][1] for name in kept), "unchanged files must not be rewritten"
+    return set(after) - kept
+
+
+def showing(after: dict, text: str) -> set[str]:
+    return {name for name, (data, _) in after.items() if text.encode() in data}
+
+
+def test_nothing_changed_renders_nothing(tmp_path):
+    root = make_site(tmp_path / "site", {**chart_files(), **PAGES})
+    first = build(root, cache_dir=tmp_path / "cache")
+    before = snapshot(root / "public")
+    second = build(root, cache_dir=tmp_path / "cache")
+    assert (first.reused, second.reused, second.pages) == (0, first.pages, first.pages)
+    assert changed(before, snapshot(root / "public")) == set()
+
+
+def test_template_edit_reaches_every_page_using_it(project):
+    root, rebuild = project
+    path = root / "templates/page.html"
+    path.write_text(path.read_text().replace('<article class="prose">', '<article class="prose" data-edited>'))
+    before, after = rebuild()
+    assert changed(before, after) == showing(after, "data-edited")
+    assert {"figure/index.html", "chart/index.html", "plain/index.html", "topics/one/index.html"} <= changed(before, after)
+    assert "articles/index.html" not in changed(before, after)
+
+
+def test_data_edit_reaches_figures_charts_and_dataset_page_only(project):
+    root, rebuild = project
+    (root / "content/data/crossings.csv").write_text(DATA_CSV.replace("25565", "31337"))
+    before, after = rebuild()
+    assert changed(before, after) == {
+        "figure/index.html", "chart/index.html", "data/crossings/index.html", "data/crossings/crossings.csv",
+        "charts/crossings-bar/index.html", "charts/crossings-bar.svg", "charts/crossings-bar.png",
+        "charts/crossings-bar.csv", "charts/crossings-bar.vl.json"}
+    assert "31,337" in after["figure/index.html"][0].decode() and "31337" in after["chart/index.html"][0].decode()
+
+
+def test_chart_definition_edit_reaches_pages_embedding_it_only(project):
+    root, rebuild = project
+    (root / "content/charts/crossings.py").write_text(CHART_MODULE.replace('title="Crossings per year"', 'title="Crossings each year"'))
+    before, after = rebuild()
+    assert changed(before, after) == showing(after, "Crossings each year")
+    assert {"chart/index.html", "charts/crossings-bar/index.html"} <= changed(before, after)
+    assert "figure/index.html" not in changed(before, after)
+
+
+def test_article_edit_reaches_that_page_only(project):
+    root, rebuild = project
+    (root / "content/pages/plain.md").write_text(page("Plain", "Nothing but words, and a few more."))
+    before, after = rebuild()
+    assert changed(before, after) == {"plain/index.html"}
+
+
+def test_title_edit_reaches_the_listings_showing_it(project):
+    root, rebuild = project
+    (root / "content/pages/topics/two.md").write_text(page("Second of two", "Second topic.", order=2))
+    before, after = rebuild()
+    assert changed(before, after) == showing(after, "Second of two") == {
+        "topics/two/index.html", "topics/one/index.html", "topics/index.html"}
+
+
+def test_file_edited_by_hand_in_the_output_is_rendered_again(project):
+    root, rebuild = project
+    (root / "public/plain/index.html").write_text("tampered")
+    before, after = rebuild()
+    assert b"Nothing but words." in after["plain/index.html"][0]
+
+
+def test_parallel_and_single_process_output_are_byte_identical(tmp_path, monkeypatch):
+    pages = {f"content/pages/topics/p{i:02d}.md": page(f"P {i}", f"Text {i}, {{fig:crossings-2023}}.\n\n## Part\n\n- a\n- b\n", order=i)
+             for i in range(30)}
+    outputs = []
+    for minimum in (10**9, 1):
+        monkeypatch.setattr(parallel, "PARALLEL_MIN_JOBS", minimum)
+        root = make_site(tmp_path / f"site-{minimum}", {**chart_files(), **pages})
+        build(root, cache_dir=tmp_path / "cache")
+        outputs.append({k: v[0] for k, v in snapshot(root / "public").items()})
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 30
