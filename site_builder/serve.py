@@ -38,6 +38,16 @@ from .watch import Rebuilds, Watcher
 HASHED_NAME = re.compile(r"(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<suffix>\.(?:css|js))")
 HASH_IN_TEXT = re.compile(rb"\.[0-9a-f]{10}(?=\.(?:css|js)\b)")
 CONTEXT_LINES = 2
+GENERATION_PATH = "/_preview/generation"
+# A reload sent while a browser is between pages (it has left the old one and not yet
+# connected from the new one) is lost. So each page knows the generation it was served
+# at and, once its socket is connected, asks for the current one: if they differ it
+# missed a reload and reloads itself. Asked twice, because the server counts a browser
+# as listening only a moment after the connection opens.
+CATCH_UP_SCRIPT = (
+    "<script>(function(){{var shown='{generation}';function check(){{fetch('" + GENERATION_PATH + "',"
+    "{{cache:'no-store'}}).then(function(r){{return r.text()}}).then(function(now){{if(now!==shown)location.reload()}})}}"
+    "document.addEventListener('LiveReloadConnect',function(){{check();setTimeout(check,250)}})}})();</script>")
 
 
 class Preview:
@@ -50,6 +60,7 @@ class Preview:
         self.failure = ""  # a bug's one-line summary; its traceback goes to the terminal
         self.digests: dict[str, str] = {}
         self.on_reload: Callable[[str], None] = lambda path: None
+        self.generation = 0  # counts the page reloads sent (see CATCH_UP_SCRIPT)
         self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
@@ -82,7 +93,7 @@ class Preview:
         if self.problems or self.failure:
             print(self.describe_failure(), file=sys.stderr, flush=True)
             if (self.problems, self.failure) != before:
-                self.on_reload("*")
+                self._reload(["*"])
             return
         digests = output_digests(self.out)
         paths = reload_paths(self.digests, digests) if not any(before) else ["*"]
@@ -91,6 +102,11 @@ class Preview:
               + (f" after {what}" if what else ""), flush=True)
         for warning in report.warnings:
             print(warning, file=sys.stderr, flush=True)
+        self._reload(paths)
+
+    def _reload(self, paths: list[str]) -> None:
+        if any(not path.endswith(".css") for path in paths):
+            self.generation += 1  # stylesheets swapped in place leave the page as it is
         for path in paths:
             self.on_reload(path)
 
@@ -120,13 +136,15 @@ class Preview:
     def app(self, environ, start_response):
         """A WSGI app serving the preview folder, or the error page while broken."""
         path = unquote(environ.get("PATH_INFO", "/"))
+        if path == GENERATION_PATH:
+            return _respond(start_response, "200 OK", "text/plain", str(self.generation).encode())
         target = self._locate(path)
         if target is None and not self._idle.is_set():
             self._idle.wait(10)  # asked mid-swap: answer from the finished build
             target = self._locate(path)
         broken = self.problems or self.failure
         if broken and (target is None or target.suffix == ".html"):
-            return _respond(start_response, "500 Build failed", "text/html; charset=utf-8", self.error_page())
+            return _respond(start_response, "500 Build failed", "text/html; charset=utf-8", self._catch_up(self.error_page()))
         if target is None:
             missing = self.out / "404.html"
             body = missing.read_bytes() if missing.is_file() else b"<!doctype html><title>Not found</title><h1>Not found</h1>"
@@ -134,7 +152,12 @@ class Preview:
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/json", "image/svg+xml", "application/javascript"):
             kind += "; charset=utf-8"
-        return _respond(start_response, "200 OK", kind, target.read_bytes())
+        body = target.read_bytes()
+        return _respond(start_response, "200 OK", kind, self._catch_up(body) if target.suffix == ".html" else body)
+
+    def _catch_up(self, html: bytes) -> bytes:
+        script = CATCH_UP_SCRIPT.format(generation=self.generation).encode()
+        return html.replace(b"</head>", script + b"</head>", 1)
 
     def _locate(self, path: str) -> Path | None:
         """The file for a URL path, inside the preview folder only. An outdated hashed
@@ -158,7 +181,7 @@ class Preview:
         """The page every HTML address shows while the build is broken."""
         items = []
         for problem in self.problems:
-            rows = "".join(f'<span class="{"bad" if n == problem.line else ""}"><span class="n">{n}</span>'
+            rows = "".join(f'<span class="{"bad" if n == problem.line else ""}"><span class="n">{n}</span> '
                            f"{escape(text)}\n</span>" for n, text in self.excerpt(problem))
             items.append(f"<li><p><code>{escape(str(problem))}</code></p>{f'<pre>{rows}</pre>' if rows else ''}</li>")
         if self.failure:
