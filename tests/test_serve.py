@@ -33,7 +33,8 @@ def test_preview_is_built_outside_the_project_and_pages_are_served(served):
     status, html = served.get("/topics/alpha/")
     assert status == 200 and "First words." in html
     assert "livereload.js" in html  # the reload script is injected
-    assert sorted(p.name for p in served.root.iterdir()) == ["content", "static", "templates"]
+    # Nothing beside the inputs but the build cache: the preview lives outside the project.
+    assert sorted(p.name for p in served.root.iterdir()) == [".cache", "content", "static", "templates"]
 
 
 def test_one_save_one_rebuild_and_a_burst_is_one_rebuild(served):
