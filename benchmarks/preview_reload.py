@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                 if n >= WARM_UP:
                     times.append((time.perf_counter() - started) * 1000)
             browser.close()
-            builds = [float(s) * 1000 for s in re.findall(r"rebuilt in ([\d.]+) s", server.log())[1 + WARM_UP:]]
+            builds = [float(s) * 1000 for s in re.findall(r"rebuilt in ([\d.]+) s", server.log())[WARM_UP:]]
     times.sort()
     median, p95 = statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     print(f"save → reloaded, {args.page}, {len(times)} saves: median {median:.0f} ms, p95 {p95:.0f} ms "

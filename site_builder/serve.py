@@ -98,8 +98,10 @@ class Preview:
         digests = output_digests(self.out)
         paths = reload_paths(self.digests, digests) if not any(before) else ["*"]
         self.digests = digests
-        print(f"rebuilt in {seconds:.2f} s: {report.pages} pages, {len(paths)} reload(s)"
-              + (f" after {what}" if what else ""), flush=True)
+        if changed:
+            print(f"rebuilt in {seconds:.2f} s after {what}: {_describe(paths)}", flush=True)
+        else:
+            print(f"built {report.pages} pages in {seconds:.2f} s", flush=True)
         for warning in report.warnings:
             print(warning, file=sys.stderr, flush=True)
         self._reload(paths)
@@ -113,7 +115,7 @@ class Preview:
     def describe_failure(self) -> str:
         """The terminal's version of the error page: each problem with its source lines."""
         if self.failure:
-            return f"internal error: {self.failure} (a bug in site_builder; the traceback is above)"
+            return f"build failed: internal error: {self.failure} (a bug in site_builder; the traceback is above)"
         lines = []
         for problem in self.problems:
             lines.append(str(problem))
@@ -219,6 +221,12 @@ def reload_paths(before: dict[str, str], after: dict[str, str]) -> list[str]:
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     pages = [k for k in changed if not k.endswith(".css")]
     return [f"/{pages[0]}"] if pages else [f"/{k}" for k in changed]
+
+
+def _describe(paths: list[str]) -> str:
+    if not paths:
+        return "nothing changed"
+    return f"stylesheet {', '.join(paths)} swapped in place" if paths[0].endswith(".css") else "pages reloaded"
 
 
 def _respond(start_response, status: str, kind: str, body: bytes):

@@ -40,8 +40,7 @@ class Served:
 
     def builds(self) -> int:
         """How many builds the server has finished (successful or not), the first included."""
-        log = self.log()
-        return log.count("rebuilt in ") + log.count("build failed: ")
+        return sum(line.startswith(("built ", "rebuilt in ", "build failed: ")) for line in self.log().splitlines())
 
     def get(self, path: str) -> tuple[int, str]:
         try:
