@@ -15,6 +15,7 @@ by itself. Nothing a contributor types can stop the server.
 from __future__ import annotations
 
 import hashlib
+import logging
 import mimetypes
 import re
 import shutil
@@ -60,6 +61,7 @@ class Preview:
         self.failure = ""  # a bug's one-line summary; its traceback goes to the terminal
         self.digests: dict[str, str] = {}
         self.on_reload: Callable[[str], None] = lambda path: None
+        self.warnings: list[Problem] = []
         self.generation = 0  # counts the page reloads sent (see CATCH_UP_SCRIPT)
         self._lock = threading.Lock()
         self._idle = threading.Event()
@@ -102,8 +104,10 @@ class Preview:
             print(f"rebuilt in {seconds:.2f} s after {what}: {_describe(paths)}", flush=True)
         else:
             print(f"built {report.pages} pages in {seconds:.2f} s", flush=True)
-        for warning in report.warnings:
-            print(warning, file=sys.stderr, flush=True)
+        if report.warnings != self.warnings:  # each rebuild repeating them would bury what is new
+            for warning in report.warnings:
+                print(warning, file=sys.stderr, flush=True)
+            self.warnings = report.warnings
         self._reload(paths)
 
     def _reload(self, paths: list[str]) -> None:
@@ -248,6 +252,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
+    logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # the terminal shows build problems, not requests
     workdir = Path(tempfile.mkdtemp(prefix="site-builder-preview-"))
     preview = Preview(root, workdir / "site")
     paths = Paths(root)

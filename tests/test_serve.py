@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import make_site, page
-from fixtures_site import CHART_MODULE, chart_files
+from fixtures_site import CHART_MODULE, DATA_CSV as CHART_FILES_CSV, chart_files
 from served import serving, wait_until
 from site_builder.serve import reload_paths
 
@@ -109,3 +109,20 @@ def test_reload_paths_swap_stylesheets_and_reload_pages_for_anything_else():
     assert reload_paths(before, {**before, "static/style.css": "b", "x/index.html": "3"}) == ["/x/index.html"]
     assert reload_paths(before, {**before, "x/index.html": "3"}) == ["/x/index.html"]
     assert reload_paths(before, {k: v for k, v in before.items() if k != "x/index.html"}) == ["/x/index.html"]
+
+
+def test_a_file_deleted_mid_rebuild_is_a_message_not_a_crash(tmp_path):
+    # A chart module deletes the dataset's CSV while the build runs, after it was read
+    # and before it is copied to the output: the build trips over the missing file.
+    flag = tmp_path / "deleted-once"
+    vanish = (f"import pathlib\nflag = pathlib.Path({str(flag)!r})\n"
+              "csv = pathlib.Path(__file__).parent.parent / 'data' / 'crossings.csv'\n"
+              "if not flag.exists():\n    flag.touch()\n    csv.unlink()\n")
+    root = make_site(tmp_path / "site", {**chart_files(), TOPIC: page("Alpha", "Words.", order=1)})
+    with serving(root, tmp_path / "serve.log") as server:
+        server.write("content/charts/vanish.py", vanish)
+        status, html = wait_until(lambda: (r := server.get("/topics/alpha/"))[0] == 500 and r, what="the error page")
+        assert "content/data/crossings" in html
+        server.write("content/data/crossings.csv", CHART_FILES_CSV)
+        wait_until(lambda: server.get("/topics/alpha/")[0] == 200, what="the page to come back")
+        assert server.process.poll() is None and "Traceback" not in server.log()
