@@ -3,7 +3,8 @@
 Copies the real site in this repository to a temporary folder, starts
 ``site-builder serve`` on it, opens a topic page in Debian's Chromium (Playwright) and
 saves the page ~20 times, each time with a new marker line. Each figure is the time
-from the save to the browser showing the marker with the reloaded page fully loaded.
+from the save to the reloaded page's load event (read from the browser's clock), checked
+to show the marker.
 Prints the median and the 95th percentile (target: median at most 300 ms).
 
     .venv/bin/python benchmarks/preview_reload.py [--saves 20] [--page topics/route.md]
@@ -51,23 +52,30 @@ def main(argv: list[str] | None = None) -> int:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             tab = browser.new_page()
             tab.goto(server.base + url)
-            times = []
+            times, phases = [], []
             for n in range(WARM_UP + args.saves):
                 tab.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol >= 7")
                 time.sleep(0.3)  # a contributor reads before saving again
                 marker = f"benchmark-marker-{n}"
-                started = time.perf_counter()
+                saved = time.time()
                 source.write_text(f"{original}\n{marker}\n", "utf-8")
                 tab.get_by_text(marker).wait_for(timeout=30_000)
                 tab.wait_for_load_state("load")
+                # The browser's own clock (epoch ms, same machine): Playwright noticing the
+                # marker adds its own delay, which is not the contributor's wait.
+                navigated, loaded = tab.evaluate("[performance.timeOrigin, performance.timing.loadEventEnd]")
                 if n >= WARM_UP:
-                    times.append((time.perf_counter() - started) * 1000)
+                    times.append(loaded - saved * 1000)
+                    phases.append((navigated - saved * 1000, loaded - navigated))
             browser.close()
             builds = [float(s) * 1000 for s in re.findall(r"rebuilt in ([\d.]+) s", server.log())[WARM_UP:]]
     times.sort()
     median, p95 = statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     print(f"save → reloaded, {args.page}, {len(times)} saves: median {median:.0f} ms, p95 {p95:.0f} ms "
-          f"(min {times[0]:.0f}, max {times[-1]:.0f}); server rebuild median {statistics.median(builds):.0f} ms")
+          f"(min {times[0]:.0f}, max {times[-1]:.0f})")
+    print(f"  of which: save → reload starts (event, rebuild, message) median "
+          f"{statistics.median(p[0] for p in phases):.0f} ms, rebuild alone {statistics.median(builds):.0f} ms; "
+          f"reload → page loaded median {statistics.median(p[1] for p in phases):.0f} ms")
     return 0 if median <= args.target else 1
 
 
