@@ -193,7 +193,8 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
             raise KeyError(f"no static file '{name}' (files: {', '.join(sorted(assets))})")
         return assets[name]
 
-    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, "noindex": noindex, **context})
+    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, "noindex": noindex, **context},
+                        cache_dir)
     chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""
                   for cid, chart in sorted(site.rendered_charts.items())}
     markdown = Markdown(site.config.terms)

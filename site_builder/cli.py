@@ -25,7 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
 
     serve_cmd = commands.add_parser("serve", help="preview the site with live reload",
-                                    description="Build into .preview/ and serve it with live reload; rebuild on every save.")
+                                    description="Build the site (drafts included) into a temporary folder outside the project and "
+                                                "serve it with live reload. Every save to content/, seeds/, templates/ or "
+                                                "static/ rebuilds; while a file is broken the browser shows its "
+                                                "path:line: message.")
     serve_cmd.add_argument("--host", default="127.0.0.1",
                            help="address to listen on (default 127.0.0.1: only this computer can see the preview, "
                                 "which may show drafts and unpublished errors; use 0.0.0.0 to share it on your network)")

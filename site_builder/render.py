@@ -26,6 +26,11 @@ def format_date(value: Any, style: str = "long") -> str:
     return text
 
 
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def iso_date(value: Any) -> str:
     return value.isoformat() if value is not None else ""
 
@@ -33,9 +38,12 @@ def iso_date(value: Any) -> str:
 class Renderer:
     """One Jinja environment per build, with the site-wide context set once."""
 
-    def __init__(self, templates_dir: Path, globals_: dict[str, Any]):
+    def __init__(self, templates_dir: Path, globals_: dict[str, Any], cache_dir: Path | None = None):
         self.templates_dir = templates_dir
-        self.env = jinja2.Environment(
+        # Compiled templates are kept between builds (keyed by their source's checksum):
+        # compiling is most of a small site's render time, and the preview rebuilds often.
+        bytecode = jinja2.FileSystemBytecodeCache(str(_made(cache_dir / "templates"))) if cache_dir else None
+        self.env = jinja2.Environment(bytecode_cache=bytecode,
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,

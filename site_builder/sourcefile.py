@@ -31,7 +31,7 @@ class LineDict(dict):
         return self.lines.get(key, default)
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _Strict:
     """Safe YAML that refuses duplicate keys and aliases and keeps key lines.
 
     Timestamps are left as strings so that every date is parsed (and reported)
@@ -62,42 +62,49 @@ class _StrictLoader(yaml.SafeLoader):
         return result
 
 
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_mapping)
+class _StrictLoader(_Strict, yaml.SafeLoader):
+    """The pure-Python loader: its messages are the ones users see."""
 
 
-if yaml.__with_libyaml__:
-    class _FastStrictLoader(yaml.CSafeLoader):
-        """The same rules parsed by libyaml, ten times faster. Its composer is C, so the
-        alias hook above cannot run: text with any ``*`` or ``&`` takes the slow path."""
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml: the pure-Python loader does it all
+    _CParser = None
 
-        line_offset = 0
-        construct_mapping = _StrictLoader.construct_mapping
 
-    _FastStrictLoader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
-    _FastStrictLoader.add_constructor("tag:yaml.org,2002:map", _FastStrictLoader.construct_mapping)
-else:
-    _FastStrictLoader = None
+class _FastStrictLoader(_Strict, yaml.composer.Composer, *((_CParser,) if _CParser else ()),
+                        yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """The same rules over libyaml's scanner and parser, about ten times faster. Our
+    composer stays in Python (it checks aliases); on any error the input is parsed
+    again by :class:`_StrictLoader`, so messages do not depend on libyaml."""
+
+    def __init__(self, stream):
+        _CParser.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+for _loader in (_StrictLoader, _FastStrictLoader):
+    _loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _loader.add_constructor("tag:yaml.org,2002:map", _loader.construct_mapping)
 
 
 def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -> Any:
     """Parse YAML text that starts at ``first_line`` of ``path``; None (reported) on error."""
-    if _FastStrictLoader is not None and "*" not in text and "&" not in text:
+    # libyaml accepts control characters that PyYAML's reader rejects: those go the slow way.
+    if _CParser is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+        fast = _FastStrictLoader(text)
+        fast.line_offset = first_line - 1
         try:
-            fast = _FastStrictLoader(text)
+            return fast.get_single_data()
         except yaml.YAMLError:
-            fast = None
-        if fast is not None:
-            fast.line_offset = first_line - 1
-            try:
-                return fast.get_single_data()
-            except yaml.YAMLError:
-                pass  # the pure-Python loader below words the message and finds the line
-            finally:
-                fast.dispose()
+            pass  # parsed again below, for the pure-Python loader's message
+        finally:
+            fast.dispose()
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as exc:  # raised while the loader reads its input

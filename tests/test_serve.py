@@ -1,0 +1,128 @@
+"""``site-builder serve`` as a running process: what it rebuilds, when, and how it survives
+mistakes. The browser side (live reload itself) is in ``test_serve_browser.py``."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from conftest import make_site, page
+from fixtures_site import CHART_MODULE, DATA_CSV as CHART_FILES_CSV, chart_files
+from served import serving, wait_until
+from site_builder.serve import reload_paths
+
+TOPIC = "content/pages/topics/alpha.md"
+
+
+@pytest.fixture
+def served(tmp_path):
+    root = make_site(tmp_path / "site", {TOPIC: page("Alpha", "First words.", order=1),
+                                         "content/pages/index.md": page("Home", "Welcome.", template="home")})
+    with serving(root, tmp_path / "serve.log") as server:
+        yield server
+
+
+def settled(server, builds: int) -> None:
+    """Wait for ``builds`` builds in all, then a little longer to see that no more follow."""
+    wait_until(lambda: server.builds() >= builds, what=f"{builds} builds")
+    time.sleep(0.6)
+
+
+def test_preview_is_built_outside_the_project_and_pages_are_served(served):
+    status, html = served.get("/topics/alpha/")
+    assert status == 200 and "First words." in html
+    assert "livereload.js" in html  # the reload script is injected
+    # Nothing beside the inputs but the build cache: the preview lives outside the project.
+    assert sorted(p.name for p in served.root.iterdir()) == [".cache", "content", "static", "templates"]
+
+
+def test_one_save_one_rebuild_and_a_burst_is_one_rebuild(served):
+    settled(served, 1)
+    served.write(TOPIC, page("Alpha", "Second words.", order=1))
+    settled(served, 2)
+    assert served.builds() == 2
+    assert "Second words." in served.get("/topics/alpha/")[1]
+    for n in range(5):  # an editor saving several files at once
+        served.write(f"content/pages/topics/burst-{n}.md", page(f"Burst {n}", order=n + 2))
+    settled(served, 3)
+    assert served.builds() == 3
+    assert served.get("/topics/burst-4/")[0] == 200
+
+
+def test_a_save_during_a_rebuild_leads_to_exactly_one_more(tmp_path):
+    slow = "import time\ntime.sleep(1.5)  # a slow chart module makes every build slow\n"
+    root = make_site(tmp_path / "site", {TOPIC: page("Alpha", order=1), "content/charts/slow.py": slow})
+    with serving(root, tmp_path / "serve.log") as server:
+        server.write(TOPIC, page("Alpha", "One.", order=1))
+        time.sleep(0.5)  # the rebuild is running now
+        server.write(TOPIC, page("Alpha", "Two.", order=1))
+        time.sleep(0.3)
+        server.write(TOPIC, page("Alpha", "Three.", order=1))
+        wait_until(lambda: server.builds() >= 3, timeout=20, what="3 builds")
+        time.sleep(2.5)
+        assert server.builds() == 3
+        assert "Three." in server.get("/topics/alpha/")[1]
+
+
+def test_created_renamed_and_deleted_pages(served):
+    served.write("content/pages/topics/beta.md", page("Beta", "New page.", order=2))
+    wait_until(lambda: served.get("/topics/beta/")[0] == 200, what="the new page")
+    (served.root / "content/pages/topics/beta.md").rename(served.root / "content/pages/topics/gamma.md")
+    wait_until(lambda: served.get("/topics/gamma/")[0] == 200, what="the renamed page")
+    assert served.get("/topics/beta/")[0] == 404
+    (served.root / "content/pages/topics/gamma.md").unlink()
+    wait_until(lambda: served.get("/topics/gamma/")[0] == 404, what="the deleted page to go")
+
+
+def test_template_syntax_error_shows_in_browser_and_terminal_then_recovers(served):
+    template = served.root / "templates/topic.html"
+    good = template.read_text("utf-8")
+    template.write_text(good + "{% if %}\n", "utf-8")
+    status, html = wait_until(lambda: (r := served.get("/topics/alpha/"))[0] == 500 and r, what="the error page")
+    assert "templates/topic.html:" in html and "template syntax" in html
+    assert "livereload.js" in html  # so that it reloads by itself once fixed
+    assert "templates/topic.html:" in served.log() and "Traceback" not in served.log()
+    template.write_text(good, "utf-8")
+    wait_until(lambda: served.get("/topics/alpha/")[0] == 200, what="the page to come back")
+
+
+def test_chart_module_edits_apply_without_restart_and_errors_do_not_kill_it(tmp_path):
+    files = {**chart_files(), TOPIC: page("Alpha", "```chart crossings-bar\n```", order=1)}
+    root = make_site(tmp_path / "site", files)
+    with serving(root, tmp_path / "serve.log") as server:
+        assert "Crossings per year" in server.get("/topics/alpha/")[1]
+        server.write("content/charts/crossings.py", CHART_MODULE.replace("Crossings per year", "Crossings, yearly"))
+        wait_until(lambda: "Crossings, yearly" in server.get("/topics/alpha/")[1], what="the new chart title")
+        server.write("content/charts/crossings.py", CHART_MODULE + "\nraise RuntimeError('broken on purpose')\n")
+        status, html = wait_until(lambda: (r := server.get("/topics/alpha/"))[0] == 500 and r, what="the error page")
+        assert "content/charts/crossings.py:" in html and "broken on purpose" in html
+        server.write("content/charts/crossings.py", CHART_MODULE)
+        wait_until(lambda: "Crossings per year" in server.get("/topics/alpha/")[1], what="the chart to return")
+        assert server.process.poll() is None and "Traceback" not in server.log()
+
+
+def test_reload_paths_swap_stylesheets_and_reload_pages_for_anything_else():
+    before = {"static/style.css": "a", "index.html": "1", "x/index.html": "2"}
+    assert reload_paths(before, dict(before)) == []
+    assert reload_paths(before, {**before, "static/style.css": "b"}) == ["/static/style.css"]
+    assert reload_paths(before, {**before, "static/style.css": "b", "x/index.html": "3"}) == ["/x/index.html"]
+    assert reload_paths(before, {**before, "x/index.html": "3"}) == ["/x/index.html"]
+    assert reload_paths(before, {k: v for k, v in before.items() if k != "x/index.html"}) == ["/x/index.html"]
+
+
+def test_a_file_deleted_mid_rebuild_is_a_message_not_a_crash(tmp_path):
+    # A chart module deletes the dataset's CSV while the build runs, after it was read
+    # and before it is copied to the output: the build trips over the missing file.
+    flag = tmp_path / "deleted-once"
+    vanish = (f"import pathlib\nflag = pathlib.Path({str(flag)!r})\n"
+              "csv = pathlib.Path(__file__).parent.parent / 'data' / 'crossings.csv'\n"
+              "if not flag.exists():\n    flag.touch()\n    csv.unlink()\n")
+    root = make_site(tmp_path / "site", {**chart_files(), TOPIC: page("Alpha", "Words.", order=1)})
+    with serving(root, tmp_path / "serve.log") as server:
+        server.write("content/charts/vanish.py", vanish)
+        status, html = wait_until(lambda: (r := server.get("/topics/alpha/"))[0] == 500 and r, what="the error page")
+        assert "content/data/crossings" in html
+        server.write("content/data/crossings.csv", CHART_FILES_CSV)
+        wait_until(lambda: server.get("/topics/alpha/")[0] == 200, what="the page to come back")
+        assert server.process.poll() is None and "Traceback" not in server.log()
