@@ -18,6 +18,7 @@ from .data import load_claims, load_datasets, load_figures
 from .errors import BuildError, Problem, Problems
 from .links import check_links
 from .markdown import CHART_MARKER, Markdown, References
+from .minify import minify_page, minify_stylesheet
 from .model import Article, Chart, Page, Section, Site
 from .pages import load_pages
 from .render import Renderer
@@ -218,7 +219,7 @@ def _write(output: Output, relative: str, html: str | None, source: str, problem
     if html is None:
         return 0
     try:
-        output.write(relative, html, source)
+        output.write(relative, minify_page(html), source)
     except (OutputPathError, DuplicateOutput) as exc:
         problems.add(source, 0, str(exc))
         return 0
@@ -270,7 +271,10 @@ def write_static(static_dir: Path, output: Output) -> dict[str, str]:
         if not path.is_file() or path.name.startswith("."):
             continue
         relative = path.relative_to(static_dir).as_posix()
-        urls[relative] = _write_hashed(output, f"static/{relative}", path.read_bytes(), f"static/{relative}")
+        data = path.read_bytes()
+        if path.suffix == ".css":
+            data = minify_stylesheet(data.decode("utf-8")).encode("utf-8")
+        urls[relative] = _write_hashed(output, f"static/{relative}", data, f"static/{relative}")
     return urls
 
 
