@@ -17,11 +17,13 @@ from .config import load_config
 from .data import load_claims, load_datasets, load_figures
 from .errors import BuildError, Problem, Problems
 from .links import check_links
+from .feeds import structured_data, write_feeds
 from .markdown import CHART_MARKER, Markdown, References
 from .minify import minify_page, minify_stylesheet
 from .model import Article, Chart, Page, Section, Site
 from .pages import load_pages
 from .render import Renderer
+from .search import index_site
 from .seeds import load_articles
 from .write import DuplicateOutput, Output, OutputPathError
 
@@ -95,8 +97,10 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     with Output(out) as output:
         report.pages = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
         problems.check()  # a page that failed to render would only add broken-link noise
+        write_feeds(site.config, site.articles, output)
         check_links(output, paths.root, problems)
         problems.check(strict)
+        index_site(output.staging, site.config.language)
         output.commit()
     report.files = len(output.written)
     report.warnings = problems.warnings
@@ -126,7 +130,7 @@ def _check_links(site: Site, problems: Problems) -> None:
             if slug not in slugs:
                 problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", f"known: {', '.join(sorted(slugs))}")
     owners: dict[str, str] = {}
-    reserved = {"/articles/": "the article index", "/404.html": "the 404 page"}
+    reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page"}
     items = [(p.url, p.source) for p in site.pages] + [(a.url, a.source) for a in site.articles]
     items += [(d.url, d.source) for d in site.datasets.values()] + list(reserved.items())
     for url, source in items:
@@ -180,7 +184,8 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
             raise KeyError(f"no static file '{name}' (files: {', '.join(sorted(assets))})")
         return assets[name]
 
-    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, "noindex": noindex, **context})
+    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, "noindex": noindex, **context,
+                                          "structured_data": lambda items, image="": structured_data(site.config, items, image)})
     chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""
                   for cid, chart in sorted(site.rendered_charts.items())}
     count = 0
@@ -202,6 +207,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
         count += _write(output, section.output, html, "content/site.toml", problems)
     count += _write(output, "articles/index.html", renderer.render("articles.html", problems), "templates/articles.html", problems)
     count += _write(output, "404.html", renderer.render("404.html", problems), "templates/404.html", problems)
+    count += _write(output, "search/index.html", renderer.render("search.html", problems), "templates/search.html", problems)
     if site.rendered_charts:
         assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
     for chart_id, chart in sorted(site.rendered_charts.items()):
