@@ -247,6 +247,9 @@ def _accessible_svg(svg: str, spec: ChartSpec) -> str:
     for sentinel in (TEXT, RULE):
         svg = svg.replace(f'"{sentinel}"', '"currentColor"')
     svg = re.sub(r'<svg ([^>]*?)class="marks"', r'<svg \1class="chart-svg"', svg, count=1)
+    # The whole chart is one image named by its title and description (the table below
+    # it carries the values): Vega's per-mark roles and labels, some of them empty, go.
+    svg = re.sub(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"', "", svg)
     title_id, desc_id = f"{prefix}title", f"{prefix}desc"
     head = (f'<svg role="img" aria-labelledby="{title_id} {desc_id}" ')
     svg = svg.replace("<svg ", head, 1)
