@@ -20,7 +20,7 @@ from test_real_site import REPO, built  # noqa: F401 - fixture
 
 ARTICLE_BUDGET = 30 * 1024
 TOPIC_WITH_CHARTS_BUDGET = 100 * 1024
-VNU_JAR = REPO / ".cache" / "npm" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU_JAR = REPO / ".cache" / "npm-vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 BASE_URL = "https://darien-route.netlify.app"
