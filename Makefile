@@ -5,8 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.browser-faketime
+# npm tools for the checks live in ignored cache folders, one each (npm prunes what
+# a --no-save install in the same folder did not name).
+VNU_JAR := .cache/npm-vnu/node_modules/vnu-jar/build/dist/vnu.jar
+LIGHTHOUSE := .cache/npm-lighthouse/node_modules/.bin/lighthouse
+NPM_INSTALL := npm install --no-save --no-audit --no-fund --silent --prefix
+NEED_NPM := command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
 
-.PHONY: serve build test test-fast bench bench-peers clean
+.PHONY: serve build test test-fast bench bench-peers lighthouse clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,13 +28,25 @@ $(BROWSER_STAMP):
 	  else echo "chromium or faketime missing: sudo apt-get install -y chromium faketime"; exit 1; fi; }
 	touch $(BROWSER_STAMP)
 
+# The Nu Html Checker runs on Java; Debian's headless JRE is enough.
+$(VNU_JAR):
+	command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "java missing: sudo apt-get install -y default-jre-headless"; exit 1; fi; }
+	$(NEED_NPM)
+	$(NPM_INSTALL) .cache/npm-vnu vnu-jar
+
+$(LIGHTHOUSE):
+	$(NEED_NPM)
+	$(NPM_INSTALL) .cache/npm-lighthouse lighthouse
+
 serve: $(STAMP)
 	$(BIN)/site-builder serve
 
 build: $(STAMP)
 	TZ=UTC $(BIN)/site-builder build --strict
 
-test: $(STAMP) $(BROWSER_STAMP)
+test: $(STAMP) $(BROWSER_STAMP) $(VNU_JAR)
 	TZ=UTC $(BIN)/python -m pytest -q
 
 test-fast: $(STAMP)
@@ -41,6 +59,9 @@ bench: $(STAMP)
 # The same, side by side with Hugo, MkDocs and Pelican (installed into benchmarks/.peers-venv).
 bench-peers: $(STAMP)
 	TZ=UTC $(BIN)/python -m benchmarks.run --peers
+
+lighthouse: $(STAMP) $(BROWSER_STAMP) $(LIGHTHOUSE)
+	TZ=UTC $(BIN)/python benchmarks/lighthouse.py
 
 clean:
 	rm -rf public .preview .cache

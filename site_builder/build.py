@@ -18,11 +18,14 @@ from .config import load_config
 from .data import load_claims, load_datasets, load_figures
 from .errors import BuildError, Problem, Problems
 from .links import check_links
+from .feeds import structured_data, write_feeds
 from .markdown import CHART_MARKER, Markdown, References
+from .minify import minify_page, minify_stylesheet
 from .model import Article, Chart, Page, Section, Site
 from .pages import load_pages
 from .parallel import Job, run_jobs
 from .render import Renderer
+from .search import index_site
 from .seeds import load_articles
 from .write import DuplicateOutput, Output, OutputPathError
 
@@ -97,8 +100,10 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     with Output(out, manifest) as output:
         report.pages = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
+        write_feeds(site.config, site.articles, output)
         check_links(output, paths.root, problems)
         problems.check(strict)
+        index_site(output.staging, site.config.language)
         output.commit()
     report.files, report.reused = len(output.written), output.reused
     report.warnings = problems.warnings
@@ -128,7 +133,7 @@ def _check_links(site: Site, problems: Problems) -> None:
             if slug not in slugs:
                 problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", f"known: {', '.join(sorted(slugs))}")
     owners: dict[str, str] = {}
-    reserved = {"/articles/": "the article index", "/404.html": "the 404 page"}
+    reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page"}
     items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
     items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
     for url, source in items:
@@ -193,7 +198,8 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
             raise KeyError(f"no static file '{name}' (files: {', '.join(sorted(assets))})")
         return assets[name]
 
-    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, "noindex": noindex, **context},
+    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, "noindex": noindex, **context,
+                                          "structured_data": lambda items, image="": structured_data(site.config, items, image)},
                         cache_dir)
     chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""
                   for cid, chart in sorted(site.rendered_charts.items())}
@@ -204,9 +210,13 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
 
     def plan(relative: str, source: str, template: str, item: object, text: str, render) -> None:
         key = output_key(site_key, template, item, chart_html, text)
+
+        def minified(found: Problems) -> str | None:
+            html = render(found)
+            return None if html is None else minify_page(html)
         try:
             if not output.reuse(relative, key, source):
-                jobs.append(Job(relative, output.claim(relative, source), key, render))
+                jobs.append(Job(relative, output.claim(relative, source), key, minified))
         except (OutputPathError, DuplicateOutput) as exc:
             problems.add(source, 0, str(exc))
 
@@ -244,6 +254,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
         plan(section.output, "content/site.toml", "section", section.url, "", template_job("section.html", page=section))
     plan("articles/index.html", "templates/articles.html", "articles", "", "", template_job("articles.html"))
     plan("404.html", "templates/404.html", "404", "", "", template_job("404.html"))
+    plan("search/index.html", "templates/search.html", "search", "", "", template_job("search.html"))
     for chart_id, chart in sorted(site.rendered_charts.items()):
         plan(f"charts/{chart_id}/index.html", chart.spec.source, "chart_page", chart_id, chart_id,
              template_job("chart_page.html", page=chart.spec, chart=chart, source=chart.spec.source))
@@ -300,7 +311,10 @@ def write_static(static_dir: Path, output: Output) -> dict[str, str]:
         if not path.is_file() or path.name.startswith("."):
             continue
         relative = path.relative_to(static_dir).as_posix()
-        urls[relative] = _write_hashed(output, f"static/{relative}", path.read_bytes(), f"static/{relative}")
+        data = path.read_bytes()
+        if path.suffix == ".css":
+            data = minify_stylesheet(data.decode("utf-8")).encode("utf-8")
+        urls[relative] = _write_hashed(output, f"static/{relative}", data, f"static/{relative}")
     return urls
 
 

@@ -29,7 +29,7 @@ from .errors import Problems
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 TEXT = "#010101"   # sentinel colours replaced with currentColor so charts follow dark mode
 RULE = "#020202"
 SVG_THEME = {
@@ -254,6 +254,9 @@ def _accessible_svg(svg: str, spec: ChartSpec) -> str:
     for sentinel in (TEXT, RULE):
         svg = svg.replace(f'"{sentinel}"', '"currentColor"')
     svg = re.sub(r'<svg ([^>]*?)class="marks"', r'<svg \1class="chart-svg"', svg, count=1)
+    # The whole chart is one image named by its title and description (the table below
+    # it carries the values): Vega's per-mark roles and labels, some of them empty, go.
+    svg = re.sub(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"', "", svg)
     title_id, desc_id = f"{prefix}title", f"{prefix}desc"
     head = (f'<svg role="img" aria-labelledby="{title_id} {desc_id}" ')
     svg = svg.replace("<svg ", head, 1)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -220,17 +220,24 @@ class Markdown:
             problems.warn(path, line + text.count("\n", 0, raw.start()),
                                  f"raw HTML '{raw.group()[:40]}' is shown as text, not run", "write it in Markdown instead")
 
-    def _plain_text(self, children, refs: References) -> str:
-        """A heading's text as readers see it (for the table of contents)."""
+    def _plain_text(self, children, refs: References) -> Markup:
+        """A heading's text as readers see it (for the table of contents), as HTML:
+        terms keep their ``lang`` so the contents entry is announced in the right language."""
         parts = []
         for child in children:
             if child.type == "brace_span":
                 kind, value = child.meta["kind"], child.meta["value"]
                 figure = refs.figures.get(value.strip()) if kind == "fig" else None
-                parts.append(figure.text if figure else value.partition("|")[0].strip())
+                term = value.partition("|")[0].strip()
+                if figure:
+                    parts.append(escape(figure.text))
+                elif kind in refs.terms:
+                    parts.append(Markup('<span lang="{}">{}</span>').format(refs.terms[kind][0], term))
+                else:
+                    parts.append(escape(term))
             elif child.type in ("text", "code_inline"):
-                parts.append(child.content)
-        return "".join(parts).strip()
+                parts.append(escape(child.content))
+        return Markup("".join(parts).strip())
 
     def render_blocks(self, blocks: list[Block], path: Path, refs: References, problems: Problems) -> str:
         """Render an article body: Markdown blocks are parsed, plain-text blocks escaped."""
@@ -253,7 +260,9 @@ class Markdown:
     @staticmethod
     def _inline_block(block: Block) -> str:
         if block.kind == "elision":
-            return '<span class="elision" aria-label="Text left out by the reposting site">[…]</span>'
+            # aria-label is not allowed on a plain span (Nu Html Checker): say it in hidden text
+            return ('<span class="elision"><span aria-hidden="true">[…]</span>'
+                    '<span class="visually-hidden">Text left out by the reposting site</span></span>')
         lead = f"<strong>{escape(block.lead)}:</strong> " if block.lead else ""
         return lead + str(escape(block.text))
 

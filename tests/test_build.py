@@ -25,7 +25,7 @@ def test_minimal_site_has_every_page_type(site):
     for relative in ["index.html", "about/index.html", "topics/index.html", "topics/route/index.html",
                      "topics/why/index.html", "articles/index.html", "articles/a-reposted-story/index.html", "404.html"]:
         assert (out / relative).is_file(), relative
-    assert built.report.pages == 8
+    assert built.report.pages == 9  # with the search page
     route = built.read("topics/route/index.html")
     assert '<h2 id="leg-one"' in route
     assert 'href="/articles/a-reposted-story/"' in route  # the article it draws on
@@ -38,7 +38,7 @@ def test_minimal_site_has_every_page_type(site):
     css = [p.name for p in (out / "static").iterdir() if p.suffix == ".css"]
     assert len(css) == 1 and re.fullmatch(r"style\.[0-9a-f]{10}\.css", css[0])
     assert f'href="/static/{css[0]}"' in route
-    assert built.report.summary().startswith("built 8 pages")
+    assert built.report.summary().startswith("built 9 pages")
 
 
 def test_text_is_escaped_and_raw_html_is_off(site):
@@ -129,7 +129,7 @@ def test_table_of_contents_shows_rendered_heading_text(site):
     built = site({"content/pages/x.md": page("X", "## What {zh:走线|zǒuxiàn} means\n\nA.\n\n## Two\n\nB.\n\n## Three\n\nC.")})
     html = built.read("x/index.html")
     toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
-    assert ">What 走线 means</a>" in toc and "{zh:" not in toc
+    assert '>What <span lang="zh-Hans">走线</span> means</a>' in toc and "{zh:" not in toc
 
 
 def test_files_a_chart_reads_are_part_of_its_cache_key(tmp_path):

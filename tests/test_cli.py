@@ -34,7 +34,7 @@ def test_build_success_prints_one_summary_line(tmp_path):
     result = run("--root", str(root), "build")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("built 4 pages") and "public" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("built 5 pages") and "public" in lines[0]
     assert (root / "public/index.html").is_file()
 
 

@@ -1,0 +1,166 @@
+"""Feeds for machines: the Atom feed of articles, ``sitemap.xml``, ``robots.txt`` and
+the JSON-LD that pages embed.
+
+XML is built with ElementTree, which escapes every text and attribute exactly once;
+nothing here is assembled by string formatting. Everything is sorted and no clock is
+read, so the same site gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .model import Article, Config, Dataset
+from .write import Output
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_PATH = "feed.xml"
+NOT_IN_SITEMAP = {"404.html"}
+
+
+def write_feeds(config: Config, articles: list[Article], output: Output) -> None:
+    """Write ``feed.xml``, ``sitemap.xml`` and ``robots.txt`` into ``output``.
+
+    Call after every page is written: the sitemap lists the HTML files in the
+    staging folder (except the 404 page and the search index's own files).
+    """
+    output.write(FEED_PATH, atom_feed(config, articles), "feeds")
+    output.write("sitemap.xml", sitemap(config.base_url, _page_urls(output.staging)), "feeds")
+    output.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}/sitemap.xml\n", "feeds")
+
+
+def atom_feed(config: Config, articles: list[Article]) -> bytes:
+    """An Atom 1.0 feed with one entry per article, newest first."""
+    ET.register_namespace("", ATOM)
+    base = config.base_url
+    ordered = sorted(articles, key=lambda a: (_rfc3339(_first_date(a)), a.slug), reverse=True)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
+    _text(feed, "title", f"{config.title}: news articles")
+    if config.description:
+        _text(feed, "subtitle", config.description)
+    _text(feed, "id", f"{base}/articles/")
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml", "href": f"{base}/{FEED_PATH}"})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": f"{base}/articles/"})
+    updated = max((_rfc3339(_last_date(a)) for a in ordered), default="1970-01-01T00:00:00Z")
+    _text(feed, "updated", updated)
+    _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", config.author or config.title)
+    for article in ordered:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _text(entry, "title", article.title)
+        _text(entry, "id", f"{base}{article.url}")
+        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": f"{base}{article.url}"})
+        if article.source_url:
+            ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "via", "href": article.source_url,
+                                                      **({"title": article.outlet} if article.outlet else {})})
+        _text(entry, "published", _rfc3339(_first_date(article)))
+        _text(entry, "updated", _rfc3339(_last_date(article)))
+        for name in article.authors or ([article.outlet] if article.outlet else []):
+            _text(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", name)
+        for tag in sorted(set(article.tags)):
+            ET.SubElement(entry, f"{{{ATOM}}}category", {"term": tag})
+        credit = f" Originally published by {article.outlet}." if article.outlet else ""
+        _text(entry, "summary", (article.summary or article.dek) + credit)
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def sitemap(base_url: str, urls: list[str]) -> bytes:
+    """A sitemap listing ``urls`` (paths starting with ``/``) under ``base_url``."""
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    for url in sorted(set(urls)):
+        _text(ET.SubElement(root, f"{{{SITEMAP}}}url"), "loc", f"{base_url}{url}", SITEMAP)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _page_urls(folder: Path) -> list[str]:
+    urls = []
+    for path in sorted(folder.rglob("*.html")):
+        relative = path.relative_to(folder).as_posix()
+        if relative in NOT_IN_SITEMAP or relative.startswith("pagefind/"):
+            continue
+        urls.append("/" + relative.removesuffix("index.html"))
+    return urls
+
+
+def _text(parent: ET.Element, tag: str, text: str, namespace: str = ATOM) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{namespace}}}{tag}")
+    element.text = text
+    return element
+
+
+def _first_date(article: Article) -> dt.date | dt.datetime | None:
+    return article.original_published or article.published
+
+
+def _last_date(article: Article) -> dt.date | dt.datetime | None:
+    return article.published or article.original_published
+
+
+def _rfc3339(value: dt.date | dt.datetime | None) -> str:
+    """Atom dates: a plain date is midnight UTC; a naive datetime is taken as UTC."""
+    if value is None:
+        return "1970-01-01T00:00:00Z"
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def structured_data(config: Config, items: Article | list[Dataset], image: str = "") -> Markup:
+    """A ``<script type="application/ld+json">`` element describing ``items``.
+
+    An article becomes a ``NewsArticle`` credited to its original authors and outlet;
+    a list of datasets becomes one ``Dataset`` each. ``<``, ``>`` and ``&`` are written
+    as JSON escapes, so no text can close the element early.
+    """
+    if isinstance(items, Article):
+        data: dict = _news_article(config, items, image)
+    else:
+        data = {"@context": "https://schema.org", "@graph": [_dataset(config, d) for d in items]}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+def _news_article(config: Config, article: Article, image: str) -> dict:
+    outlet = {"@type": "NewsMediaOrganization", "name": article.outlet} if article.outlet else None
+    authors = [{"@type": "Person", "name": name} for name in article.authors] or ([outlet] if outlet else [])
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": article.title,
+            "description": article.summary or article.dek, "author": authors,
+            "mainEntityOfPage": f"{config.base_url}{article.url}", "url": f"{config.base_url}{article.url}",
+            "datePublished": _rfc3339(_first_date(article)), "dateModified": _rfc3339(_last_date(article)),
+            "inLanguage": config.language}
+    if outlet:
+        data["publisher"] = outlet
+    if article.source_url:
+        data["isBasedOn"] = article.source_url
+    if image:
+        data["image"] = [image]
+    if article.tags:
+        data["keywords"] = sorted(set(article.tags))
+    return data
+
+
+def _dataset(config: Config, dataset: Dataset) -> dict:
+    page = f"{config.base_url}{dataset.url}"
+    data = {"@type": "Dataset", "name": dataset.title, "description": dataset.definition,
+            "url": page, "@id": page,
+            "creator": {"@type": "Organization", "name": dataset.agency},
+            "distribution": [{"@type": "DataDownload", "encodingFormat": "text/csv",
+                              "contentUrl": f"{page}{dataset.name}.csv"}]}
+    if dataset.source_url:
+        data["isBasedOn"] = dataset.source_url
+    if dataset.as_of:
+        data["dateModified"] = dataset.as_of
+    if dataset.unit:
+        data["variableMeasured"] = dataset.unit
+    return data
