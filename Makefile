@@ -64,4 +64,4 @@ lighthouse: $(STAMP) $(BROWSER_STAMP) $(LIGHTHOUSE)
 	TZ=UTC $(BIN)/python benchmarks/lighthouse.py
 
 clean:
-	rm -rf public .preview .cache
+	rm -rf public .cache

@@ -103,7 +103,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
         write_feeds(site.config, site.articles, output)
         check_links(output, paths.root, problems)
         problems.check(strict)
-        index_site(output.staging, site.config.language)
+        output.adopt(index_site(output.staging, site.config.language).name, "pagefind")
         output.commit()
     report.files, report.reused = len(output.written), output.reused
     report.warnings = problems.warnings

@@ -91,6 +91,20 @@ class Output:
         stat = path.stat()
         return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
+    def adopt(self, folder: str, source: str) -> None:
+        """Take in the files a tool wrote into ``folder`` of the staging tree itself (the
+        search index): each is recorded like a written file, and one whose bytes equal the
+        published copy becomes a link to it, so unchanged files are not rewritten."""
+        root = self.target(folder)
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+            relative = path.relative_to(self.staging).as_posix()
+            if relative.lower() in self.written:
+                continue
+            self.written[relative.lower()] = source
+            data = path.read_bytes()
+            path.unlink()
+            self.entries[relative] = ["", *self.store(relative, path, data)]
+
     def reuse(self, relative: str, key: str, source: str = "") -> bool:
         """Link the published file if the last build recorded the same ``key`` for it and
         it was not touched since; False when it must be rendered."""
