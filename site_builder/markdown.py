@@ -12,7 +12,12 @@ Plain-text article blocks from seed readers are escaped, never parsed as Markdow
 from __future__ import annotations
 
 import html
+import os
+import pickle
 import re
+import select
+import signal
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +34,8 @@ from .model import Block, Figure
 CHART_MARKER = "\x00chart:{}\x00"  # NUL never survives from content: markdown-it replaces it
 _SPAN = re.compile(r"\{([a-z][a-z-]{0,15}):([^{}\n]{1,300})\}")
 MAX_NESTING = 50
+LARGE_BODY = 100_000      # bytes of Markdown past which rendering runs under a deadline
+RENDER_SECONDS = 45       # leaves room in the one-minute bound for reading and writing
 # Link targets as typed, found in text that markdown-it refused to turn into a link:
 # inline links, autolinks and reference definitions.
 _TYPED_TARGET = re.compile(r"\]\(\s*<?([^\s<>]+)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>|\]:\s*<?(\S+)")
@@ -138,6 +145,52 @@ class Markdown:
         with their line; raw HTML (shown as text) is a warning. ``quoted`` text (a
         seed article, which we may not edit) gets warnings where pages get errors.
         """
+        if len(text) > LARGE_BODY:
+            return self._render_bounded(text, path, first_line, refs, problems, quoted)
+        return self._render(text, path, first_line, refs, problems, quoted)
+
+    def _render_bounded(self, text, path, first_line, refs, problems, quoted) -> Rendered:
+        """Render a large body in a forked child with a deadline: markdown-it-py is
+        quadratic on some inputs (thousands of unclosed brackets), and one bad file must
+        not hold the build for more than a minute."""
+        read_end, write_end = os.pipe()
+        child = os.fork()
+        if child == 0:  # the child: render, send the result, leave without cleanup
+            os.close(read_end)
+            try:
+                found = Problems(problems.root)
+                rendered = self._render(text, path, first_line, refs, found, quoted)
+                payload = pickle.dumps((rendered, found.items))
+            except BaseException as exc:  # a bug: let the parent show it
+                payload = pickle.dumps(exc) if _picklable(exc) else pickle.dumps(RuntimeError(repr(exc)))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+            os._exit(0)
+        os.close(write_end)
+        chunks, deadline = [], time.monotonic() + RENDER_SECONDS
+        with os.fdopen(read_end, "rb") as pipe:
+            while True:
+                ready, _, _ = select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    os.kill(child, signal.SIGKILL)
+                    os.waitpid(child, 0)
+                    problems.add(path, first_line, f"this body takes markdown-it more than {RENDER_SECONDS} s to "
+                                 "render, so it is not published", "split the page, or look for thousands of "
+                                 "unclosed brackets or a huge table")
+                    return Rendered(html="")
+                chunk = os.read(pipe.fileno(), 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        os.waitpid(child, 0)
+        outcome = pickle.loads(b"".join(chunks))
+        if isinstance(outcome, BaseException):
+            raise outcome
+        rendered, found = outcome
+        problems.items.extend(found)
+        return rendered
+
+    def _render(self, text, path, first_line, refs, problems, quoted) -> Rendered:
         env = {"refs": refs}
         tokens = self.md.parse(text, env)
         result = Rendered(html="")
@@ -265,6 +318,14 @@ class Markdown:
                     '<span class="visually-hidden">Text left out by the reposting site</span></span>')
         lead = f"<strong>{escape(block.lead)}:</strong> " if block.lead else ""
         return lead + str(escape(block.text))
+
+
+def _picklable(value) -> bool:
+    try:
+        pickle.dumps(value)
+        return True
+    except Exception:
+        return False
 
 
 def figure_html(image) -> str:
