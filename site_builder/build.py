@@ -70,6 +70,7 @@ class Report:
     seconds: float = 0.0
     chart_renders: int = 0
     reused: int = 0  # pages whose inputs had not changed: linked, not rendered
+    link_scans: int = 0  # HTML files the link stage parsed (the others' links were cached)
     warnings: list[Problem] = field(default_factory=list)
     output: Path | None = None
 
@@ -96,12 +97,13 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     out = (out or paths.root / site.config.output_dir).resolve()
     _check_output_folder(out, paths, problems)
     report = Report(chart_renders=renderer.renders, output=out)
-    manifest = renderer.cache_dir / f"output-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json"
+    folder_id = hashlib.sha256(str(out).encode()).hexdigest()[:16]
+    manifest = renderer.cache_dir / f"output-{folder_id}.json"
     with Output(out, manifest) as output:
         report.pages = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_feeds(site.config, site.articles, output)
-        check_links(output, paths.root, problems)
+        report.link_scans = check_links(output, paths.root, problems, renderer.cache_dir / f"links-{folder_id}.json")
         problems.check(strict)
         output.adopt(index_site(output.staging, site.config.language).name, "pagefind")
         output.commit()

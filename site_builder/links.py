@@ -9,6 +9,9 @@ appears in it, else the site configuration or a template that contains it.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -83,12 +86,29 @@ def page_url(relative: str) -> str:
     return path[: -len("index.html")] if path.endswith("/index.html") or path == "/index.html" else path
 
 
-def check_links(output: Output, root: Path, problems: Problems) -> None:
+def check_links(output: Output, root: Path, problems: Problems, cache: Path | None = None) -> int:
     """Check every link of every staged HTML file; report each broken one once as a
-    warning against the source that produced it."""
+    warning against the source that produced it. Returns how many files were parsed.
+
+    With a ``cache`` file, what each file defines and links to is kept between builds,
+    keyed by what the file's bytes depend on (see :func:`_content_key`), so a rebuild
+    parses only the files that changed; the check itself always runs over every file.
+    """
     staged = output.staging
-    files = {p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file()}
-    pages = {rel: scan((staged / rel).read_text("utf-8")) for rel in sorted(files) if rel.endswith(".html")}
+    files = _staged_files(staged)
+    known = _load_scans(cache)
+    pages: dict[str, ScannedPage] = {}
+    keys: dict[str, ScannedPage] = {}
+    parsed = 0
+    for rel in sorted(f for f in files if f.endswith(".html")):
+        key = _content_key(output, rel)
+        if key not in keys:
+            if key not in known:
+                parsed += 1
+            keys[key] = known.get(key) or scan((staged / rel).read_text("utf-8"))
+        pages[rel] = keys[key]
+    if cache is not None:
+        _save_scans(cache, keys)
     locator = _Locator(root)
     for relative, scanned in sorted(pages.items()):
         source = output.written.get(relative.lower(), "")
@@ -98,6 +118,45 @@ def check_links(output: Output, root: Path, problems: Problems) -> None:
                 message, hint = trouble
                 path, line = locator.find(source, link)
                 problems.warn(path, line, message, f"{hint}; seen in {relative}")
+    return parsed
+
+
+def _staged_files(staged: Path) -> set[str]:
+    """Every file below the staging folder, relative, with ``/`` separators."""
+    files = set()
+    for folder, _, names in os.walk(staged):
+        prefix = Path(folder).relative_to(staged).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        files.update(prefix + name for name in names)
+    return files
+
+
+def _content_key(output: Output, relative: str) -> str:
+    """What a staged file's bytes depend on: its render key when it has one (equal keys
+    give equal bytes: the page cache relies on it), else the hash of its bytes."""
+    entry = output.entries.get(relative)
+    if entry and entry[0]:
+        return "key:" + entry[0]
+    return "sha256:" + hashlib.sha256((output.staging / relative).read_bytes()).hexdigest()
+
+
+def _load_scans(cache: Path | None) -> dict[str, ScannedPage]:
+    """The scans kept by the last build (none when the file is missing or unreadable)."""
+    try:
+        stored = json.loads(cache.read_text("utf-8")) if cache else {}
+    except (OSError, ValueError):
+        return {}
+    return {key: ScannedPage(set(ids), [Link(*link) for link in links]) for key, (ids, links) in stored.items()}
+
+
+def _save_scans(cache: Path, scans: dict[str, ScannedPage]) -> None:
+    """Keep this build's scans (only these: the file never grows past one site)."""
+    stored = {key: [sorted(page.ids), [[link.url, link.tag, link.text] for link in page.links]]
+              for key, page in sorted(scans.items())}
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(stored, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    os.replace(tmp, cache)
 
 
 def _trouble(link: Link, base: str, files: set[str], pages: dict[str, ScannedPage]) -> tuple[str, str] | None:

@@ -64,3 +64,32 @@ def test_a_broken_shared_link_is_reported_once_at_its_configuration_line(site):
     lost = sorted({(w.source, w.line) for w in built.report.warnings if "'/lost/'" in w.message})
     line = config.splitlines().index('url = "/lost/"') + 1
     assert lost == [("content/site.toml", line)]
+
+
+def test_incremental_link_check_equals_a_full_check_after_anchor_edits(tmp_path):
+    """Reused pages are not parsed again, yet the warnings are exactly those of a build
+    with an empty cache (which parses every page) after each edit."""
+    from conftest import make_site, write_files
+
+    from site_builder.build import build
+
+    def route(heading: str) -> str:
+        return page("The route", f"## {heading}\n\nText.")
+    root = make_site(tmp_path / "site", {
+        **LINKED,
+        "content/pages/topics/route.md": route("Leg one"),
+        "content/pages/x.md": page("X", "See [leg one](/topics/route/#leg-one) and [leg two](/topics/route/#leg-two)."),
+    })
+    first = build(root, cache_dir=tmp_path / "warm")
+    assert first.link_scans == first.pages  # every HTML page
+    edits = [route("Leg two"), route("Leg one\n\n## Leg two"), route("Leg three")]
+    for number, edit in enumerate(edits):
+        write_files(root, {"content/pages/topics/route.md": edit})
+        incremental = build(root, cache_dir=tmp_path / "warm")
+        full = build(root, out=tmp_path / f"full-{number}", cache_dir=tmp_path / f"cold-{number}")
+        assert incremental.link_scans == 1  # the route page alone; the page linking to it is reused
+        assert full.link_scans == full.pages
+        assert [str(w) for w in incremental.warnings] == [str(w) for w in full.warnings]
+    assert [w.message for w in incremental.warnings] == [
+        "broken anchor '/topics/route/#leg-one': /topics/route/ has no id 'leg-one'",
+        "broken anchor '/topics/route/#leg-two': /topics/route/ has no id 'leg-two'"]
