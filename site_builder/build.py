@@ -25,7 +25,7 @@ from .model import Article, Chart, Page, Section, Site
 from .pages import load_pages
 from .parallel import Job, run_jobs
 from .render import Renderer
-from .search import index_site
+from .search import SearchIndex, index_output
 from .seeds import load_articles
 from .write import DuplicateOutput, Output, OutputPathError
 
@@ -71,6 +71,7 @@ class Report:
     chart_renders: int = 0
     reused: int = 0  # pages whose inputs had not changed: linked, not rendered
     link_scans: int = 0  # HTML files the link stage parsed (the others' links were cached)
+    search: SearchIndex | None = None
     warnings: list[Problem] = field(default_factory=list)
     output: Path | None = None
 
@@ -80,8 +81,10 @@ class Report:
 
 
 def build(root: Path, out: Path | None = None, strict: bool = False, drafts: bool = False,
-          cache_dir: Path | None = None) -> Report:
+          cache_dir: Path | None = None, defer_search: bool = False) -> Report:
     """Build the site in ``root`` into ``out`` (default: the configured output folder).
+    ``defer_search`` publishes the previous search index when pages changed (the
+    preview); ``report.search.catch_up()`` then brings it up to date.
 
     Raises :class:`BuildError` with every problem found; the previous output is then
     left untouched.
@@ -105,8 +108,9 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
         write_feeds(site.config, site.articles, output)
         report.link_scans = check_links(output, paths.root, problems, renderer.cache_dir / f"links-{folder_id}.json")
         problems.check(strict)
-        output.adopt(index_site(output.staging, site.config.language).name, "pagefind")
+        report.search = index_output(output, site.config.language, renderer.cache_dir / f"search-{folder_id}.txt", defer_search)
         output.commit()
+    report.search.published()
     report.files, report.reused = len(output.written), output.reused
     report.warnings = problems.warnings
     report.seconds = time.perf_counter() - started

@@ -9,7 +9,6 @@ appears in it, else the site configuration or a template that contains it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -91,7 +90,7 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     warning against the source that produced it. Returns how many files were parsed.
 
     With a ``cache`` file, what each file defines and links to is kept between builds,
-    keyed by what the file's bytes depend on (see :func:`_content_key`), so a rebuild
+    keyed by what the file's bytes depend on (:meth:`Output.content_key`), so a rebuild
     parses only the files that changed; the check itself always runs over every file.
     """
     staged = output.staging
@@ -101,7 +100,7 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     keys: dict[str, ScannedPage] = {}
     parsed = 0
     for rel in sorted(f for f in files if f.endswith(".html")):
-        key = _content_key(output, rel)
+        key = output.content_key(rel)
         if key not in keys:
             if key not in known:
                 parsed += 1
@@ -129,15 +128,6 @@ def _staged_files(staged: Path) -> set[str]:
         prefix = "" if prefix == "." else prefix + "/"
         files.update(prefix + name for name in names)
     return files
-
-
-def _content_key(output: Output, relative: str) -> str:
-    """What a staged file's bytes depend on: its render key when it has one (equal keys
-    give equal bytes: the page cache relies on it), else the hash of its bytes."""
-    entry = output.entries.get(relative)
-    if entry and entry[0]:
-        return "key:" + entry[0]
-    return "sha256:" + hashlib.sha256((output.staging / relative).read_bytes()).hexdigest()
 
 
 def _load_scans(cache: Path | None) -> dict[str, ScannedPage]:

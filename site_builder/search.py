@@ -5,12 +5,24 @@ is written and before the folder is swapped in; a failed index means nothing is
 published. The binary ships inside the ``pagefind-bin`` wheel: no network needed.
 Only elements marked ``data-pagefind-body`` are indexed (templates decide which
 pages are worth finding).
+
+Indexing costs more than the rest of a small rebuild, so it is skipped when no page
+changed: a stamp in the cache folder records which pages the published index was made
+from (see :func:`index_output`). The live preview may also defer it until the browser
+has reloaded (its search results then lag one rebuild behind, for a fraction of a second).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import subprocess
+from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
+
+from .write import Output
 
 SEARCH_FOLDER = "pagefind"
 
@@ -27,14 +39,76 @@ def index_site(folder: Path, language: str) -> Path:
     found from the same search box. Returns the index folder; raises
     :class:`SearchIndexError` when Pagefind is missing or fails.
     """
+    _run_pagefind(folder, language, ["--output-subdir", SEARCH_FOLDER])
+    return folder / SEARCH_FOLDER
+
+
+def _run_pagefind(folder: Path, language: str, output: list[str]) -> None:
     try:
         import pagefind_bin
         executable = pagefind_bin.get_executable()
     except (ImportError, FileNotFoundError) as exc:
         raise SearchIndexError(f"the Pagefind binary is missing ({exc}); pip install 'pagefind[bin]'") from exc
-    command = [str(executable), "--site", str(folder), "--output-subdir", SEARCH_FOLDER,
-               "--force-language", language.split("-")[0], "--silent"]
+    command = [str(executable), "--site", str(folder), *output, "--force-language", language.split("-")[0], "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
-    return folder / SEARCH_FOLDER
+
+
+@dataclass
+class SearchIndex:
+    """How a build got its search index: ``reused`` (no page changed), ``indexed``, or
+    ``deferred`` (the previous index is published for now; call :meth:`catch_up`)."""
+
+    state: str
+    folder: Path  # the published folder
+    language: str
+    stamp: Path
+    key: str
+
+    def published(self) -> None:
+        """Record, once the build is published, which pages its index was made from."""
+        if self.state == "indexed":
+            _write_stamp(self.stamp, self.key)
+
+    def catch_up(self) -> None:
+        """Index the published folder when the build deferred it, and swap the new
+        index in; raises :class:`SearchIndexError` like :func:`index_site`."""
+        if self.state != "deferred":
+            return
+        fresh = self.folder.parent / f".{self.folder.name}.search-{os.getpid()}"
+        shutil.rmtree(fresh, ignore_errors=True)
+        _run_pagefind(self.folder, self.language, ["--output-path", str(fresh)])
+        self.stamp.unlink(missing_ok=True)  # the index changes: the old stamp no longer holds
+        old = self.folder / f".{SEARCH_FOLDER}.old"
+        os.replace(self.folder / SEARCH_FOLDER, old)
+        os.replace(fresh, self.folder / SEARCH_FOLDER)
+        shutil.rmtree(old, ignore_errors=True)
+        _write_stamp(self.stamp, self.key)
+        self.state = "indexed"
+
+
+def index_output(output: Output, language: str, stamp: Path, defer: bool = False) -> SearchIndex:
+    """Give the staged site its search index: the published one when the pages it was
+    made from are the pages staged now, else a new one (or, with ``defer``, the
+    published one until :meth:`SearchIndex.catch_up`). Call ``published()`` on the
+    result after the output is committed."""
+    digest = hashlib.sha256(f"pagefind {version('pagefind-bin')} {language}\0".encode())
+    for relative in sorted(r for r in output.entries if r.endswith(".html")):
+        digest.update(f"{relative}\0{output.content_key(relative)}\0".encode())
+    index = SearchIndex("indexed", output.final, language, stamp, digest.hexdigest())
+    fresh = stamp.is_file() and stamp.read_text("utf-8") == index.key
+    if (fresh or defer) and output.link_previous(SEARCH_FOLDER):
+        index.state = "reused" if fresh else "deferred"
+    else:
+        stamp.unlink(missing_ok=True)  # the published index is about to be replaced
+        index_site(output.staging, language)
+    output.adopt(SEARCH_FOLDER, "pagefind")
+    return index
+
+
+def _write_stamp(stamp: Path, key: str) -> None:
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stamp.with_name(f".{stamp.name}.{os.getpid()}.tmp")
+    tmp.write_text(key, "utf-8")
+    os.replace(tmp, stamp)

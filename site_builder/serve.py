@@ -81,7 +81,7 @@ class Preview:
         before = (self.problems, self.failure)
         self.problems, self.failure = [], ""
         try:
-            report = build(self.root, out=self.out, drafts=True)
+            report = build(self.root, out=self.out, drafts=True, defer_search=True)
         except BuildError as exc:
             self.problems = exc.problems
         except OSError as exc:  # an input vanished or moved mid-build; its own event rebuilds again
@@ -109,6 +109,13 @@ class Preview:
                 print(warning, file=sys.stderr, flush=True)
             self.warnings = report.warnings
         self._reload(paths)
+        if report.search and report.search.state == "deferred":
+            # after the reload: the page is what the contributor waits for, search can lag
+            try:
+                report.search.catch_up()
+            except Exception:  # a bug or a broken Pagefind: say so, keep serving
+                traceback.print_exc()
+            self.digests = output_digests(self.out)
 
     def _reload(self, paths: list[str]) -> None:
         if any(not path.endswith(".css") for path in paths):

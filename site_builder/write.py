@@ -14,6 +14,7 @@ and its size, mtime and inode: a file edited by hand since is rendered again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -122,6 +123,27 @@ class Output:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.entries[relative] = [key, *_link(old, path)]
         self.reused += 1
+        return True
+
+    def content_key(self, relative: str) -> str:
+        """What a staged file's bytes depend on: its render key when it has one (equal
+        keys give equal bytes: reuse relies on it), else the hash of its bytes."""
+        entry = self.entries.get(relative)
+        if entry and entry[0]:
+            return "key:" + entry[0]
+        return "sha256:" + hashlib.sha256((self.staging / relative).read_bytes()).hexdigest()
+
+    def link_previous(self, relative: str) -> bool:
+        """Hard-link the published folder ``relative`` (every file below it) into the
+        staging folder, as it is; False when nothing is published there."""
+        old = self.final / relative
+        if not old.is_dir():
+            return False
+        for folder, _, names in os.walk(old):
+            target = self.staging / Path(folder).relative_to(self.final)
+            target.mkdir(parents=True, exist_ok=True)
+            for name in names:
+                _link(Path(folder) / name, target / name)
         return True
 
     def commit(self) -> None:

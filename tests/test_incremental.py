@@ -25,11 +25,11 @@ PAGES = {
 }
 
 
-def snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
-    """Every output file's bytes and inode, except the search index: Pagefind renames its
-    content-hashed files whenever any page's text changes (tested in test_feeds.py)."""
+def snapshot(out: Path, search: bool = False) -> dict[str, tuple[bytes, int]]:
+    """Every output file's bytes and inode; the search index only with ``search``:
+    Pagefind renames its content-hashed files whenever any page's text changes."""
     return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_ino) for p in sorted(out.rglob("*"))
-            if p.is_file() and p.relative_to(out).parts[0] != "pagefind"}
+            if p.is_file() and (search or not p.relative_to(out).as_posix().startswith("pagefind/"))}
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def project(tmp_path):
 def changed(before: dict, after: dict) -> set[str]:
     assert set(before) == set(after)
     kept = {name for name in after if after[name][0] == before[name][0]}
-    assert all(after[name][1] == before[name][1] for name in kept), "unchanged files must not be rewritten"
+    assert [n for n in kept if after[n][1] != before[n][1]] == [], "unchanged files must not be rewritten"
     return set(after) - kept
 
 
@@ -136,3 +136,15 @@ def test_unchanged_search_index_is_linked_not_rewritten(tmp_path):
     build(root, cache_dir=tmp_path / "cache")
     after = {p.relative_to(index): p.stat().st_ino for p in index.rglob("*") if p.is_file()}
     assert before and after == before
+
+
+def test_search_index_files_whose_bytes_did_not_change_are_not_rewritten(project):
+    root, rebuild = project
+    before = snapshot(root / "public", search=True)
+    path = root / "content/pages/plain.md"
+    path.write_text(path.read_text().replace("Nothing but words.", "Nothing but other words."))
+    rebuild()
+    after = snapshot(root / "public", search=True)
+    kept = {n for n in after if n.startswith("pagefind/") and before.get(n, (None,))[0] == after[n][0]}
+    assert "pagefind/pagefind.js" in kept and any(".pf_meta" in n for n in set(before) ^ set(after))
+    assert [n for n in kept if after[n][1] != before[n][1]] == []
