@@ -148,3 +148,22 @@ def test_search_index_files_whose_bytes_did_not_change_are_not_rewritten(project
     kept = {n for n in after if n.startswith("pagefind/") and before.get(n, (None,))[0] == after[n][0]}
     assert "pagefind/pagefind.js" in kept and any(".pf_meta" in n for n in set(before) ^ set(after))
     assert [n for n in kept if after[n][1] != before[n][1]] == []
+
+
+def test_search_index_is_reused_when_no_page_changed_and_caught_up_when_deferred(project, tmp_path):
+    root, _ = project
+    cache = tmp_path / "cache"
+    assert build(root, cache_dir=cache).search.state == "reused"
+    path = root / "content/pages/plain.md"
+    path.write_text(path.read_text().replace("Nothing but words.", "Nothing but other words."))
+    before = snapshot(root / "public", search=True)
+    deferred = build(root, cache_dir=cache, defer_search=True)
+    stale = snapshot(root / "public", search=True)
+    assert deferred.search.state == "deferred"
+    assert {n: v for n, v in stale.items() if n.startswith("pagefind/")} == {n: v for n, v in before.items() if n.startswith("pagefind/")}
+    deferred.search.catch_up()
+    full = build(root, out=tmp_path / "full", cache_dir=tmp_path / "cold")
+    assert full.search.state == "indexed"
+    caught_up = {n: v[0] for n, v in snapshot(root / "public", search=True).items() if n.startswith("pagefind/")}
+    assert caught_up == {n: v[0] for n, v in snapshot(tmp_path / "full", search=True).items() if n.startswith("pagefind/")}
+    assert build(root, cache_dir=cache).search.state == "reused"
