@@ -46,14 +46,22 @@ class Problems:
 
     root: Path
     items: list[Problem] = field(default_factory=list)
+    # folder → resolved folder: a build names hundreds of files in a few folders, and
+    # each resolve() is an lstat per path part
+    _resolved: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
+
+    def _resolve(self, folder: Path) -> Path:
+        if folder not in self._resolved:
+            self._resolved[folder] = folder.resolve()
+        return self._resolved[folder]
 
     def where(self, path: Path | str) -> str:
         path = Path(path)
         # resolve the folder, not the file: a symbolic link is named as itself, never
         # as its target (which may be outside the project, or a loop)
-        absolute = path.parent.resolve() / path.name if path.name else path.resolve()
+        absolute = self._resolve(path.parent) / path.name if path.name else path.resolve()
         try:
-            return absolute.relative_to(self.root.resolve()).as_posix()
+            return absolute.relative_to(self._resolve(self.root)).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -109,10 +109,17 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     if cache is not None:
         _save_scans(cache, keys)
     locator = _Locator(root)
+    verdicts: dict[tuple[str, str, str], tuple[str, str] | None] = {}
     for relative, scanned in sorted(pages.items()):
         source = output.written.get(relative.lower(), "")
+        base = page_url(relative)
         for link in scanned.links:
-            trouble = _trouble(link, page_url(relative), files, pages)
+            # every page repeats the header's and footer's links: judge each address once
+            # (the page's own address matters only to a relative one)
+            case = (link.url, link.tag, "" if link.url.startswith("/") and not link.url.startswith("//") else base)
+            if case not in verdicts:
+                verdicts[case] = _trouble(link, base, files, pages)
+            trouble = verdicts[case]
             if trouble:
                 message, hint = trouble
                 path, line = locator.find(source, link)
