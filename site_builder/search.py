@@ -43,14 +43,16 @@ def index_site(folder: Path, language: str) -> Path:
     return folder / SEARCH_FOLDER
 
 
-def _run_pagefind(folder: Path, language: str, output: list[str]) -> None:
+def _run_pagefind(folder: Path, language: str, output: list[str], background: bool = False) -> None:
     try:
         import pagefind_bin
         executable = pagefind_bin.get_executable()
     except (ImportError, FileNotFoundError) as exc:
         raise SearchIndexError(f"the Pagefind binary is missing ({exc}); pip install 'pagefind[bin]'") from exc
     command = [str(executable), "--site", str(folder), *output, "--force-language", language.split("-")[0], "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    # in the background, yield the cores to the browser that is reloading the page
+    lower = (lambda: os.nice(10)) if background and hasattr(os, "nice") else None
+    result = subprocess.run(command, capture_output=True, text=True, check=False, preexec_fn=lower)
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
 
@@ -78,7 +80,7 @@ class SearchIndex:
             return
         fresh = self.folder.parent / f".{self.folder.name}.search-{os.getpid()}"
         shutil.rmtree(fresh, ignore_errors=True)
-        _run_pagefind(self.folder, self.language, ["--output-path", str(fresh)])
+        _run_pagefind(self.folder, self.language, ["--output-path", str(fresh)], background=True)
         self.stamp.unlink(missing_ok=True)  # the index changes: the old stamp no longer holds
         old = self.folder / f".{SEARCH_FOLDER}.old"
         os.replace(self.folder / SEARCH_FOLDER, old)
