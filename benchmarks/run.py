@@ -21,6 +21,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -33,13 +34,17 @@ RESULTS = HERE / "results"
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     """Run ``command``; returns (seconds, peak resident memory in bytes of it and its children)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, "TZ": "UTC"})
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{process.stderr.read().decode()}")
+    # stderr goes to a file, not a pipe: a build printing more than a pipe holds (64 KiB
+    # of warnings) would block on it while we wait, forever
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
+                                   env={**os.environ, "TZ": "UTC"})
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if status != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{errors.read().decode()}")
     return seconds, usage.ru_maxrss * 1024
 
 
