@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,9 @@ from conftest import REPO, make_site, page
 from safety import decoded_strings, live_code
 from site_builder.build import build
 from site_builder.errors import BuildError, Problems
+from site_builder import markdown as markdown_stage
 from site_builder.inputs import read_text
+from site_builder.markdown import Markdown, References
 
 HOSTILE = "Tom & Jerry <b>bold</b> \"double\" 'single' </script><script>alert(1)</script>"
 
@@ -117,8 +120,26 @@ def test_one_bad_file_is_handled_within_a_minute_and_1_5_gib(name, tmp_path):
                             env={**os.environ, "TZ": "UTC"})
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith(("built", "refused: content/pages/x.md")), result.stdout[:500]
-    if name.endswith("-huge"):
-        assert "takes markdown-it more than 45 s to render, so it is not published" in result.stdout
+
+
+def test_a_body_past_the_render_deadline_is_refused_not_waited_for(monkeypatch, tmp_path):
+    # The deadline itself, made short so the test does not depend on the machine's speed.
+    monkeypatch.setattr(markdown_stage, "RENDER_SECONDS", 0.2)
+    problems = Problems(tmp_path)
+    started = time.monotonic()
+    rendered = Markdown({}).render("[" * 400_000, tmp_path / "x.md", 5, References(set(), {}, {}), problems)
+    assert time.monotonic() - started < 5 and rendered.html == ""
+    assert [str(p) for p in problems.items] == [
+        "x.md:5: this body takes markdown-it more than 0.2 s to render, so it is not published "
+        "(split the page, or look for thousands of unclosed brackets or a huge table)"]
+
+
+def test_a_large_body_renders_in_the_child_with_its_problems(tmp_path):
+    problems = Problems(tmp_path)
+    body = "Text. " * 30_000 + "\n\nA {fig:nope} here."
+    rendered = Markdown({}).render(body, tmp_path / "x.md", 1, References(set(), {}, {}), problems)
+    assert rendered.html.count("Text.") == 30_000
+    assert [p.message for p in problems.items] == ["unknown figure key 'nope'"]
 
 
 def test_fifo_is_ignored_with_a_warning_instead_of_hanging(tmp_path):
