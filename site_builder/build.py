@@ -16,7 +16,7 @@ from .cache import output_key, site_digest
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .data import load_claims, load_datasets, load_figures
-from .errors import BuildError, Problem, Problems
+from .errors import Problem, Problems
 from .links import check_links
 from .feeds import structured_data, write_feeds
 from .markdown import CHART_MARKER, Markdown, References

@@ -12,7 +12,7 @@ from .errors import Problems
 from .model import Config, Page
 from .seeds import slugify
 from .inputs import list_files, strip_invisible
-from .sourcefile import Field, check_fields, check_text, read_text, split_front_matter
+from .sourcefile import Field, check_text, read_document, read_text
 
 PAGE_FIELDS = {
     "title": Field(str, required=True), "summary": Field(str, required=True),
@@ -64,12 +64,10 @@ def load_page(path: Path, pages_dir: Path, config: Config, problems: Problems) -
         problems.add(path, 1, "the file is empty", "start it with front matter: '---', title and summary, '---'")
         return None
     text = strip_invisible(text, path, problems)
-    doc = split_front_matter(text, path, problems)
-    if doc is None:
+    document = read_document(text, path, problems, PAGE_FIELDS)
+    if document is None:
         return None
-    meta = check_fields(doc.meta, PAGE_FIELDS, path, problems, doc.meta_line)
-    if meta is None:
-        return None
+    doc, meta = document
     if not doc.body.strip():
         problems.warn(path, doc.body_line, "the page has front matter but no text", "write the page below the second '---'")
     title = check_text(meta["title"], "title", path, problems, doc.meta.line("title"), MAX_TITLE)

@@ -25,8 +25,8 @@ from typing import Callable
 from .errors import Problems
 from .model import Article, Block, Image
 from .inputs import INVISIBLE, list_files, strip_invisible
-from .sourcefile import (Field, LineDict, check_fields, check_text, parse_date, parse_yaml, read_text,
-                         split_front_matter)
+from .sourcefile import (Field, LineDict, check_fields, check_text, parse_date, parse_yaml, read_document,
+                         read_text)
 
 WORDS_PER_MINUTE = 230
 _DATE_WORDS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}"
@@ -165,12 +165,10 @@ IMAGE_FIELDS = {"path": Field(str, default=""), "cutline": Field(str, default=""
 
 def read_frontmatter(path: Path, text: str, problems: Problems) -> Parsed | None:
     """Markdown with YAML front matter."""
-    doc = split_front_matter(text, path, problems)
-    if doc is None:
+    document = read_document(text, path, problems, FRONTMATTER_FIELDS)
+    if document is None:
         return None
-    meta = check_fields(doc.meta, FRONTMATTER_FIELDS, path, problems, doc.meta_line)
-    if meta is None:
-        return None
+    doc, meta = document
     images: list[Image] = []
     if doc.meta.get("featured-image") is not None:
         image_meta = doc.meta["featured-image"]

@@ -186,6 +186,17 @@ def split_front_matter(text: str, path: Path, problems: Problems, required: bool
     return Document(meta, text[body_start:], body_line, meta_line)
 
 
+def read_document(text: str, path: Path, problems: Problems,
+                  fields: dict[str, "Field"]) -> tuple[Document, dict[str, Any]] | None:
+    """Split the front matter and check it against ``fields``: the document and its
+    checked values, or None when either step reported a problem."""
+    doc = split_front_matter(text, path, problems)
+    if doc is None:
+        return None
+    values = check_fields(doc.meta, fields, path, problems, doc.meta_line)
+    return None if values is None else (doc, values)
+
+
 # ---- typed fields --------------------------------------------------------------
 
 MONTHS = {m: i for i, m in enumerate(
