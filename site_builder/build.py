@@ -20,6 +20,7 @@ from .errors import Problem, Problems
 from .links import check_links
 from .feeds import structured_data, write_feeds
 from .markdown import CHART_MARKER, Markdown, References
+from .memo import InputMemo, remembered
 from .minify import minify_page, minify_stylesheet
 from .model import Article, Chart, Page, Section, Site
 from .pages import load_pages
@@ -81,10 +82,11 @@ class Report:
 
 
 def build(root: Path, out: Path | None = None, strict: bool = False, drafts: bool = False,
-          cache_dir: Path | None = None, defer_search: bool = False) -> Report:
+          cache_dir: Path | None = None, defer_search: bool = False, memo: InputMemo | None = None) -> Report:
     """Build the site in ``root`` into ``out`` (default: the configured output folder).
     ``defer_search`` publishes the previous search index when pages changed (the
-    preview); ``report.search.catch_up()`` then brings it up to date.
+    preview); ``report.search.catch_up()`` then brings it up to date. ``memo`` keeps
+    loaded inputs from one build to the next (the preview; see :mod:`.memo`).
 
     Raises :class:`BuildError` with every problem found; the previous output is then
     left untouched.
@@ -92,7 +94,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     started = time.perf_counter()
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
-    site = gather(paths, problems, drafts)
+    site = gather(paths, problems, drafts, memo)
     _check_with_references(site, paths, problems, strict)
     renderer = ChartRenderer(cache_dir or paths.cache)
     render_charts(site, renderer, problems)
@@ -117,15 +119,20 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     return report
 
 
-def gather(paths: Paths, problems: Problems, drafts: bool = False) -> Site:
-    """Load and check every input; nothing is rendered yet."""
+def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMemo | None = None) -> Site:
+    """Load and check every input; nothing is rendered yet. With a ``memo``, the data
+    and seed articles whose files did not change since the last build are not parsed again."""
     config = load_config(paths.config, problems)
     problems.check()
-    datasets = load_datasets(paths.data, problems)
-    articles = load_articles(paths.seeds, paths.sidecars, paths.root, problems) if paths.seeds.is_dir() else []
+    datasets = remembered(memo, "datasets", [paths.data], problems, lambda found: load_datasets(paths.data, found))
+    articles = remembered(memo, "articles", [paths.seeds, paths.sidecars], problems, lambda found: load_articles(
+        paths.seeds, paths.sidecars, paths.root, found) if paths.seeds.is_dir() else [])
     pages = load_pages(paths.pages, config, problems, drafts)
-    figures = load_figures(paths.figures, datasets, problems)
-    claims = load_claims(paths.claims, {a.slug for a in articles}, datasets, problems)
+    figures = remembered(memo, "figures", [paths.figures, paths.data], problems,
+                         lambda found: load_figures(paths.figures, datasets, found))
+    slugs = {a.slug for a in articles}
+    claims = remembered(memo, "claims", [paths.claims, paths.data], problems,
+                        lambda found: load_claims(paths.claims, slugs, datasets, found), extra=tuple(sorted(slugs)))
     charts = load_chart_specs(paths.charts, datasets, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     _check_links(site, problems)

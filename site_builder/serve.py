@@ -33,6 +33,7 @@ from markupsafe import escape
 
 from .build import Paths, build
 from .errors import BuildError, Problem, Problems
+from .memo import InputMemo
 from .watch import Rebuilds, Watcher
 
 # ``style.0123456789.css``: the content hash the build puts into CSS and JS names.
@@ -60,9 +61,11 @@ class Preview:
         self.problems: list[Problem] = []
         self.failure = ""  # a bug's one-line summary; its traceback goes to the terminal
         self.digests: dict[str, str] = {}
+        self._digest_memo: dict[str, tuple[tuple[int, int, int], str]] = {}  # see output_digests
         self.on_reload: Callable[[str], None] = lambda path: None
         self.warnings: list[Problem] = []
         self.generation = 0  # counts the page reloads sent (see CATCH_UP_SCRIPT)
+        self.memo = InputMemo()  # inputs loaded by the last build, while their files stay the same
         self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
@@ -81,7 +84,7 @@ class Preview:
         before = (self.problems, self.failure)
         self.problems, self.failure = [], ""
         try:
-            report = build(self.root, out=self.out, drafts=True, defer_search=True)
+            report = build(self.root, out=self.out, drafts=True, defer_search=True, memo=self.memo)
         except BuildError as exc:
             self.problems = exc.problems
         except OSError as exc:  # an input vanished or moved mid-build; its own event rebuilds again
@@ -97,7 +100,7 @@ class Preview:
             if (self.problems, self.failure) != before:
                 self._reload(["*"])
             return
-        digests = output_digests(self.out)
+        digests = output_digests(self.out, self._digest_memo)
         paths = reload_paths(self.digests, digests) if not any(before) else ["*"]
         self.digests = digests
         if changed:
@@ -115,7 +118,7 @@ class Preview:
                 report.search.catch_up()
             except Exception:  # a bug or a broken Pagefind: say so, keep serving
                 traceback.print_exc()
-            self.digests = output_digests(self.out)
+            self.digests = output_digests(self.out, self._digest_memo)
 
     def _reload(self, paths: list[str]) -> None:
         if any(not path.endswith(".css") for path in paths):
@@ -210,18 +213,34 @@ class Preview:
                 f"reloads by itself.</p><ol>{''.join(items)}</ol></main></body></html>").encode()
 
 
-def output_digests(out: Path) -> dict[str, str]:
+def output_digests(out: Path, memo: dict[str, tuple[tuple[int, int, int], str]] | None = None) -> dict[str, str]:
     """A digest of every output file, keyed by its path, with the content hashes of
     CSS and JS names taken out: a stylesheet edit then changes the stylesheet only,
-    not every page that links it."""
+    not every page that links it.
+
+    ``memo`` (kept by the caller between builds) spares reading the files a build left
+    alone: the build hard-links an unchanged file from the previous output and writes a
+    changed one as a new file, so the same inode, size and mtime mean the same bytes."""
     digests = {}
+    seen = {}
     for path in sorted(out.rglob("*")):
         if path.is_file():
             relative = path.relative_to(out).as_posix()
-            data = path.read_bytes()
-            if path.suffix == ".html":
-                data = HASH_IN_TEXT.sub(b"", data)
-            digests[HASH_IN_TEXT.sub(b"", relative.encode()).decode()] = hashlib.blake2b(data, digest_size=16).hexdigest()
+            info = path.stat()
+            identity = (info.st_ino, info.st_size, info.st_mtime_ns)
+            known = memo.get(relative) if memo is not None else None
+            if known is not None and known[0] == identity:
+                digest = known[1]
+            else:
+                data = path.read_bytes()
+                if path.suffix == ".html":
+                    data = HASH_IN_TEXT.sub(b"", data)
+                digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            seen[relative] = (identity, digest)
+            digests[HASH_IN_TEXT.sub(b"", relative.encode()).decode()] = digest
+    if memo is not None:
+        memo.clear()
+        memo.update(seen)
     return digests
 
 

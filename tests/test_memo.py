@@ -1,0 +1,63 @@
+"""The preview's memo of loaded inputs: same site, same messages, fresh after an edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixtures_site import DATA_CSV, DATA_YAML, data_files
+
+from conftest import make_site, page
+from site_builder.build import build
+from site_builder.errors import BuildError
+from site_builder.memo import InputMemo
+
+FILES = {**data_files(), "content/pages/topics/route.md": page("Route", "In 2023: {fig:crossings-2023} people.")}
+
+
+def _html(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))
+            if "pagefind" not in p.parts}
+
+
+def test_memo_builds_the_same_site_and_notices_a_data_edit(tmp_path):
+    root = make_site(tmp_path / "site", FILES)
+    plain = build(root, out=tmp_path / "plain", cache_dir=tmp_path / "cache", drafts=True)
+    memo = InputMemo()
+    build(root, out=tmp_path / "memo", cache_dir=tmp_path / "cache", drafts=True, memo=memo)
+    assert memo.hits == 0
+    again = build(root, out=tmp_path / "memo", cache_dir=tmp_path / "cache", drafts=True, memo=memo)
+    assert memo.hits == 4  # datasets, articles, figures, claims
+    assert again.pages == plain.pages
+    assert _html(tmp_path / "memo") == _html(tmp_path / "plain")
+
+    (root / "content/data/crossings.csv").write_text(DATA_CSV.replace("25565", "31000"), "utf-8")
+    build(root, out=tmp_path / "memo", cache_dir=tmp_path / "cache", drafts=True, memo=memo)
+    shown = (tmp_path / "memo/topics/route/index.html").read_text("utf-8")
+    assert "31,000" in shown and "25,565" not in shown
+
+
+def test_memo_replays_the_warnings_of_an_unchanged_file(tmp_path):
+    files = {**FILES, "content/data/crossings.csv": DATA_CSV.replace("2022,2005,grew\n", "2022,2005,grew\n\n")}
+    root = make_site(tmp_path / "site", files)
+    memo = InputMemo()
+    first = build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache", drafts=True, memo=memo)
+    second = build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache", drafts=True, memo=memo)
+    assert memo.hits == 4
+    assert [str(w) for w in first.warnings] == [str(w) for w in second.warnings]
+    assert any("blank row" in str(w) and w.source == "content/data/crossings.csv" for w in second.warnings)
+
+
+def test_memo_repeats_a_broken_files_errors_until_it_is_fixed(tmp_path):
+    root = make_site(tmp_path / "site", {**FILES, "content/data/crossings.yaml": DATA_YAML.replace('unit: "people"', "unit: [")})
+    memo = InputMemo()
+    messages = []
+    for _ in range(2):
+        with pytest.raises(BuildError) as info:
+            build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache", memo=memo)
+        messages.append([str(p) for p in info.value.problems])
+    assert memo.hits == 4  # every loader ran on the first build; the second replays them
+    assert messages[0] == messages[1] and any(m.startswith("content/data/crossings.yaml:") for m in messages[0])
+    (root / "content/data/crossings.yaml").write_text(DATA_YAML, "utf-8")
+    build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache", memo=memo)
+    assert "25,565" in (tmp_path / "out/topics/route/index.html").read_text("utf-8")
