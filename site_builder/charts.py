@@ -19,7 +19,7 @@ import re
 import time
 import traceback
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -140,7 +140,6 @@ class ChartRenderer:
 
     cache_dir: Path
     renders: int = 0
-    _converter: Any = field(default=None, repr=False)
 
     def cache_key(self, spec: ChartSpec, datasets: dict[str, Dataset]) -> str:
         parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True)]

@@ -354,7 +354,7 @@ def load_figures(path: Path, datasets: dict[str, Dataset], problems: Problems) -
             continue
         dataset = datasets[query.dataset]
         figures[key] = Figure(key, problems.where(path), line, values["label"], query, values["format"],
-                              values["suffix"], value, text, dataset.url, dataset.url)
+                              values["suffix"], value, text, dataset.url)
     return figures
 
 
@@ -390,7 +390,6 @@ def _claim(entry: Any, path: Path, slug: str, datasets: dict[str, Dataset], prob
         return None
     claim = Claim(problems.where(path), line, slug, values["quote"], values["claimed"], values["period"],
                   query, values["note"], values["reason"])
-    claim.claimed_text = format_number(claim.claimed)
     if query is None:
         claim.verdict, claim.explanation = "cannot be checked", values["reason"]
         return claim

@@ -30,6 +30,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Problems
 from .model import Block, Figure
+from .seeds import count_text_words
 
 CHART_MARKER = "\x00chart:{}\x00"  # NUL never survives from content: markdown-it replaces it
 _SPAN = re.compile(r"\{([a-z][a-z-]{0,15}):([^{}\n]{1,300})\}")
@@ -197,7 +198,7 @@ class Markdown:
         self._check(tokens, path, first_line, refs, problems, result)
         self._check_safety(tokens, path, first_line, problems, result, quoted)
         result.html = self.md.renderer.render(tokens, self.md.options, env)
-        result.words = len(re.findall(r"[\u4e00-\u9fff]|[^\W_]+", re.sub(r"\{fig:[^{}\n]{1,300}\}", "1", text)))
+        result.words = count_text_words(re.sub(r"\{fig:[^{}\n]{1,300}\}", "1", text))
         return result
 
     def _check(self, tokens, path, first_line, refs, problems, result) -> None:

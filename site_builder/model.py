@@ -161,8 +161,7 @@ class Figure:
     suffix: str
     value: float | int | None = None
     text: str = ""
-    dataset_url: str = ""
-    source_url: str = ""
+    source_url: str = ""  # the dataset page the number links to
 
 
 @dataclass
@@ -180,7 +179,6 @@ class Claim:
     reason: str
     official: float | int | None = None
     official_text: str = ""
-    claimed_text: str = ""
     verdict: str = ""
     explanation: str = ""
     dataset_title: str = ""

@@ -82,10 +82,17 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", INVISIBLE.sub("", text)).strip()
 
 
+_WORD = re.compile(r"[\u4e00-\u9fff]|[^\W_]+(?:['’][^\W_]+)*")
+
+
+def count_text_words(text: str) -> int:
+    """Words in ``text``: Latin words (contractions count once) plus one per CJK character."""
+    return len(_WORD.findall(text))
+
+
 def count_words(blocks: list[Block]) -> int:
-    """Words in the body: Latin words plus one per CJK character."""
-    text = " ".join(_block_text(b) for b in blocks)
-    return len(re.findall(r"[\u4e00-\u9fff]|[^\W_]+(?:['’][^\W_]+)*", text))
+    """Words in an article body, whatever kinds of block it holds."""
+    return count_text_words(" ".join(_block_text(b) for b in blocks))
 
 
 def _block_text(block: Block) -> str:
@@ -383,8 +390,7 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems)
     body = list(parsed.body)
     if not body:
         problems.warn(path, parsed.title_line, "the article has no text after its header", "is the file complete?")
-    words = count_words(body) if body and body[0].kind != "markdown" else len(
-        re.findall(r"[\u4e00-\u9fff]|[^\W_]+(?:['’][^\W_]+)*", body[0].text if body else ""))
+    words = count_words(body)
     return Article(
         source=problems.where(path), slug=slug, url=f"/articles/{slug}/", output=f"articles/{slug}/index.html",
         title=parsed.title, dek=parsed.dek, authors=list(parsed.authors), author_titles=list(parsed.author_titles),

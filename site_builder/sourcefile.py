@@ -19,8 +19,6 @@ import yaml
 from .errors import Problems
 from .inputs import read_text  # noqa: F401 - re-exported: readers read through here
 
-MAX_ALIASES = 0  # aliases buy editors nothing and open the door to alias bombs
-
 
 class LineDict(dict):
     """A mapping that remembers the line of each key (1-based, in its file)."""
