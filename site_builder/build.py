@@ -11,6 +11,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .cache import output_key, site_digest
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
@@ -75,6 +76,14 @@ class Report:
     search: SearchIndex | None = None
     warnings: list[Problem] = field(default_factory=list)
     output: Path | None = None
+    pending: Callable[[], None] | None = None  # what a deferred build left for finish()
+
+    def finish(self) -> None:
+        """Do what a ``defer`` build left until after publishing: check the links (their
+        warnings join :attr:`warnings`) and bring the search index up to date."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending()
 
     def summary(self) -> str:
         return (f"built {self.pages} pages ({self.files} files) in {self.seconds:.2f} s"
@@ -82,15 +91,20 @@ class Report:
 
 
 def build(root: Path, out: Path | None = None, strict: bool = False, drafts: bool = False,
-          cache_dir: Path | None = None, defer_search: bool = False, memo: InputMemo | None = None) -> Report:
+          cache_dir: Path | None = None, defer: bool = False, memo: InputMemo | None = None) -> Report:
     """Build the site in ``root`` into ``out`` (default: the configured output folder).
-    ``defer_search`` publishes the previous search index when pages changed (the
-    preview); ``report.search.catch_up()`` then brings it up to date. ``memo`` keeps
-    loaded inputs from one build to the next (the preview; see :mod:`.memo`).
+
+    ``defer`` (the preview, where a contributor waits for the page) publishes as soon as
+    the pages are written, with the previous search index; :meth:`Report.finish` then
+    checks the links and indexes the pages. Broken links are warnings only, so nothing
+    that could stop the build is deferred (``strict`` cannot be combined with it).
+    ``memo`` keeps loaded inputs from one build to the next (the preview; see :mod:`.memo`).
 
     Raises :class:`BuildError` with every problem found; the previous output is then
     left untouched.
     """
+    if defer and strict:
+        raise ValueError("a strict build cannot defer its link check")
     started = time.perf_counter()
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
@@ -104,18 +118,27 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     report = Report(chart_renders=renderer.renders, output=out)
     folder_id = hashlib.sha256(str(out).encode()).hexdigest()[:16]
     manifest = renderer.cache_dir / f"output-{folder_id}.json"
+    links = renderer.cache_dir / f"links-{folder_id}.json"
     with Output(out, manifest) as output:
         report.pages = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_feeds(site.config, site.articles, output)
-        report.link_scans = check_links(output, paths.root, problems, renderer.cache_dir / f"links-{folder_id}.json")
-        problems.check(strict)
-        report.search = index_output(output, site.config.language, renderer.cache_dir / f"search-{folder_id}.txt", defer_search)
+        if not defer:
+            report.link_scans = check_links(output, paths.root, problems, links)
+            problems.check(strict)
+        report.search = index_output(output, site.config.language, renderer.cache_dir / f"search-{folder_id}.txt", defer)
         output.commit()
     report.search.published()
     report.files, report.reused = len(output.written), output.reused
     report.warnings = problems.warnings
     report.seconds = time.perf_counter() - started
+    if defer:
+        def pending() -> None:
+            found = Problems(paths.root)
+            report.link_scans = check_links(output, paths.root, found, links)
+            report.warnings = problems.warnings + found.warnings
+            report.search.catch_up()
+        report.pending = pending
     return report
 
 

@@ -15,13 +15,21 @@ page's body would need that body added here.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
-from importlib.metadata import version
+import importlib.metadata
 from pathlib import Path
 
 from .model import Site
 
 RENDER_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "markupsafe")
+
+
+@functools.cache
+def version(distribution: str) -> str:
+    """An installed distribution's version, looked up once per process (each lookup
+    scans ``site-packages``: milliseconds that every preview rebuild would pay again)."""
+    return importlib.metadata.version(distribution)
 
 
 def engine_digest() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -72,7 +73,7 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
         module = types.ModuleType(f"site_charts_{path.stem}")
         module.__file__ = str(path)
         try:
-            exec(compile(source, str(path), "exec"), module.__dict__)
+            exec(_compiled(source, str(path)), module.__dict__)
         except Exception as exc:  # content code: report it where it happened
             problems.add(path, _error_line(exc, path), f"chart module failed to load: {type(exc).__name__}: {exc}")
             continue
@@ -101,6 +102,14 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
             specs[meta["id"]] = ChartSpec(source=problems.where(path), line=line, function=function,
                                           module_digest=hashlib.sha256((digest + extra).encode()).hexdigest(), **meta)
     return specs
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(source: str, filename: str) -> types.CodeType:
+    """The module's code object; compiling is most of what loading a chart module costs,
+    and the preview loads every module again on each save. Keyed by the exact source,
+    so an edited module is compiled (and run) afresh."""
+    return compile(source, filename, "exec")
 
 
 def _files_digest(folder: Path, files: list[str], path: Path, line: int, problems: Problems) -> str | None:
@@ -212,7 +221,7 @@ class ChartRenderer:
 def vega_bundle(cache_dir: Path) -> str:
     """The self-contained Vega, Vega-Lite and Vega-Embed bundle for interactive charts,
     made by vl-convert once per installed version and cached (it takes seconds)."""
-    from importlib.metadata import version
+    from .cache import version
 
     path = cache_dir / f"vega-bundle-{CACHE_VERSION}-{version('vl-convert-python')}.js"
     if path.is_file():

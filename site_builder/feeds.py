@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
@@ -27,11 +27,11 @@ NOT_IN_SITEMAP = {"404.html"}
 def write_feeds(config: Config, articles: list[Article], output: Output) -> None:
     """Write ``feed.xml``, ``sitemap.xml`` and ``robots.txt`` into ``output``.
 
-    Call after every page is written: the sitemap lists the HTML files in the
-    staging folder (except the 404 page and the search index's own files).
+    Call after every page is written: the sitemap lists the HTML files written so far
+    (except the 404 page and the search index's own files).
     """
     output.write(FEED_PATH, atom_feed(config, articles), "feeds")
-    output.write("sitemap.xml", sitemap(config.base_url, _page_urls(output.staging)), "feeds")
+    output.write("sitemap.xml", sitemap(config.base_url, _page_urls(output.entries)), "feeds")
     output.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}/sitemap.xml\n", "feeds")
 
 
@@ -80,10 +80,11 @@ def sitemap(base_url: str, urls: list[str]) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _page_urls(folder: Path) -> list[str]:
+def _page_urls(files) -> list[str]:
+    """The addresses of the HTML files among ``files`` (relative paths) that belong in the sitemap."""
     urls = []
-    for path in sorted(folder.rglob("*.html")):
-        relative = path.relative_to(folder).as_posix()
+    for relative in sorted(PurePosixPath(f) for f in files if f.endswith(".html")):
+        relative = relative.as_posix()
         if relative in NOT_IN_SITEMAP or relative.startswith("pagefind/"):
             continue
         urls.append("/" + relative.removesuffix("index.html"))

@@ -93,8 +93,7 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     keyed by what the file's bytes depend on (:meth:`Output.content_key`), so a rebuild
     parses only the files that changed; the check itself always runs over every file.
     """
-    staged = output.staging
-    files = _staged_files(staged)
+    files = set(output.entries)
     known = _load_scans(cache)
     pages: dict[str, ScannedPage] = {}
     keys: dict[str, ScannedPage] = {}
@@ -104,7 +103,7 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
         if key not in keys:
             if key not in known:
                 parsed += 1
-            keys[key] = known.get(key) or scan((staged / rel).read_text("utf-8"))
+            keys[key] = known.get(key) or scan(output.read_path(rel).read_text("utf-8"))
         pages[rel] = keys[key]
     if cache is not None:
         _save_scans(cache, keys)
@@ -125,16 +124,6 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
                 path, line = locator.find(source, link)
                 problems.warn(path, line, message, f"{hint}; seen in {relative}")
     return parsed
-
-
-def _staged_files(staged: Path) -> set[str]:
-    """Every file below the staging folder, relative, with ``/`` separators."""
-    files = set()
-    for folder, _, names in os.walk(staged):
-        prefix = Path(folder).relative_to(staged).as_posix()
-        prefix = "" if prefix == "." else prefix + "/"
-        files.update(prefix + name for name in names)
-    return files
 
 
 def _load_scans(cache: Path | None) -> dict[str, ScannedPage]:

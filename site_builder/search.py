@@ -19,7 +19,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from importlib.metadata import version
+from .cache import version
 from pathlib import Path
 
 from .write import Output

@@ -14,6 +14,7 @@ by itself. Nothing a contributor types can stop the server.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import mimetypes
@@ -31,7 +32,7 @@ from urllib.parse import unquote
 
 from markupsafe import escape
 
-from .build import Paths, build
+from .build import Paths, Report, build
 from .errors import BuildError, Problem, Problems
 from .memo import InputMemo
 from .watch import Rebuilds, Watcher
@@ -39,6 +40,8 @@ from .watch import Rebuilds, Watcher
 # ``style.0123456789.css``: the content hash the build puts into CSS and JS names.
 HASHED_NAME = re.compile(r"(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<suffix>\.(?:css|js))")
 HASH_IN_TEXT = re.compile(rb"\.[0-9a-f]{10}(?=\.(?:css|js)\b)")
+NO_STORE = "no-store"
+IMMUTABLE = "public, max-age=31536000, immutable"
 CONTEXT_LINES = 2
 GENERATION_PATH = "/_preview/generation"
 # A reload sent while a browser is between pages (it has left the old one and not yet
@@ -66,25 +69,32 @@ class Preview:
         self.warnings: list[Problem] = []
         self.generation = 0  # counts the page reloads sent (see CATCH_UP_SCRIPT)
         self.memo = InputMemo()  # inputs loaded by the last build, while their files stay the same
+        self._unfinished: Report | None = None  # a build whose deferred work is still to do
         self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
 
     def rebuild(self, changed: list[Path]) -> None:
         """Build the site again and tell the browsers what to reload, if anything."""
+        with self._busy():
+            self._rebuild(changed)
+
+    @contextlib.contextmanager
+    def _busy(self):
+        """One build or finish at a time; requests for a file missing meanwhile wait for it."""
         with self._lock:
             self._idle.clear()
             try:
-                self._rebuild(changed)
+                yield
             finally:
                 self._idle.set()
 
     def _rebuild(self, changed: list[Path]) -> None:
         started = time.perf_counter()
         before = (self.problems, self.failure)
-        self.problems, self.failure = [], ""
+        self.problems, self.failure, self._unfinished = [], "", None
         try:
-            report = build(self.root, out=self.out, drafts=True, defer_search=True, memo=self.memo)
+            report = build(self.root, out=self.out, drafts=True, defer=True, memo=self.memo)
         except BuildError as exc:
             self.problems = exc.problems
         except OSError as exc:  # an input vanished or moved mid-build; its own event rebuilds again
@@ -107,18 +117,26 @@ class Preview:
             print(f"rebuilt in {seconds:.2f} s after {what}: {_describe(paths)}", flush=True)
         else:
             print(f"built {report.pages} pages in {seconds:.2f} s", flush=True)
-        if report.warnings != self.warnings:  # each rebuild repeating them would bury what is new
-            for warning in report.warnings:
-                print(warning, file=sys.stderr, flush=True)
-            self.warnings = report.warnings
         self._reload(paths)
-        if report.search and report.search.state == "deferred":
-            # after the reload: the page is what the contributor waits for, search can lag
+        self._unfinished = report
+
+    def finish(self) -> None:
+        """The last build's deferred work, once the browser has had its page: the link
+        check (its warnings go to the terminal) and the search index. A newer save
+        skips it: that build defers its own."""
+        with self._busy():
+            report, self._unfinished = self._unfinished, None
+            if report is None:
+                return
             try:
-                report.search.catch_up()
+                report.finish()
             except Exception:  # a bug or a broken Pagefind: say so, keep serving
                 traceback.print_exc()
             self.digests = output_digests(self.out, self._digest_memo)
+            if report.warnings != self.warnings:  # each rebuild repeating them would bury what is new
+                for warning in report.warnings:
+                    print(warning, file=sys.stderr, flush=True)
+                self.warnings = report.warnings
 
     def _reload(self, paths: list[str]) -> None:
         if any(not path.endswith(".css") for path in paths):
@@ -169,7 +187,13 @@ class Preview:
         if kind.startswith("text/") or kind in ("application/json", "image/svg+xml", "application/javascript"):
             kind += "; charset=utf-8"
         body = target.read_bytes()
-        return _respond(start_response, "200 OK", kind, self._catch_up(body) if target.suffix == ".html" else body)
+        if target.suffix == ".html":
+            return _respond(start_response, "200 OK", kind, self._catch_up(body))
+        # A content-hashed name always holds the same bytes: the browser keeps it, and a
+        # reload fetches the page alone instead of waiting for the stylesheet again.
+        # (An outdated name answered with the current file is not that file: no caching.)
+        exact = target.name == path.rsplit("/", 1)[-1] and HASHED_NAME.fullmatch(target.name)
+        return _respond(start_response, "200 OK", kind, body, IMMUTABLE if exact else NO_STORE)
 
     def _catch_up(self, html: bytes) -> bytes:
         script = CATCH_UP_SCRIPT.format(generation=self.generation).encode()
@@ -259,8 +283,8 @@ def _describe(paths: list[str]) -> str:
     return f"stylesheet {', '.join(paths)} swapped in place" if paths[0].endswith(".css") else "pages reloaded"
 
 
-def _respond(start_response, status: str, kind: str, body: bytes):
-    start_response(status, [("Content-Type", kind), ("Cache-Control", "no-store")])
+def _respond(start_response, status: str, kind: str, body: bytes, cache: str = NO_STORE):
+    start_response(status, [("Content-Type", kind), ("Cache-Control", cache)])
     return [body]
 
 
@@ -282,12 +306,13 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="site-builder-preview-"))
     preview = Preview(root, workdir / "site")
     paths = Paths(root)
-    rebuilds = Rebuilds(preview.rebuild)
+    rebuilds = Rebuilds(preview.rebuild, idle=preview.finish)
     # Watch before the first build, so that nothing saved meanwhile is missed.
     watcher = Watcher(root, [paths.content, paths.seeds, paths.templates, paths.static], rebuilds.changed)
     watcher.start()
     try:
         preview.rebuild([])
+        preview.finish()
         # livereload's own watcher polls and drops reloads within 3 s of the last one;
         # it is never started: the app and the browsers' socket are all we use.
         try:

@@ -38,10 +38,16 @@ class Rebuilds:
     A change starts a short quiet period (``settle`` seconds, at most ``patience``
     in all); everything changed by then goes into one rebuild. Changes during a
     rebuild are collected and lead to exactly one more.
+
+    ``idle()``, when given, runs on the same thread once no change has arrived for
+    ``idle_after`` seconds since the last rebuild: work that can wait until the
+    browser has shown the page, and that a newer rebuild makes moot.
     """
 
-    def __init__(self, rebuild: Callable[[list[Path]], None], settle: float = 0.02, patience: float = 0.25):
+    def __init__(self, rebuild: Callable[[list[Path]], None], settle: float = 0.02, patience: float = 0.25,
+                 idle: Callable[[], None] | None = None, idle_after: float = 0.25):
         self._rebuild, self._settle, self._patience = rebuild, settle, patience
+        self._idle, self._idle_after, self._idle_due = idle, idle_after, False
         self._pending: set[Path] = set()
         self._first = self._last = 0.0
         self._stopped = False
@@ -68,17 +74,34 @@ class Rebuilds:
     def _run(self) -> None:
         while True:
             with self._wake:
-                while not self._pending and not self._stopped:
-                    self._wake.wait()
+                if self._idle_due:  # wait a little for a newer change, which would make it moot
+                    self._idle_due = False
+                    deadline = time.monotonic() + self._idle_after
+                    while not self._pending and not self._stopped and (left := deadline - time.monotonic()) > 0:
+                        self._wake.wait(left)
+                    idle = not self._pending and not self._stopped
+                else:
+                    idle = False
+                    while not self._pending and not self._stopped:
+                        self._wake.wait()
                 if self._stopped:
                     return
-                while (quiet := min(self._last + self._settle, self._first + self._patience) - time.monotonic()) > 0:
-                    self._wake.wait(quiet)
-                changed, self._pending = sorted(self._pending), set()
-            try:
-                self._rebuild(changed)
-            except Exception:  # a bug in the rebuild: keep its traceback, keep watching
-                traceback.print_exc()
+                if not idle:
+                    while (quiet := min(self._last + self._settle, self._first + self._patience) - time.monotonic()) > 0:
+                        self._wake.wait(quiet)
+                    changed, self._pending = sorted(self._pending), set()
+                    self._idle_due = self._idle is not None
+            if idle:
+                self._call(self._idle)
+            else:
+                self._call(self._rebuild, changed)
+
+    @staticmethod
+    def _call(function: Callable, *args) -> None:
+        try:
+            function(*args)
+        except Exception:  # a bug in the rebuild: keep its traceback, keep watching
+            traceback.print_exc()
 
 
 class Watcher:

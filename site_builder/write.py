@@ -36,6 +36,7 @@ class Output:
         self.previous: dict[str, list] = {}
         self.entries: dict[str, list] = {}  # relative → [key, size, mtime_ns, inode]
         self.reused = 0
+        self.committed = False
 
     def __enter__(self) -> "Output":
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -131,7 +132,12 @@ class Output:
         entry = self.entries.get(relative)
         if entry and entry[0]:
             return "key:" + entry[0]
-        return "sha256:" + hashlib.sha256((self.staging / relative).read_bytes()).hexdigest()
+        return "sha256:" + hashlib.sha256(self.read_path(relative).read_bytes()).hexdigest()
+
+    def read_path(self, relative: str) -> Path:
+        """Where a file of this build can be read: in the staging folder, or in the
+        output folder once committed."""
+        return (self.final if self.committed else self.staging) / relative
 
     def link_previous(self, relative: str) -> bool:
         """Hard-link the published folder ``relative`` (every file below it) into the
@@ -152,6 +158,7 @@ class Output:
         if self.final.exists():
             os.replace(self.final, old)
         os.replace(self.staging, self.final)
+        self.committed = True
         shutil.rmtree(old, ignore_errors=True)
         if self.manifest:
             self.manifest.parent.mkdir(parents=True, exist_ok=True)

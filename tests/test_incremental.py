@@ -155,13 +155,23 @@ def test_search_index_is_reused_when_no_page_changed_and_caught_up_when_deferred
     cache = tmp_path / "cache"
     assert build(root, cache_dir=cache).search.state == "reused"
     path = root / "content/pages/plain.md"
-    path.write_text(path.read_text().replace("Nothing but words.", "Nothing but other words."))
+    path.write_text(path.read_text().replace("Nothing but words.", "Nothing but other words. [Gone](/gone/)."))
     before = snapshot(root / "public", search=True)
-    deferred = build(root, cache_dir=cache, defer_search=True)
+    deferred = build(root, cache_dir=cache, defer=True)
     stale = snapshot(root / "public", search=True)
     assert deferred.search.state == "deferred"
     assert {n: v for n, v in stale.items() if n.startswith("pagefind/")} == {n: v for n, v in before.items() if n.startswith("pagefind/")}
-    deferred.search.catch_up()
+    assert "other words" in (root / "public/plain/index.html").read_text()  # published before the checks
+    assert deferred.warnings == [] and deferred.link_scans == 0
+    deferred.finish()
+    assert [(w.source, w.message) for w in deferred.warnings if "gone" in w.message] == [
+        ("content/pages/plain.md", "broken link '/gone/': nothing is published at /gone/")]
+    assert deferred.link_scans == 1 and deferred.search.state == "indexed"
+    path.write_text(path.read_text().replace(" [Gone](/gone/).", ""))
+    again = build(root, cache_dir=cache, defer=True)
+    assert again.search.state == "deferred"
+    again.finish()
+    assert not [w for w in again.warnings if "gone" in w.message]
     full = build(root, out=tmp_path / "full", cache_dir=tmp_path / "cold")
     assert full.search.state == "indexed"
     caught_up = {n: v[0] for n, v in snapshot(root / "public", search=True).items() if n.startswith("pagefind/")}

@@ -126,3 +126,47 @@ def test_a_file_deleted_mid_rebuild_is_a_message_not_a_crash(tmp_path):
         server.write("content/data/crossings.csv", CHART_FILES_CSV)
         wait_until(lambda: server.get("/topics/alpha/")[0] == 200, what="the page to come back")
         assert server.process.poll() is None and "Traceback" not in server.log()
+
+
+def test_link_warnings_and_the_search_index_follow_the_reload(served):
+    """The preview publishes a saved page first; the link check and the search index come
+    just after, and what they find reaches the terminal and the served site."""
+    settled(served, 1)
+    status, entry = served.get("/pagefind/pagefind-entry.json")
+    assert status == 200
+    served.write(TOPIC, page("Alpha", "Words about [nowhere](/topics/nowhere/) and zebras.", order=1))
+    wait_until(lambda: "broken link '/topics/nowhere/'" in served.log(), what="the link warning")
+    assert f"{TOPIC}:6: warning: broken link" in served.log()
+    def indexed_again() -> bool:  # Pagefind's entry file names the index's content hash
+        now = served.get("/pagefind/pagefind-entry.json")
+        return now[0] == 200 and now[1] != entry
+    wait_until(indexed_again, what="the search index made again")
+
+
+class _Calls(list):
+    def rebuild(self, changed):
+        self.append(("rebuild", len(changed)))
+
+    def idle(self):
+        self.append(("idle",))
+
+
+def test_idle_work_runs_once_after_a_quiet_rebuild_and_a_newer_save_makes_it_moot():
+    from pathlib import Path
+    from site_builder.watch import Rebuilds
+    calls = _Calls()
+    rebuilds = Rebuilds(calls.rebuild, settle=0.01, idle=calls.idle, idle_after=0.3)
+    try:
+        rebuilds.changed([Path("a")])
+        wait_until(lambda: ("idle",) in calls, what="the idle work")
+        time.sleep(0.4)
+        assert calls == [("rebuild", 1), ("idle",)]
+        calls.clear()
+        rebuilds.changed([Path("b")])
+        wait_until(lambda: calls, what="a rebuild")
+        rebuilds.changed([Path("c")])  # within idle_after of the rebuild: the first idle is moot
+        wait_until(lambda: ("idle",) in calls, what="the idle work")
+        time.sleep(0.4)
+        assert calls == [("rebuild", 1), ("rebuild", 1), ("idle",)]
+    finally:
+        rebuilds.stop()
