@@ -24,6 +24,7 @@ CONFIG = """\
 title = "Benchmark Site"
 description = "A synthetic site for timing builds."
 base_url = "https://bench.example.org"
+search = {search}
 
 [sections.topics]
 title = "Topics"
@@ -107,13 +108,14 @@ def articles(n: int, seed: int = 1) -> list[dict]:
     return items
 
 
-def write_site(root: Path, n: int, seed: int = 1) -> Path:
-    """Write an engine site with ``n`` articles into ``root`` (replaced)."""
+def write_site(root: Path, n: int, seed: int = 1, search: bool = False) -> Path:
+    """Write an engine site with ``n`` articles into ``root`` (replaced). Without
+    ``search`` it has no search page or index, like the peers' sites."""
     shutil.rmtree(root, ignore_errors=True)
     (root / "content" / "pages" / "topics").mkdir(parents=True)
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "static", root / "static")
-    (root / "content" / "site.toml").write_text(CONFIG, "utf-8")
+    (root / "content" / "site.toml").write_text(CONFIG.format(search=str(search).lower()), "utf-8")
     data = root / "content" / "data"
     data.mkdir()
     figures, module = [], CHART_MODULE
@@ -127,8 +129,11 @@ def write_site(root: Path, n: int, seed: int = 1) -> Path:
     (root / "content" / "figures.yaml").write_text("".join(figures), "utf-8")
     (root / "content" / "charts").mkdir()
     (root / "content" / "charts" / "bench.py").write_text(module, "utf-8")
-    (root / "content" / "pages" / "index.md").write_text(
+    pages = root / "content" / "pages"
+    (pages / "index.md").write_text(
         "---\ntitle: Benchmark\nsummary: A synthetic site.\ntemplate: page\n---\n\nThe articles are under [topics](/topics/).\n", "utf-8")
+    for slug in ("about", "sources"):  # the templates' footer links to both
+        (pages / f"{slug}.md").write_text(f"---\ntitle: {slug.title()}\nsummary: The {slug} page.\n---\n\nA page.\n", "utf-8")
     for item in articles(n, seed):
         (root / "content" / "pages" / "topics" / f"{item['slug']}.md").write_text(engine_page(item), "utf-8")
     return root

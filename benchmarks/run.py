@@ -11,6 +11,8 @@ interpreter start-up and imports count, as they do for a contributor):
 Each figure is the median of ``--runs`` runs. The machine is shared, so medians, not
 minimums. Results go to ``benchmarks/results/<time>.json`` and print as a table;
 ``--peers`` adds Hugo, MkDocs and Pelican on the same corpus (see ``benchmarks.peers``).
+Like the peers' sites, our corpus has no search page unless ``--search`` gives it one
+(Pagefind then indexes every page on a clean build and again after every touch).
 """
 
 from __future__ import annotations
@@ -72,12 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,1000,10000", help="article counts (default 100,1000,10000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is reported (default 3)")
     parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo, MkDocs and Pelican")
+    parser.add_argument("--search", action="store_true",
+                        help="give our corpus its search page and Pagefind index (the peers build none, so off by default)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/site-builder-bench"), help="where corpora are written")
     args = parser.parse_args(argv)
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
-        root = write_site(args.work / f"engine-{n}", n)
-        row = {"n": n, "engine": measure_engine(root, args.runs)}
+        root = write_site(args.work / f"engine-{n}", n, search=args.search)
+        row = {"n": n, "search": args.search, "engine": measure_engine(root, args.runs)}
         if args.peers:
             from .peers import measure_peers
             row["peers"] = measure_peers(args.work / f"peers-{n}", n, args.runs)
@@ -96,7 +100,7 @@ def print_row(row: dict, header: bool) -> None:
         print(f"{'N':>6} {'tool':<14} {'clean s':>8} {'warm s':>8} {'touch s':>8} {'peak MiB':>9}"
               f" {'clean ÷':>8} {'warm ÷':>8} {'touch ÷':>8}")
     ours = row["engine"]
-    print(f"{row['n']:>6} {'site_builder':<14} {ours['clean']:>8.2f} {ours['warm']:>8.2f} {ours['touch']:>8.2f}"
+    print(f"{row['n']:>6} {'site_builder' + ('+search' if row['search'] else ''):<14} {ours['clean']:>8.2f} {ours['warm']:>8.2f} {ours['touch']:>8.2f}"
           f" {ours['peak_bytes'] / 2**20:>9.0f}")
     for name, theirs in sorted(row.get("peers", {}).items()):
         if "error" in theirs:

@@ -126,9 +126,11 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
         if not defer:
             report.link_scans = check_links(output, paths.root, problems, links)
             problems.check(strict)
-        report.search = index_output(output, site.config.language, renderer.cache_dir / f"search-{folder_id}.txt", defer)
+        if site.config.search:
+            report.search = index_output(output, site.config.language, renderer.cache_dir / f"search-{folder_id}.txt", defer)
         output.commit()
-    report.search.published()
+    if report.search:
+        report.search.published()
     report.files, report.reused = len(output.written), output.reused
     report.warnings = problems.warnings
     report.seconds = time.perf_counter() - started
@@ -137,7 +139,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
             found = Problems(paths.root)
             report.link_scans = check_links(output, paths.root, found, links)
             report.warnings = problems.warnings + found.warnings
-            report.search.catch_up()
+            if report.search:
+                report.search.catch_up()
         report.pending = pending
     return report
 
@@ -290,7 +293,8 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
         plan(section.output, "content/site.toml", "section", section.url, "", template_job("section.html", page=section))
     plan("articles/index.html", "templates/articles.html", "articles", "", "", template_job("articles.html"))
     plan("404.html", "templates/404.html", "404", "", "", template_job("404.html"))
-    plan("search/index.html", "templates/search.html", "search", "", "", template_job("search.html"))
+    if site.config.search:
+        plan("search/index.html", "templates/search.html", "search", "", "", template_job("search.html"))
     for chart_id, chart in sorted(site.rendered_charts.items()):
         plan(f"charts/{chart_id}/index.html", chart.spec.source, "chart_page", chart_id, chart_id,
              template_job("chart_page.html", page=chart.spec, chart=chart, source=chart.spec.source))

@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import Problems
 from .model import Config
 
-KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms"}
+KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search"}
 
 
 def load_config(path: Path, problems: Problems) -> Config | None:
@@ -42,13 +42,19 @@ def load_config(path: Path, problems: Problems) -> Config | None:
     if Path(output_dir).is_absolute() or ".." in Path(output_dir).parts or output_dir in ("", "."):
         problems.add(path, _line_of(path, "output_dir"), "output_dir must be a folder inside the project")
         ok = False
+    search = data.get("search", True)
+    if not isinstance(search, bool):
+        problems.add(path, _line_of(path, "search"), "search must be true or false",
+                     "false builds no search page and no search index")
+        ok = False
     terms = {k: tuple(v) for k, v in (data.get("terms") or {}).items() if isinstance(v, list) and len(v) == 2}
     if not ok:
         return None
     return Config(title=data["title"], description=str(data.get("description", "")),
                   language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
                   author=str(data.get("author", "")), output_dir=output_dir,
-                  sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms)
+                  sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
+                  search=search)
 
 
 def _line_of(path: Path, key: str) -> int:

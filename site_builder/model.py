@@ -227,6 +227,7 @@ class Config:
     sections: dict[str, dict[str, Any]]
     nav: list[dict[str, str]]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
+    search: bool = True  # a search page and its Pagefind index
 
 
 @dataclass

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import page
+from conftest import make_site, page
 from fixtures_site import CHART_MODULE, DATA_CSV, REPOST, chart_files, data_files
 from site_builder.build import build
 from site_builder.errors import BuildError
@@ -145,3 +145,19 @@ def test_files_a_chart_reads_are_part_of_its_cache_key(tmp_path):
     (root / "content/charts/note.txt").unlink()
     with pytest.raises(BuildError, match="chart reads 'note.txt', which does not exist"):
         build(root, cache_dir=tmp_path / "cache")
+
+
+def test_a_site_without_search_has_no_search_page_index_or_link(tmp_path):
+    root = make_site(tmp_path / "site", {"content/pages/index.md": page("Home", "Welcome.", template="home")})
+    config = root / "content" / "site.toml"
+    config.write_text(config.read_text("utf-8").replace("title =", "search = false\ntitle =", 1), "utf-8")
+    report = build(root)
+    out = root / "public"
+    assert report.search is None
+    assert not (out / "search").exists() and not (out / "pagefind").exists()
+    assert not [p for p in out.rglob("*.html") if 'href="/search/"' in p.read_text("utf-8") or 'action="/search/"' in p.read_text("utf-8")]
+    config.write_text(config.read_text("utf-8").replace("search = false", 'search = "no"'), "utf-8")
+    with pytest.raises(BuildError) as failed:
+        build(root)
+    assert [str(p) for p in failed.value.problems] == [
+        "content/site.toml:1: search must be true or false (false builds no search page and no search index)"]
