@@ -1,8 +1,8 @@
 """The search stage: a Pagefind index of the written pages.
 
-Pagefind reads the finished HTML, so it runs on the staging folder after every page
-is written and before the folder is swapped in; a failed index means nothing is
-published. The binary ships inside the ``pagefind-bin`` wheel: no network needed.
+Pagefind reads the finished HTML, so it runs over a whole-site view of the build after
+every page is written and before anything is published; a failed index means nothing
+is published. The binary ships inside the ``pagefind-bin`` wheel: no network needed.
 Only elements marked ``data-pagefind-body`` are indexed (templates decide which
 pages are worth finding).
 
@@ -31,16 +31,18 @@ class SearchIndexError(RuntimeError):
     """Pagefind could not run or failed: an installation problem, not a content mistake."""
 
 
-def index_site(folder: Path, language: str) -> Path:
-    """Write the search index for the HTML pages in ``folder`` into ``folder/pagefind``.
+def index_site(folder: Path, language: str, into: Path | None = None) -> Path:
+    """Write the search index for the HTML pages in ``folder`` into ``into`` (default
+    ``folder/pagefind``).
 
     ``language`` is the site's ISO 639-1 code; the whole site is indexed as that one
     language so that terms in other scripts (marked with ``lang`` inside a page) are
     found from the same search box. Returns the index folder; raises
     :class:`SearchIndexError` when Pagefind is missing or fails.
     """
-    _run_pagefind(folder, language, ["--output-subdir", SEARCH_FOLDER])
-    return folder / SEARCH_FOLDER
+    into = into or folder / SEARCH_FOLDER
+    _run_pagefind(folder, language, ["--output-path", str(into)])
+    return into
 
 
 def _run_pagefind(folder: Path, language: str, output: list[str], background: bool = False) -> None:
@@ -100,11 +102,12 @@ def index_output(output: Output, language: str, stamp: Path, defer: bool = False
         digest.update(f"{relative}\0{output.content_key(relative)}\0".encode())
     index = SearchIndex("indexed", output.final, language, stamp, digest.hexdigest())
     fresh = stamp.is_file() and stamp.read_text("utf-8") == index.key
-    if (fresh or defer) and output.link_previous(SEARCH_FOLDER):
+    if (fresh or defer) and output.keep_previous(SEARCH_FOLDER, "pagefind"):
         index.state = "reused" if fresh else "deferred"
-    else:
-        stamp.unlink(missing_ok=True)  # the published index is about to be replaced
-        index_site(output.staging, language)
+        return index
+    stamp.unlink(missing_ok=True)  # the published index is about to be replaced
+    with output.view() as site:
+        index_site(site, language, into=output.target(SEARCH_FOLDER))
     output.adopt(SEARCH_FOLDER, "pagefind")
     return index
 

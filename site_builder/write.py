@@ -1,19 +1,22 @@
 """The write stage: every output file goes through :meth:`Output.write`.
 
-A build writes into a staging folder beside the output folder and swaps it in only
-when the whole build succeeded, so a failed build leaves the published site exactly
-as it was.
+A build never writes into the published output folder while it runs. Each file whose
+bytes are new goes into a staging folder beside the output; a file whose bytes equal
+the published one is only recorded (it stays where it is: same inode, same modification
+time, so watchers and rsync see only real changes). When the whole build has succeeded,
+:meth:`Output.commit` moves the new files into place (each move is atomic) and removes
+the files this build no longer produces. A failed build stops before that, leaving the
+published site exactly as it was. A first build swaps its whole staging folder in at once.
 
-Files whose bytes did not change are not written again: the staging folder gets a hard
-link to the published file instead (same inode, same modification time), so a rebuild
-costs one link per unchanged file, and watchers and rsync see only real changes. The
-previous output is never opened for writing, so a failed build still leaves it intact.
 A manifest in the cache folder records each file's key (see :mod:`site_builder.cache`)
-and its size, mtime and inode: a file edited by hand since is rendered again.
+and its size, mtime and inode: a file edited by hand since is rendered again. The
+manifest is written after the moves, so a commit that was interrupted is repaired by
+the next build (the moved files no longer match the old manifest and are rendered again).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -26,7 +29,7 @@ class OutputPathError(Exception):
 
 
 class Output:
-    """A staging folder for one build; ``commit`` swaps it in atomically."""
+    """A staging folder for one build's new files; ``commit`` publishes them."""
 
     def __init__(self, final: Path, manifest: Path | None = None):
         self.final = final.resolve()
@@ -74,29 +77,31 @@ class Output:
         return path
 
     def write(self, relative: str, data: bytes | str, source: str = "", key: str = "") -> None:
-        """Write one file (or link the published one when its bytes are the same)."""
+        """Write one file (or keep the published one when its bytes are the same)."""
         path = self.claim(relative, source)
         self.entries[relative] = [key, *self.store(relative, path, data)]
 
     def store(self, relative: str, path: Path, data: bytes | str) -> list[int]:
-        """Put ``data`` at the claimed staging ``path``; returns [size, mtime_ns, inode].
-        Touches nothing but ``path``, so worker processes may call it."""
+        """Put ``data`` at the claimed staging ``path``, unless the published file holds
+        these very bytes; returns [size, mtime_ns, inode] of the file that will be
+        published. Touches nothing but ``path``, so worker processes may call it."""
         data = data.encode("utf-8") if isinstance(data, str) else data
         old = self.final / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            if old.stat().st_size == len(data) and old.read_bytes() == data:
-                return _link(old, path)
+            info = old.stat()
+            if info.st_size == len(data) and old.read_bytes() == data:
+                return [info.st_size, info.st_mtime_ns, info.st_ino]
         except OSError:
             pass  # nothing published there yet
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        stat = path.stat()
-        return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        info = path.stat()
+        return [info.st_size, info.st_mtime_ns, info.st_ino]
 
     def adopt(self, folder: str, source: str) -> None:
         """Take in the files a tool wrote into ``folder`` of the staging tree itself (the
         search index): each is recorded like a written file, and one whose bytes equal the
-        published copy becomes a link to it, so unchanged files are not rewritten."""
+        published copy is dropped from the staging folder, so it is not rewritten."""
         root = self.target(folder)
         for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
             relative = path.relative_to(self.staging).as_posix()
@@ -108,26 +113,37 @@ class Output:
             self.entries[relative] = ["", *self.store(relative, path, data)]
 
     def reuse(self, relative: str, key: str, source: str = "") -> bool:
-        """Link the published file if the last build recorded the same ``key`` for it and
-        it was not touched since; False when it must be rendered."""
+        """Keep the published file if the last build recorded the same ``key`` for it
+        and it was not touched since; False when it must be rendered."""
         entry = self.previous.get(relative)
         if not key or not entry or entry[0] != key:
             return False
-        old = self.final / relative
         try:
-            stat = old.stat()
+            info = (self.final / relative).stat()
         except OSError:
             return False
-        if [stat.st_size, stat.st_mtime_ns, stat.st_ino] != entry[1:]:
+        if [info.st_size, info.st_mtime_ns, info.st_ino] != entry[1:]:
             return False
-        path = self.claim(relative, source)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.entries[relative] = [key, *_link(old, path)]
+        self.claim(relative, source)
+        self.entries[relative] = list(entry)
         self.reused += 1
         return True
 
+    def keep_previous(self, folder: str, source: str) -> bool:
+        """Keep every published file below ``folder`` as it is; False when nothing is
+        published there."""
+        old = self.final / folder
+        if not old.is_dir() or old.is_symlink():
+            return False
+        for path in sorted(p for p in old.rglob("*") if p.is_file() and not p.is_symlink()):
+            relative = path.relative_to(self.final).as_posix()
+            self.claim(relative, source)
+            info = path.stat()
+            self.entries[relative] = ["", info.st_size, info.st_mtime_ns, info.st_ino]
+        return True
+
     def content_key(self, relative: str) -> str:
-        """What a staged file's bytes depend on: its render key when it has one (equal
+        """What a recorded file's bytes depend on: its render key when it has one (equal
         keys give equal bytes: reuse relies on it), else the hash of its bytes."""
         entry = self.entries.get(relative)
         if entry and entry[0]:
@@ -135,43 +151,73 @@ class Output:
         return "sha256:" + hashlib.sha256(self.read_path(relative).read_bytes()).hexdigest()
 
     def read_path(self, relative: str) -> Path:
-        """Where a file of this build can be read: in the staging folder, or in the
-        output folder once committed."""
-        return (self.final if self.committed else self.staging) / relative
+        """Where a file of this build can be read: its new bytes in the staging folder,
+        else the published file (which this build keeps)."""
+        if not self.committed:
+            staged = self.staging / relative
+            if staged.is_file():
+                return staged
+        return self.final / relative
 
-    def link_previous(self, relative: str) -> bool:
-        """Hard-link the published folder ``relative`` (every file below it) into the
-        staging folder, as it is; False when nothing is published there."""
-        old = self.final / relative
-        if not old.is_dir():
-            return False
-        for folder, _, names in os.walk(old):
-            target = self.staging / Path(folder).relative_to(self.final)
-            target.mkdir(parents=True, exist_ok=True)
-            for name in names:
-                _link(Path(folder) / name, target / name)
-        return True
+    @contextlib.contextmanager
+    def view(self):
+        """A whole-site folder of this build (hard links, removed afterwards), for a tool
+        that reads every page at once (the search indexer)."""
+        folder = self.final.parent / f".{self.final.name}.view-{os.getpid()}"
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            for relative in sorted(self.entries):
+                target = folder / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link(self.read_path(relative), target)
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def commit(self) -> None:
-        """Swap the staging folder in for the output folder."""
-        old = self.final.parent / f".{self.final.name}.old-{os.getpid()}"
-        if self.final.exists():
-            os.replace(self.final, old)
-        os.replace(self.staging, self.final)
+        """Publish: move the new files into the output folder and remove the files this
+        build does not produce (the first build swaps the whole staging folder in)."""
+        if not self.final.exists():
+            os.replace(self.staging, self.final)
+        else:
+            self._remove_obsolete()
+            for folder, dirs, names in os.walk(self.staging):
+                dirs.sort()
+                target = self.final / Path(folder).relative_to(self.staging)
+                if names:
+                    target.mkdir(parents=True, exist_ok=True)
+                for name in sorted(names):
+                    os.replace(Path(folder) / name, target / name)
+            shutil.rmtree(self.staging, ignore_errors=True)
         self.committed = True
-        shutil.rmtree(old, ignore_errors=True)
         if self.manifest:
             self.manifest.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.manifest.with_name(f".{self.manifest.name}.{os.getpid()}.tmp")
             tmp.write_text(json.dumps(self.entries, sort_keys=True), "utf-8")
             os.replace(tmp, self.manifest)
 
+    def _remove_obsolete(self) -> None:
+        """Delete the published files (and then empty folders) this build does not produce."""
+        for folder, dirs, names in os.walk(self.final, topdown=False):
+            here = Path(folder)
+            prefix = here.relative_to(self.final).as_posix()
+            prefix = "" if prefix == "." else prefix + "/"
+            for name in names:
+                if prefix + name not in self.entries:
+                    (here / name).unlink()
+            for name in dirs:
+                path = here / name
+                if path.is_symlink():
+                    path.unlink()
+                elif not any(path.iterdir()):
+                    path.rmdir()
+
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def _link(old: Path, new: Path) -> list[int]:
-    """Hard-link the published ``old`` at ``new`` (a copy where links are not possible)."""
+    """Hard-link ``old`` at ``new`` (a copy where links are not possible)."""
     try:
         os.link(old, new)
     except OSError:
