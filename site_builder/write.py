@@ -196,21 +196,24 @@ class Output:
             tmp.write_text(json.dumps(self.entries, sort_keys=True), "utf-8")
             os.replace(tmp, self.manifest)
 
-    def _remove_obsolete(self) -> None:
-        """Delete the published files (and then empty folders) this build does not produce."""
-        for folder, dirs, names in os.walk(self.final, topdown=False):
-            here = Path(folder)
-            prefix = here.relative_to(self.final).as_posix()
-            prefix = "" if prefix == "." else prefix + "/"
-            for name in names:
-                if prefix + name not in self.entries:
-                    (here / name).unlink()
-            for name in dirs:
-                path = here / name
-                if path.is_symlink():
-                    path.unlink()
-                elif not any(path.iterdir()):
-                    path.rmdir()
+    def _remove_obsolete(self, folder: str = "", prefix: str = "") -> bool:
+        """Delete the published files this build does not produce, and the folders left
+        empty; returns whether ``folder`` (relative, ``prefix`` its path with a slash) is
+        now empty. Plain strings and ``scandir``: it visits every published folder."""
+        empty = True
+        with os.scandir(os.path.join(self.final, folder)) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if self._remove_obsolete(relative, relative + "/"):
+                        os.rmdir(entry.path)
+                    else:
+                        empty = False
+                elif relative in self.entries:
+                    empty = False
+                else:
+                    os.unlink(entry.path)  # a file or a link this build does not write
+        return empty
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
