@@ -298,9 +298,21 @@ def _interrupt(*_) -> None:
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serve the preview until interrupted; returns the exit code."""
+    import livereload.server
     from livereload import Server
-    from livereload.handlers import LiveReloadHandler
+    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
     from tornado.ioloop import IOLoop
+
+    class CachedReloadScript(LiveReloadJSHandler):
+        """livereload.js, kept by the browser: a reloading page then waits for no request
+        (the file is part of the installed package; it cannot change while we serve)."""
+
+        def set_default_headers(self) -> None:
+            self.set_header("Cache-Control", "private, max-age=3600")
+
+    # Server.application() picks the script's handler up by this name; the server's other
+    # handlers stay livereload's own.
+    livereload.server.LiveReloadJSHandler = CachedReloadScript
 
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)  # the terminal shows build problems, not requests
     workdir = Path(tempfile.mkdtemp(prefix="site-builder-preview-"))

@@ -170,3 +170,22 @@ def test_idle_work_runs_once_after_a_quiet_rebuild_and_a_newer_save_makes_it_moo
         assert calls == [("rebuild", 1), ("rebuild", 1), ("idle",)]
     finally:
         rebuilds.stop()
+
+
+def test_a_reload_refetches_the_page_but_not_the_scripts_and_stylesheets(served):
+    """Pages are never cached; content-hashed files and livereload.js are, so a reloading
+    browser waits for the page alone. An outdated hashed name answered with the current
+    file is not cached either."""
+    import re
+    import urllib.request
+
+    def cache_control(path: str) -> str:
+        with urllib.request.urlopen(served.base + path, timeout=10) as response:
+            return response.headers["Cache-Control"]
+
+    html = served.get("/topics/alpha/")[1]
+    stylesheet = re.search(r'href="(/static/style\.[0-9a-f]{10}\.css)"', html)[1]
+    assert cache_control("/topics/alpha/") == "no-store"
+    assert cache_control(stylesheet) == "public, max-age=31536000, immutable"
+    assert cache_control("/static/style.0000000000.css") == "no-store"
+    assert "max-age" in cache_control("/livereload.js?port=1")
