@@ -7,6 +7,7 @@ together. Anything else that escapes the build is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,11 @@ class Problems:
     # folder → resolved folder: a build names hundreds of files in a few folders, and
     # each resolve() is an lstat per path part
     _resolved: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
+    # path as given → as shown: a page is named by the loader, the checks and the link
+    # stage alike, and pathlib arithmetic per call cost more than the rest of a warm load
+    _shown: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # resolved folder → its path relative to the root ("." for the root), None outside it
+    _relative: dict[Path, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def _resolve(self, folder: Path) -> Path:
         if folder not in self._resolved:
@@ -56,9 +62,26 @@ class Problems:
         return self._resolved[folder]
 
     def where(self, path: Path | str) -> str:
-        path = Path(path)
+        """``path`` as users see it: relative to the root (POSIX separators) when inside it."""
+        key = os.fspath(path)
+        shown = self._shown.get(key)
+        if shown is None:
+            shown = self._shown[key] = self._where(Path(path))
+        return shown
+
+    def _where(self, path: Path) -> str:
         # resolve the folder, not the file: a symbolic link is named as itself, never
         # as its target (which may be outside the project, or a loop)
+        if path.name:
+            folder = self._resolve(path.parent)
+            if folder not in self._relative:
+                try:
+                    self._relative[folder] = folder.relative_to(self._resolve(self.root)).as_posix()
+                except ValueError:
+                    self._relative[folder] = None
+            relative = self._relative[folder]
+            if relative is not None:
+                return path.name if relative == "." else f"{relative}/{path.name}"
         absolute = self._resolve(path.parent) / path.name if path.name else path.resolve()
         try:
             return absolute.relative_to(self._resolve(self.root)).as_posix()
