@@ -108,7 +108,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     started = time.perf_counter()
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
-    site = gather(paths, problems, drafts, memo)
+    site = gather(paths, problems, drafts, memo, cache_dir or paths.cache)
     _check_with_references(site, paths, problems, strict)
     renderer = ChartRenderer(cache_dir or paths.cache)
     render_charts(site, renderer, problems)
@@ -145,7 +145,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     return report
 
 
-def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMemo | None = None) -> Site:
+def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMemo | None = None,
+           cache_dir: Path | None = None) -> Site:
     """Load and check every input; nothing is rendered yet. With a ``memo``, the data
     and seed articles whose files did not change since the last build are not parsed again."""
     config = load_config(paths.config, problems)
@@ -153,7 +154,7 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     datasets = remembered(memo, "datasets", [paths.data], problems, lambda found: load_datasets(paths.data, found))
     articles = remembered(memo, "articles", [paths.seeds, paths.sidecars], problems, lambda found: load_articles(
         paths.seeds, paths.sidecars, paths.root, found) if paths.seeds.is_dir() else [])
-    pages = load_pages(paths.pages, config, problems, drafts)
+    pages = load_pages(paths.pages, config, problems, drafts, cache_dir)
     figures = remembered(memo, "figures", [paths.figures, paths.data], problems,
                          lambda found: load_figures(paths.figures, datasets, found))
     slugs = {a.slug for a in articles}

@@ -17,7 +17,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import importlib.metadata
+import os
+import re
+import sys
 from pathlib import Path
 
 from .model import Site
@@ -28,13 +30,33 @@ RENDER_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "markupsafe")
 @functools.cache
 def version(distribution: str) -> str:
     """An installed distribution's version, looked up once per process (each lookup
-    scans ``site-packages``: milliseconds that every preview rebuild would pay again)."""
+    scans ``site-packages``: milliseconds that every preview rebuild would pay again).
+
+    The version is read from the name of the distribution's ``NAME-VERSION.dist-info``
+    folder, the first on ``sys.path`` as :mod:`importlib.metadata` would find it:
+    importing that module costs a build with nothing to render a tenth of its time."""
+    wanted = _normalized(distribution)
+    for folder in sys.path:
+        try:
+            names = sorted(os.listdir(folder or "."))
+        except OSError:
+            continue
+        for name in names:
+            found, _, found_version = name.removesuffix(".dist-info").partition("-")
+            if name.endswith(".dist-info") and _normalized(found) == wanted:
+                return found_version
+    import importlib.metadata  # an egg or another layout: the standard library knows them all
     return importlib.metadata.version(distribution)
 
 
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@functools.cache
 def engine_digest() -> str:
     """The engine's own source and the libraries that shape its output: a new engine
-    renders every page afresh."""
+    renders every page afresh. Computed once per process (the code cannot change under it)."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())

@@ -9,19 +9,26 @@ same. The problems the loader reported are replayed, so the messages never diffe
 
 The memo belongs to its caller (``serve`` creates one and passes it to every build);
 ``build()`` without one loads everything, as always.
+
+:class:`SourceMemo` is the same idea for one file at a time and across processes: what a
+reader made of each page file is kept in the cache folder, so that a build after a
+one-page edit parses one page, not a thousand front-matter headers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import stat
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import Problems
+from .errors import Problem, Problems
+from .inputs import read_bytes
 
 T = TypeVar("T")
 
@@ -89,3 +96,89 @@ def _fingerprint(inputs: Iterable[Path], root: Path, extra: Any) -> tuple | None
 
 def _raise(error: OSError) -> None:
     raise error
+
+
+# A file changed in the same clock tick as the stat that recorded it keeps its stat: an
+# entry recorded that close to its file's last change also keeps the hash of the bytes
+# (git's "racy clean" rule). Two seconds covers the coarsest timestamps (FAT, some NFS).
+RACY_NS = 2_000_000_000
+
+
+class SourceMemo:
+    """What a reader made of each file, kept in a JSON file between builds.
+
+    An entry is valid while its file has the same size, modification and change times,
+    inode and device (``os.stat``): no edit leaves all of them as they were, and no
+    tool can set the change time back. Entries recorded within :data:`RACY_NS` of the
+    file's last change are checked against the hash of its bytes as well. The problems
+    the reader reported are replayed; a read that reported an error is not kept, so it
+    is read (and reported) again. ``scope`` names everything else the readings depend
+    on (the engine's code, settings): a different scope starts afresh.
+    """
+
+    def __init__(self, file: Path | None, scope: str, encode: Callable[[Any], Any], decode: Callable[[Any], Any]):
+        self.file, self.scope, self.encode, self.decode = file, scope, encode, decode
+        self.hits = 0  # files answered from the memo, for tests and benchmarks
+        self._stored: dict[str, list] = {}
+        self._kept: dict[str, list] = {}  # entries this build used or made: what save() writes
+        self._changed = False
+        try:
+            stored = json.loads(file.read_bytes()) if file else {}
+        except (OSError, ValueError):
+            stored = {}
+        if isinstance(stored, dict) and stored.get("scope") == scope:
+            self._stored = stored["entries"]
+
+    def load(self, path: Path, problems: Problems, reader: Callable[[bytes, Problems], T | None]) -> T | None:
+        """``reader(bytes of path, problems)``'s result, from the memo while the file is
+        unchanged. A file that cannot be read is reported by :func:`read_bytes` as usual."""
+        key = str(path)
+        try:
+            info = os.stat(path)
+            signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+        except OSError:
+            signature = None
+        entry = self._stored.get(key)
+        if signature and entry and entry[0] == signature and not entry[1]:
+            return self._replay(key, entry, problems)
+        data = read_bytes(path, problems)
+        if data is None:
+            return None
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if signature and entry and entry[0] == signature and entry[1] == digest:
+            if not _racy(signature):
+                entry = [signature, "", *entry[2:]]
+                self._changed = True
+            return self._replay(key, entry, problems)
+        found = Problems(problems.root)
+        result = reader(data, found)
+        problems.items.extend(found.items)
+        if signature and result is not None and not found.errors:
+            self._kept[key] = [signature, digest if _racy(signature) else "", self.encode(result),
+                               [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items]]
+        self._changed = True
+        return result
+
+    def _replay(self, key: str, entry: list, problems: Problems) -> Any:
+        self.hits += 1
+        self._kept[key] = entry
+        problems.items.extend(Problem(*fields) for fields in entry[3])
+        return self.decode(entry[2])
+
+    def save(self) -> None:
+        """Keep this build's entries (only these: files gone since are forgotten)."""
+        if not self.file or not (self._changed or self._kept.keys() != self._stored.keys()):
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"scope": self.scope, "entries": self._kept}, ensure_ascii=False,
+                                  separators=(",", ":")), "utf-8")
+        os.replace(tmp, self.file)
+
+
+_PROBLEM_FIELDS = ("source", "line", "column", "message", "hint", "warning")
+
+
+def _racy(signature: list[int]) -> bool:
+    """Whether the file changed so recently that its stat may not yet show a next change."""
+    return max(signature[1], signature[2]) > time.time_ns() - RACY_NS

@@ -2,17 +2,25 @@
 
 The file's path is its URL: ``index.md`` → ``/``, ``about.md`` → ``/about/``,
 ``topics/route.md`` → ``/topics/route/``. A folder is a section (``topics``).
+
+With a cache folder, what each page file was read as is kept between builds (see
+:class:`~site_builder.memo.SourceMemo`): a rebuild parses only the files that changed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+import yaml
+
+from .cache import engine_digest
 from .errors import Problems
+from .inputs import decode_text, list_files, strip_invisible
+from .memo import SourceMemo
 from .model import Config, Page
 from .seeds import slugify
-from .inputs import list_files, strip_invisible
-from .sourcefile import Field, check_text, read_document, read_text
+from .sourcefile import Field, check_text, read_document
 
 PAGE_FIELDS = {
     "title": Field(str, required=True), "summary": Field(str, required=True),
@@ -36,28 +44,45 @@ def page_address(relative: Path) -> tuple[str, str, str, str] | None:
     return section, slug, url, url.lstrip("/") + "index.html"
 
 
-def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool = False) -> list[Page]:
-    """Every page, sorted by section, order and title; drafts only when asked for."""
+def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool = False,
+               cache_dir: Path | None = None) -> list[Page]:
+    """Every page, sorted by section, order and title; drafts only when asked for.
+    With ``cache_dir``, pages whose files did not change are not parsed again."""
+    # the readings depend on the engine, the YAML library, where the files are and
+    # the sections' default templates; anything else a page shows is in its file
+    scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(pages_dir),
+                  sorted((name, repr(settings.get("template"))) for name, settings in config.sections.items())))
+    memo = SourceMemo(cache_dir / "pages.json" if cache_dir else None, scope, dataclasses.asdict, lambda fields: Page(**fields))
     pages = []
     for path in list_files(pages_dir, problems):
         if path.suffix != ".md":
             problems.warn(path, 0, "not a Markdown page; ignored", "page files end in .md")
             continue
-        page = load_page(path, pages_dir, config, problems)
+        address = _address(path, pages_dir, problems)
+        if address is None:
+            continue
+        page = memo.load(path, problems, lambda data, found: read_page(data, path, address, config, found))
         if page and (drafts or not page.draft):
             pages.append(page)
+    memo.save()
     return sorted(pages, key=lambda p: (p.section, p.order, p.title, p.url))
 
 
-def load_page(path: Path, pages_dir: Path, config: Config, problems: Problems) -> Page | None:
+def _address(path: Path, pages_dir: Path, problems: Problems) -> tuple[str, str, str, str] | None:
+    """The page's address, or None (reported) when its file name is not a clean slug."""
     address = page_address(path.relative_to(pages_dir))
     if address is None:
         suggestion = "/".join(slugify(p) or "page" for p in path.relative_to(pages_dir).with_suffix("").parts)
         taken = (pages_dir / f"{suggestion}.md").exists()
         problems.add(path, 0, "file name is not a clean URL slug (a-z, 0-9 and '-')",
                      f"rename it; {suggestion}.md is already taken" if taken else f"rename it to {suggestion}.md")
-        return None
-    text = read_text(path, problems)
+    return address
+
+
+def read_page(data: bytes, path: Path, address: tuple[str, str, str, str], config: Config,
+              problems: Problems) -> Page | None:
+    """The page in ``data`` (the bytes of ``path``), or None when it has a mistake (reported)."""
+    text = decode_text(data, path, problems)
     if text is None:
         return None
     if not text.strip():

@@ -1,0 +1,138 @@
+"""What a build keeps between processes is exactly right: the page-file memo and the link verdicts.
+
+Every test edits inputs between real builds and compares with what a build without any
+cache makes, or with the exact messages; none of them depends on timing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_CONFIG, make_site, page, write_files
+
+from site_builder import memo as memo_stage
+from site_builder.build import build
+from site_builder.errors import BuildError, Problems
+from site_builder.memo import SourceMemo
+
+LINKED = {"content/pages/index.md": page("Home", template="home"), "content/pages/about.md": page("About"),
+          "content/pages/sources.md": page("Sources")}
+
+
+def _html(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))
+            if "pagefind" not in p.parts}
+
+
+def _cold(root: Path, tmp_path: Path, name: str):
+    """A build with an empty cache into a fresh folder: what every cached build must equal."""
+    report = build(root, out=tmp_path / f"cold-{name}", cache_dir=tmp_path / f"cache-{name}")
+    return report, _html(tmp_path / f"cold-{name}")
+
+
+def _reader(calls: list[bytes]):
+    def read(data: bytes, found: Problems) -> str | None:
+        calls.append(data)
+        if b"bad" in data:
+            found.add(Path("x.md"), 1, "bad")
+            return None
+        if b"odd" in data:
+            found.warn(Path("x.md"), 2, "odd", "a hint")
+        return data.decode()
+    return read
+
+
+def test_the_memo_rereads_a_file_only_when_it_changed(tmp_path):
+    source, store = tmp_path / "x.md", tmp_path / "cache" / "memo.json"
+    source.write_text("one odd", "utf-8")
+    calls: list[bytes] = []
+
+    def load(scope: str = "s") -> tuple[str | None, list[str], SourceMemo]:
+        memo = SourceMemo(store, scope, lambda text: text, lambda text: text)
+        problems = Problems(tmp_path)
+        result = memo.load(source, problems, _reader(calls))
+        memo.save()
+        return result, [str(p) for p in problems.items], memo
+
+    first = load()
+    assert first[:2] == ("one odd", ["x.md:2: warning: odd (a hint)"]) and len(calls) == 1
+    again = load()
+    assert again[:2] == first[:2] and again[2].hits == 1 and len(calls) == 1  # the warning replayed
+    source.write_text("two odd", "utf-8")  # same size, same second: only the bytes tell
+    assert load()[0] == "two odd" and len(calls) == 2
+    assert load("another scope")[2].hits == 0 and len(calls) == 3
+    source.write_text("bad", "utf-8")
+    assert load()[1] == ["x.md:1: bad"] and load()[1] == ["x.md:1: bad"]  # errors are never kept
+    assert len(calls) == 5
+
+
+def test_a_settled_file_is_trusted_by_its_stat_and_an_edit_still_shows(tmp_path, monkeypatch):
+    # Entries of files changed long ago skip reading; any write changes the change time,
+    # even one that puts the old size and modification time back.
+    monkeypatch.setattr(memo_stage, "RACY_NS", 0)
+    source, store = tmp_path / "x.md", tmp_path / "memo.json"
+    source.write_text("first", "utf-8")
+    calls: list[bytes] = []
+
+    def load() -> str | None:
+        memo = SourceMemo(store, "s", lambda text: text, lambda text: text)
+        result = memo.load(source, Problems(tmp_path), _reader(calls))
+        memo.save()
+        return result
+
+    assert load() == "first" and load() == "first" and len(calls) == 1
+    before = os.stat(source)
+    source.write_text("again", "utf-8")
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert load() == "again" and len(calls) == 2
+
+
+def test_cached_pages_build_what_an_empty_cache_builds_after_each_edit(tmp_path):
+    root = make_site(tmp_path / "site", {
+        **LINKED,
+        "content/pages/topics/one.md": page("One <b>bold</b>", "First.", order=1),
+        "content/pages/topics/two.md": page("Two", "Second.", order=2),
+    })
+    edits = [
+        {"content/pages/topics/one.md": page("One <i>bold</i>", "First.", order=1)},  # same size: the bytes decide
+        {"content/pages/topics/two.md": page("Two", "Second.", order=2, tags="[a, b]")},
+        {"content/site.toml": MINIMAL_CONFIG.replace('template = "topic"', 'template = "page"')},  # another default
+        {"content/pages/topics/three.md": page("Three", "Third.", order=3)},
+    ]
+    build(root, cache_dir=tmp_path / "warm")
+    for number, edit in enumerate(edits):
+        write_files(root, edit)
+        warm = build(root, cache_dir=tmp_path / "warm")
+        cold, html = _cold(root, tmp_path, str(number))
+        assert _html(root / "public") == html
+        assert [str(w) for w in warm.warnings] == [str(w) for w in cold.warnings]
+        assert any("contains markup '<i>'" in w.message for w in warm.warnings)
+    (root / "content/pages/topics/two.md").unlink()
+    build(root, cache_dir=tmp_path / "warm")
+    assert not (root / "public/topics/two").exists()
+
+
+def test_a_broken_page_fails_every_build_until_it_is_fixed(tmp_path):
+    root = make_site(tmp_path / "site", {**LINKED, "content/pages/a.md": "---\ntitle: A\nsummary: [\n---\nText.\n"})
+    messages = []
+    for _ in range(2):
+        with pytest.raises(BuildError) as info:
+            build(root, cache_dir=tmp_path / "cache")
+        messages.append([str(p) for p in info.value.problems])
+    assert messages[0] == messages[1] and messages[0] == [
+        "content/pages/a.md:4:1: expected the node content, but found '<stream end>'"]
+    write_files(root, {"content/pages/a.md": page("A", "Fixed.")})
+    build(root, cache_dir=tmp_path / "cache")
+    assert "Fixed." in (root / "public/a/index.html").read_text("utf-8")
+
+
+def test_a_link_verdict_follows_the_published_files(tmp_path):
+    root = make_site(tmp_path / "site", {**LINKED, "content/pages/x.md": page("X", "See [the route](/topics/route/).")})
+    dead = "broken link '/topics/route/': nothing is published at /topics/route/"
+    assert [w.message for w in build(root, cache_dir=tmp_path / "c").warnings] == [dead]
+    write_files(root, {"content/pages/topics/route.md": page("Route", "The way.")})
+    assert build(root, cache_dir=tmp_path / "c").warnings == []  # the page linking to it is reused
+    (root / "content/pages/topics/route.md").unlink()
+    assert [w.message for w in build(root, cache_dir=tmp_path / "c").warnings] == [dead]
