@@ -9,6 +9,7 @@ appears in it, else the site configuration or a template that contains it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -91,24 +92,29 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
 
     With a ``cache`` file, what each file defines and links to is kept between builds,
     keyed by what the file's bytes depend on (:meth:`Output.content_key`), so a rebuild
-    parses only the files that changed; the check itself always runs over every file.
+    parses only the files that changed. So are the verdicts on each address: while the
+    same files are published (and an anchor's target page is the same), an address is
+    as broken or as sound as it was. Every link of every file is still looked at.
     """
     files = set(output.entries)
-    known = _load_scans(cache)
+    stored = _load(cache)
+    known = stored.scans
     pages: dict[str, ScannedPage] = {}
     keys: dict[str, ScannedPage] = {}
+    page_keys: dict[str, str] = {}
     parsed = 0
     for rel in sorted(f for f in files if f.endswith(".html")):
-        key = output.content_key(rel)
+        key = page_keys[rel] = output.content_key(rel)
         if key not in keys:
             if key not in known:
                 parsed += 1
             keys[key] = known.get(key) or scan(output.read_path(rel).read_text("utf-8"))
         pages[rel] = keys[key]
-    if cache is not None:
-        _save_scans(cache, keys)
+    published = hashlib.sha256("\0".join(sorted(files)).encode()).hexdigest()
+    # a verdict stands while the same files are published and its anchor's page is the same
+    previous = stored.verdicts if stored.published == published else {}
+    verdicts: dict[tuple[str, str, str], Verdict] = {}
     locator = _Locator(root)
-    verdicts: dict[tuple[str, str, str], tuple[str, str] | None] = {}
     for relative, scanned in sorted(pages.items()):
         source = output.written.get(relative.lower(), "")
         base = page_url(relative)
@@ -116,51 +122,81 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
             # every page repeats the header's and footer's links: judge each address once
             # (the page's own address matters only to a relative one)
             case = (link.url, link.tag, "" if link.url.startswith("/") and not link.url.startswith("//") else base)
-            if case not in verdicts:
-                verdicts[case] = _trouble(link, base, files, pages)
-            trouble = verdicts[case]
-            if trouble:
-                message, hint = trouble
+            verdict = verdicts.get(case)
+            if verdict is None:
+                verdict = previous.get(case)
+                if verdict is None or (verdict.target_key and page_keys.get(verdict.target) != verdict.target_key):
+                    verdict = _judge(link, base, files, pages, page_keys)
+                verdicts[case] = verdict
+            if verdict.trouble:
+                message, hint = verdict.trouble
                 path, line = locator.find(source, link)
                 problems.warn(path, line, message, f"{hint}; seen in {relative}")
+    if cache is not None and (parsed or keys.keys() != known.keys() or verdicts != stored.verdicts):
+        _save(cache, Stored(keys, published, verdicts))
     return parsed
 
 
-def _load_scans(cache: Path | None) -> dict[str, ScannedPage]:
-    """The scans kept by the last build (none when the file is missing or unreadable)."""
+@dataclass(frozen=True)
+class Verdict:
+    """What is wrong with one address (None: nothing), and the page whose ids it relied on."""
+
+    trouble: tuple[str, str] | None
+    target: str = ""
+    target_key: str = ""  # the content key of ``target`` when an anchor was checked in it
+
+
+@dataclass
+class Stored:
+    """What the link stage keeps between builds: scans by content key, and the verdicts
+    of the last build with a digest of the files it published."""
+
+    scans: dict[str, ScannedPage] = field(default_factory=dict)
+    published: str = ""
+    verdicts: dict[tuple[str, str, str], Verdict] = field(default_factory=dict)
+
+
+def _load(cache: Path | None) -> Stored:
+    """What the last build kept (nothing when the file is missing or unreadable)."""
     try:
         stored = json.loads(cache.read_text("utf-8")) if cache else {}
-    except (OSError, ValueError):
-        return {}
-    return {key: ScannedPage(set(ids), [Link(*link) for link in links]) for key, (ids, links) in stored.items()}
+        return Stored({key: ScannedPage(set(ids), [Link(*link) for link in links]) for key, (ids, links) in stored["scans"].items()},
+                      stored["published"],
+                      {(url, tag, base): Verdict(tuple(trouble) if trouble else None, target, target_key)
+                       for url, tag, base, trouble, target, target_key in stored["verdicts"]})
+    except (OSError, ValueError, KeyError, TypeError):
+        return Stored()
 
 
-def _save_scans(cache: Path, scans: dict[str, ScannedPage]) -> None:
-    """Keep this build's scans (only these: the file never grows past one site)."""
-    stored = {key: [sorted(page.ids), [[link.url, link.tag, link.text] for link in page.links]]
-              for key, page in sorted(scans.items())}
+def _save(cache: Path, stored: Stored) -> None:
+    """Keep this build's scans and verdicts (only these: the file never grows past one site)."""
+    scans = {key: [sorted(page.ids), [[link.url, link.tag, link.text] for link in page.links]]
+             for key, page in sorted(stored.scans.items())}
+    verdicts = [[*case, verdict.trouble, verdict.target, verdict.target_key] for case, verdict in sorted(stored.verdicts.items())]
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(stored, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    tmp.write_text(json.dumps({"scans": scans, "published": stored.published, "verdicts": verdicts},
+                              ensure_ascii=False, separators=(",", ":")), "utf-8")
     os.replace(tmp, cache)
 
 
-def _trouble(link: Link, base: str, files: set[str], pages: dict[str, ScannedPage]) -> tuple[str, str] | None:
-    """Why ``link`` (on the page served at ``base``) is broken, or None."""
+def _judge(link: Link, base: str, files: set[str], pages: dict[str, ScannedPage], page_keys: dict[str, str]) -> Verdict:
+    """Why ``link`` (on the page served at ``base``) is broken, if it is."""
     parts = urlsplit(link.url.strip())
     kind = "image" if link.tag == "img" else "link"
     if parts.scheme == "http" or (parts.netloc and not parts.scheme):
-        return f"insecure {kind} '{link.url}'", "use https://"
+        return Verdict((f"insecure {kind} '{link.url}'", "use https://"))
     if parts.scheme:
-        return None if parts.scheme in SAFE_SCHEMES else (f"{kind} with scheme '{parts.scheme}:' '{link.url}'", "use https:// or a path")
+        return Verdict(None if parts.scheme in SAFE_SCHEMES else (f"{kind} with scheme '{parts.scheme}:' '{link.url}'", "use https:// or a path"))
     path = unquote(urljoin(base, parts.path)) if parts.path else base
     target = _resolve(path, files)
     if target is None:
-        return f"broken {kind} '{link.url}': nothing is published at {path}", "check the address or build with --drafts"
+        return Verdict((f"broken {kind} '{link.url}': nothing is published at {path}", "check the address or build with --drafts"))
     fragment = unquote(parts.fragment)
-    if fragment and target in pages and fragment not in pages[target].ids:
-        return f"broken anchor '{link.url}': {path} has no id '{fragment}'", "link to a heading's id"
-    return None
+    if fragment and target in pages:
+        trouble = None if fragment in pages[target].ids else (f"broken anchor '{link.url}': {path} has no id '{fragment}'", "link to a heading's id")
+        return Verdict(trouble, target, page_keys[target])
+    return Verdict(None, target)
 
 
 def _resolve(path: str, files: set[str]) -> str | None:
