@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problems
@@ -90,97 +91,126 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     """Check every link of every staged HTML file; report each broken one once as a
     warning against the source that produced it. Returns how many files were parsed.
 
-    With a ``cache`` file, what each file defines and links to is kept between builds,
-    keyed by what the file's bytes depend on (:meth:`Output.content_key`), so a rebuild
-    parses only the files that changed. So are the verdicts on each address: while the
-    same files are published (and an anchor's target page is the same), an address is
-    as broken or as sound as it was. Every link of every file is still looked at.
+    With a ``cache`` file, each page's findings are kept between builds: what it
+    defines and links to, keyed by what its bytes depend on (:meth:`Output.content_key`),
+    and which of its links are broken. Those stand while the same files are published
+    and every page its anchors point into is unchanged; so a rebuild parses only the
+    pages that changed and judges only their links and the links into them. Each broken
+    link is located in its source afresh every time.
     """
     files = set(output.entries)
-    stored = _load(cache)
-    known = stored.scans
-    pages: dict[str, ScannedPage] = {}
-    keys: dict[str, ScannedPage] = {}
-    page_keys: dict[str, str] = {}
-    parsed = 0
-    for rel in sorted(f for f in files if f.endswith(".html")):
-        key = page_keys[rel] = output.content_key(rel)
-        if key not in keys:
-            if key not in known:
-                parsed += 1
-            keys[key] = known.get(key) or scan(output.read_path(rel).read_text("utf-8"))
-        pages[rel] = keys[key]
+    page_keys = {rel: output.content_key(rel) for rel in sorted(f for f in files if f.endswith(".html"))}
     published = hashlib.sha256("\0".join(sorted(files)).encode()).hexdigest()
-    # a verdict stands while the same files are published and its anchor's page is the same
-    previous = stored.verdicts if stored.published == published else {}
+    stored_published, stored = _load(cache)
+    known = {entry.key: entry.scan for entry in stored.values()}  # encoded scans by content key
+    scans: dict[str, ScannedPage] = {}
+    parsed = 0
+
+    def scanned(relative: str) -> ScannedPage:
+        nonlocal parsed
+        key = page_keys[relative]
+        if key not in scans:
+            if key in known:
+                scans[key] = _decode(known[key])
+            else:
+                parsed += 1
+                scans[key] = scan(output.read_path(relative).read_text("utf-8"))
+        return scans[key]
+
     verdicts: dict[tuple[str, str, str], Verdict] = {}
+    findings: dict[str, Findings] = {}
     locator = _Locator(root)
-    for relative, scanned in sorted(pages.items()):
+    for relative, key in page_keys.items():
+        old = stored.get(relative) if stored_published == published else None
+        if old and old.key == key and all(page_keys.get(target) == target_key for target, target_key in old.depends_on):
+            found = old
+        else:
+            found = _findings(relative, scanned(relative), verdicts, files, page_keys, scanned)
+            found.key, found.scan = key, known.get(key) or _encode(scans[key])
+        findings[relative] = found
         source = output.written.get(relative.lower(), "")
-        base = page_url(relative)
-        for link in scanned.links:
-            # every page repeats the header's and footer's links: judge each address once
-            # (the page's own address matters only to a relative one)
-            case = (link.url, link.tag, "" if link.url.startswith("/") and not link.url.startswith("//") else base)
-            verdict = verdicts.get(case)
-            if verdict is None:
-                verdict = previous.get(case)
-                if verdict is None or (verdict.target_key and page_keys.get(verdict.target) != verdict.target_key):
-                    verdict = _judge(link, base, files, pages, page_keys)
-                verdicts[case] = verdict
-            if verdict.trouble:
-                message, hint = verdict.trouble
-                path, line = locator.find(source, link)
-                problems.warn(path, line, message, f"{hint}; seen in {relative}")
-    if cache is not None and (parsed or keys.keys() != known.keys() or verdicts != stored.verdicts):
-        _save(cache, Stored(keys, published, verdicts))
+        for url, tag, text, message, hint in found.broken:
+            path, line = locator.find(source, Link(url, tag, text))
+            problems.warn(path, line, message, f"{hint}; seen in {relative}")
+    if cache is not None and (published != stored_published or findings != stored):
+        _save(cache, published, findings)
     return parsed
 
 
-@dataclass(frozen=True)
+@dataclass
 class Verdict:
-    """What is wrong with one address (None: nothing), and the page whose ids it relied on."""
+    """What is wrong with one address (None: nothing); for an anchor into a page, that
+    page and its content key (the ids it relied on)."""
 
     trouble: tuple[str, str] | None
     target: str = ""
-    target_key: str = ""  # the content key of ``target`` when an anchor was checked in it
+    target_key: str = ""
 
 
 @dataclass
-class Stored:
-    """What the link stage keeps between builds: scans by content key, and the verdicts
-    of the last build with a digest of the files it published."""
+class Findings:
+    """One page's links as the link stage left them: its content key and encoded scan,
+    the pages (with their keys) whose ids its anchors relied on, and its broken links
+    as (url, tag, text, message, hint)."""
 
-    scans: dict[str, ScannedPage] = field(default_factory=dict)
-    published: str = ""
-    verdicts: dict[tuple[str, str, str], Verdict] = field(default_factory=dict)
+    key: str = ""
+    scan: str = ""
+    depends_on: list[tuple[str, str]] = field(default_factory=list)
+    broken: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
 
-def _load(cache: Path | None) -> Stored:
-    """What the last build kept (nothing when the file is missing or unreadable)."""
+def _findings(relative: str, page: ScannedPage, verdicts: dict[tuple[str, str, str], Verdict], files: set[str],
+              page_keys: dict[str, str], scanned: Callable[[str], ScannedPage]) -> Findings:
+    """Judge every link of the page at ``relative`` (verdicts are shared by every page of a build)."""
+    base = page_url(relative)
+    found, depends_on = Findings(), set()
+    for link in page.links:
+        # every page repeats the header's and footer's links: judge each address once
+        # (the page's own address matters only to a relative one)
+        case = (link.url, link.tag, "" if link.url.startswith("/") and not link.url.startswith("//") else base)
+        if case not in verdicts:
+            verdicts[case] = _judge(link, base, files, page_keys, scanned)
+        verdict = verdicts[case]
+        if verdict.target_key:
+            depends_on.add((verdict.target, verdict.target_key))
+        if verdict.trouble:
+            found.broken.append((link.url, link.tag, link.text, *verdict.trouble))
+    found.depends_on = sorted(depends_on)
+    return found
+
+
+def _encode(page: ScannedPage) -> str:
+    return json.dumps([sorted(page.ids), [[link.url, link.tag, link.text] for link in page.links]],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _decode(text: str) -> ScannedPage:
+    ids, links = json.loads(text)
+    return ScannedPage(set(ids), [Link(*link) for link in links])
+
+
+def _load(cache: Path | None) -> tuple[str, dict[str, Findings]]:
+    """The digest of the files the last build published and its findings by page (none
+    when the file is missing or unreadable). Scans stay encoded until a page needs one."""
     try:
         stored = json.loads(cache.read_text("utf-8")) if cache else {}
-        return Stored({key: ScannedPage(set(ids), [Link(*link) for link in links]) for key, (ids, links) in stored["scans"].items()},
-                      stored["published"],
-                      {(url, tag, base): Verdict(tuple(trouble) if trouble else None, target, target_key)
-                       for url, tag, base, trouble, target, target_key in stored["verdicts"]})
+        return stored["published"], {relative: Findings(key, scan, [tuple(d) for d in depends_on], [tuple(b) for b in broken])
+                                     for relative, (key, scan, depends_on, broken) in stored["pages"].items()}
     except (OSError, ValueError, KeyError, TypeError):
-        return Stored()
+        return "", {}
 
 
-def _save(cache: Path, stored: Stored) -> None:
-    """Keep this build's scans and verdicts (only these: the file never grows past one site)."""
-    scans = {key: [sorted(page.ids), [[link.url, link.tag, link.text] for link in page.links]]
-             for key, page in sorted(stored.scans.items())}
-    verdicts = [[*case, verdict.trouble, verdict.target, verdict.target_key] for case, verdict in sorted(stored.verdicts.items())]
+def _save(cache: Path, published: str, findings: dict[str, Findings]) -> None:
+    """Keep this build's findings (only these: the file never grows past one site)."""
+    pages = {relative: [f.key, f.scan, f.depends_on, f.broken] for relative, f in sorted(findings.items())}
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"scans": scans, "published": stored.published, "verdicts": verdicts},
-                              ensure_ascii=False, separators=(",", ":")), "utf-8")
+    tmp.write_text(json.dumps({"published": published, "pages": pages}, ensure_ascii=False, separators=(",", ":")), "utf-8")
     os.replace(tmp, cache)
 
 
-def _judge(link: Link, base: str, files: set[str], pages: dict[str, ScannedPage], page_keys: dict[str, str]) -> Verdict:
+def _judge(link: Link, base: str, files: set[str], page_keys: dict[str, str],
+           scanned: Callable[[str], ScannedPage]) -> Verdict:
     """Why ``link`` (on the page served at ``base``) is broken, if it is."""
     parts = urlsplit(link.url.strip())
     kind = "image" if link.tag == "img" else "link"
@@ -193,8 +223,8 @@ def _judge(link: Link, base: str, files: set[str], pages: dict[str, ScannedPage]
     if target is None:
         return Verdict((f"broken {kind} '{link.url}': nothing is published at {path}", "check the address or build with --drafts"))
     fragment = unquote(parts.fragment)
-    if fragment and target in pages:
-        trouble = None if fragment in pages[target].ids else (f"broken anchor '{link.url}': {path} has no id '{fragment}'", "link to a heading's id")
+    if fragment and target in page_keys:
+        trouble = None if fragment in scanned(target).ids else (f"broken anchor '{link.url}': {path} has no id '{fragment}'", "link to a heading's id")
         return Verdict(trouble, target, page_keys[target])
     return Verdict(None, target)
 

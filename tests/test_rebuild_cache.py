@@ -136,3 +136,25 @@ def test_a_link_verdict_follows_the_published_files(tmp_path):
     assert build(root, cache_dir=tmp_path / "c").warnings == []  # the page linking to it is reused
     (root / "content/pages/topics/route.md").unlink()
     assert [w.message for w in build(root, cache_dir=tmp_path / "c").warnings] == [dead]
+
+
+def test_a_kept_verdict_holds_only_while_the_same_files_are_published(tmp_path):
+    # An unchanged page (same bytes, so the same content key) linking to a file that
+    # appears, then disappears: its verdict must follow the files, not the page.
+    from site_builder.links import check_links
+    from site_builder.write import Output
+
+    html = '<html><body><a href="/notes.txt">notes</a></body></html>'
+    messages = []
+    for extra in ({}, {"notes.txt": "Notes."}, {}):
+        problems = Problems(tmp_path)
+        with Output(tmp_path / "out", tmp_path / "manifest.json") as output:
+            output.write("index.html", html, "content/pages/index.md")
+            for relative, text in extra.items():
+                output.write(relative, text, "static")
+            parsed = check_links(output, tmp_path, problems, tmp_path / "links.json")
+            output.commit()
+        messages.append([p.message for p in problems.items])
+    assert parsed == 0  # the page itself was read once, in the first check
+    dead = "broken link '/notes.txt': nothing is published at /notes.txt"
+    assert messages == [[dead], [], [dead]]
