@@ -105,7 +105,7 @@ RACY_NS = 2_000_000_000
 
 
 class SourceMemo:
-    """What a reader made of each file, kept in a JSON file between builds.
+    """What a reader made of each file, kept in a file of JSON lines between builds.
 
     An entry is valid while its file has the same size, modification and change times,
     inode and device (``os.stat``): no edit leaves all of them as they were, and no
@@ -119,15 +119,21 @@ class SourceMemo:
     def __init__(self, file: Path | None, scope: str, encode: Callable[[Any], Any], decode: Callable[[Any], Any]):
         self.file, self.scope, self.encode, self.decode = file, scope, encode, decode
         self.hits = 0  # files answered from the memo, for tests and benchmarks
-        self._stored: dict[str, list] = {}
-        self._kept: dict[str, list] = {}  # entries this build used or made: what save() writes
+        # path → [path, signature, digest, encoded result, problems], and the entry's line:
+        # one line per file, so that saving after a one-page edit re-encodes one page
+        self._stored: dict[str, tuple[list, str]] = {}
+        self._kept: dict[str, str] = {}  # the lines of the entries this build used or made
         self._changed = False
         try:
-            stored = json.loads(file.read_bytes()) if file else {}
-        except (OSError, ValueError):
-            stored = {}
-        if isinstance(stored, dict) and stored.get("scope") == scope:
-            self._stored = stored["entries"]
+            lines = file.read_text("utf-8").split("\n") if file else []
+            if lines and json.loads(lines[0]) == {"scope": scope}:
+                for line in filter(None, lines[1:]):
+                    entry = json.loads(line)
+                    if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str)):
+                        raise ValueError("not a memo entry")
+                    self._stored[entry[0]] = (entry, line)
+        except (OSError, ValueError, IndexError, TypeError):
+            self._stored = {}
 
     def load(self, path: Path, problems: Problems, reader: Callable[[bytes, Problems], T | None]) -> T | None:
         """``reader(bytes of path, problems)``'s result, from the memo while the file is
@@ -138,32 +144,33 @@ class SourceMemo:
             signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
         except OSError:
             signature = None
-        entry = self._stored.get(key)
-        if signature and entry and entry[0] == signature and not entry[1]:
-            return self._replay(key, entry, problems)
+        entry, line = self._stored.get(key, (None, ""))
+        if signature and entry and entry[1] == signature and not entry[2]:
+            return self._replay(entry, line, problems)
         data = read_bytes(path, problems)
         if data is None:
             return None
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        if signature and entry and entry[0] == signature and entry[1] == digest:
-            if not _racy(signature):
-                entry = [signature, "", *entry[2:]]
+        if signature and entry and entry[1] == signature and entry[2] == digest:
+            if not _racy(signature):  # settled since: trust the stat from now on
+                entry = [key, signature, "", *entry[3:]]
+                line = _line(entry)
                 self._changed = True
-            return self._replay(key, entry, problems)
+            return self._replay(entry, line, problems)
         found = Problems(problems.root)
         result = reader(data, found)
         problems.items.extend(found.items)
         if signature and result is not None and not found.errors:
-            self._kept[key] = [signature, digest if _racy(signature) else "", self.encode(result),
-                               [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items]]
+            self._kept[key] = _line([key, signature, digest if _racy(signature) else "", self.encode(result),
+                                     [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items]])
         self._changed = True
         return result
 
-    def _replay(self, key: str, entry: list, problems: Problems) -> Any:
+    def _replay(self, entry: list, line: str, problems: Problems) -> Any:
         self.hits += 1
-        self._kept[key] = entry
-        problems.items.extend(Problem(*fields) for fields in entry[3])
-        return self.decode(entry[2])
+        self._kept[entry[0]] = line
+        problems.items.extend(Problem(*fields) for fields in entry[4])
+        return self.decode(entry[3])
 
     def save(self) -> None:
         """Keep this build's entries (only these: files gone since are forgotten)."""
@@ -171,9 +178,14 @@ class SourceMemo:
             return
         self.file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"scope": self.scope, "entries": self._kept}, ensure_ascii=False,
-                                  separators=(",", ":")), "utf-8")
+        lines = [_line({"scope": self.scope})] + [self._kept[key] for key in sorted(self._kept)]
+        tmp.write_text("\n".join(lines) + "\n", "utf-8")
         os.replace(tmp, self.file)
+
+
+def _line(value: Any) -> str:
+    # JSON escapes every line break inside strings, so an entry is always one line
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 _PROBLEM_FIELDS = ("source", "line", "column", "message", "hint", "warning")

@@ -10,6 +10,7 @@ With a cache folder, what each page file was read as is kept between builds (see
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import yaml
@@ -28,13 +29,19 @@ PAGE_FIELDS = {
     "articles": Field(list, default=list), "draft": Field(bool, default=False),
 }
 MAX_TITLE, MAX_SUMMARY = 150, 500
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # exactly the names slugify() leaves as they are, up to 80 long
+
+
+def _is_slug(part: str) -> bool:
+    # the pattern first: slugify's Unicode normalisation, per part of every page, every build, adds up
+    return bool(SLUG.fullmatch(part)) and len(part) <= 80 or slugify(part) == part
 
 
 def page_address(relative: Path) -> tuple[str, str, str, str] | None:
     """(section, slug, url, output) for a page file path relative to the pages folder,
     or None when a part of the path is not a clean slug."""
     parts = list(relative.with_suffix("").parts)
-    if any(slugify(part) != part for part in parts):
+    if not all(_is_slug(part) for part in parts):
         return None
     section = parts[0] if len(parts) > 1 else ""
     if parts[-1] == "index":
@@ -52,7 +59,7 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
     # the sections' default templates; anything else a page shows is in its file
     scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(pages_dir),
                   sorted((name, repr(settings.get("template"))) for name, settings in config.sections.items())))
-    memo = SourceMemo(cache_dir / "pages.json" if cache_dir else None, scope, dataclasses.asdict, lambda fields: Page(**fields))
+    memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, dataclasses.asdict, lambda fields: Page(**fields))
     pages = []
     for path in list_files(pages_dir, problems):
         if path.suffix != ".md":

@@ -45,7 +45,7 @@ def _reader(calls: list[bytes]):
 
 
 def test_the_memo_rereads_a_file_only_when_it_changed(tmp_path):
-    source, store = tmp_path / "x.md", tmp_path / "cache" / "memo.json"
+    source, store = tmp_path / "x.md", tmp_path / "cache" / "memo.jsonl"
     source.write_text("one odd", "utf-8")
     calls: list[bytes] = []
 
@@ -72,7 +72,7 @@ def test_a_settled_file_is_trusted_by_its_stat_and_an_edit_still_shows(tmp_path,
     # Entries of files changed long ago skip reading; any write changes the change time,
     # even one that puts the old size and modification time back.
     monkeypatch.setattr(memo_stage, "RACY_NS", 0)
-    source, store = tmp_path / "x.md", tmp_path / "memo.json"
+    source, store = tmp_path / "x.md", tmp_path / "memo.jsonl"
     source.write_text("first", "utf-8")
     calls: list[bytes] = []
 
@@ -158,3 +158,17 @@ def test_a_kept_verdict_holds_only_while_the_same_files_are_published(tmp_path):
     assert parsed == 0  # the page itself was read once, in the first check
     dead = "broken link '/notes.txt': nothing is published at /notes.txt"
     assert messages == [[dead], [], [dead]]
+
+
+def test_a_damaged_memo_file_is_read_as_empty(tmp_path):
+    source, store = tmp_path / "x.md", tmp_path / "memo.jsonl"
+    source.write_text("text", "utf-8")
+    calls: list[bytes] = []
+    for damage in ('{"scope": "s"}\n["', "not json", '{"scope": "s"}\n[1]\n', f'{{"scope": "s"}}\n["{source}"]\n'):
+        store.write_text(damage, "utf-8")
+        memo = SourceMemo(store, "s", lambda text: text, lambda text: text)
+        assert memo.load(source, Problems(tmp_path), _reader(calls)) == "text" and memo.hits == 0
+        memo.save()
+    assert len(calls) == 4
+    assert SourceMemo(store, "s", lambda text: text, lambda text: text).load(source, Problems(tmp_path), _reader(calls)) == "text"
+    assert len(calls) == 4  # the damaged file was replaced by a sound one
