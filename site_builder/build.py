@@ -108,9 +108,10 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     started = time.perf_counter()
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
+    renderer = ChartRenderer(cache_dir or paths.cache)
+    renderer.start_bundle(paths.charts)  # in the background, while the site loads
     site = gather(paths, problems, drafts, memo, cache_dir or paths.cache)
     _check_with_references(site, paths, problems, strict)
-    renderer = ChartRenderer(cache_dir or paths.cache)
     render_charts(site, renderer, problems)
     _check_with_references(site, paths, problems, strict)
     out = (out or paths.root / site.config.output_dir).resolve()
@@ -204,7 +205,9 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
 
 
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
-    """Render every chart that a page uses (from the cache where possible)."""
+    """Render every chart that a page uses (from the cache where possible), and have
+    the Vega bundle ready when there are charts."""
+    renderer.start(site.charts, site.datasets)
     for chart_id in sorted(site.charts):
         spec = site.charts[chart_id]
         files = renderer.render(spec, site.datasets, problems)
@@ -214,6 +217,8 @@ def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> No
             spec=spec, svg=files.svg, table_columns=files.columns, table_rows=files.rows,
             csv_url=f"/charts/{chart_id}.csv", json_url=f"/charts/{chart_id}.vl.json",
             png_url=f"/charts/{chart_id}.png", sources=[site.datasets[d] for d in spec.datasets], files=files)
+    if site.rendered_charts:
+        renderer.wait_for_bundle()
 
 
 def _check_output_folder(out: Path, paths: Paths, problems: Problems) -> None:

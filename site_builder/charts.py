@@ -20,7 +20,7 @@ import re
 import time
 import traceback
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,6 +29,7 @@ from markupsafe import escape
 from .errors import Problems
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
+from .parallel import Background
 
 CACHE_VERSION = "3"
 TEXT = "#010101"   # sentinel colours replaced with currentColor so charts follow dark mode
@@ -145,10 +146,56 @@ class RenderedFiles:
 
 @dataclass
 class ChartRenderer:
-    """Renders charts, reusing cached results; ``renders`` counts real renders."""
+    """Renders charts, reusing cached results; ``renders`` counts real renders.
+
+    What the cache lacks is rendered in background processes (see :meth:`start` and
+    :meth:`start_bundle`): vl-convert runs on one core and keeps Python's lock while it
+    does, so the charts and the Vega bundle go to two children, one core each, while
+    this process loads the site. The children write the cache, as a render here would,
+    and send back what they made: the bytes are the same either way.
+    """
 
     cache_dir: Path
     renders: int = 0
+    _rendering: Background | None = field(default=None, repr=False)
+    _bundling: Background | None = field(default=None, repr=False)
+    _waiting: set[str] = field(default_factory=set, repr=False)  # ids the background process renders
+    _cached: dict[str, RenderedFiles | None] = field(default_factory=dict, repr=False)  # read by start()
+
+    def start_bundle(self, charts_dir: Path) -> None:
+        """Begin making the Vega bundle in the background when the project has chart
+        modules and the cache lacks it (see :func:`vega_bundle`). It takes seconds and
+        needs nothing from the site, so it starts before the site is loaded; a project
+        whose modules turn out to define no chart only wasted a background core."""
+        if self._bundling is None and not bundle_path(self.cache_dir).is_file() and any(charts_dir.glob("*.py")):
+            self._bundling = Background(lambda: vega_bundle(self.cache_dir) and None)
+
+    def wait_for_bundle(self) -> None:
+        """Return once the Vega bundle started by :meth:`start_bundle` is in the cache."""
+        if self._bundling is not None:
+            self._bundling.result()
+
+    def start(self, specs: dict[str, ChartSpec], datasets: dict[str, Dataset]) -> None:
+        """Begin rendering, in a background process, every chart in ``specs`` that the
+        cache lacks; :meth:`render` then waits for it. Content code runs there too: a
+        chart module's mistakes are still reported by :meth:`render`."""
+        self._cached = {chart_id: self._read_cache(self.cache_key(spec, datasets)) for chart_id, spec in sorted(specs.items())}
+        missing = [specs[chart_id] for chart_id, files in self._cached.items() if files is None]
+        if missing:
+            self._rendering = Background(lambda: self._render_missing(missing, datasets))
+            self._waiting = {spec.id for spec in missing}
+
+    def _render_missing(self, specs: list[ChartSpec], datasets: dict[str, Dataset]) -> dict[str, RenderedFiles | ChartError]:
+        """In the background process: each chart's files (cached) or its ChartError."""
+        made: dict[str, RenderedFiles | ChartError] = {}
+        for spec in specs:
+            try:
+                made[spec.id] = self._render(spec, datasets)
+            except ChartError as exc:
+                made[spec.id] = exc
+                continue
+            self._write_cache(self.cache_key(spec, datasets), made[spec.id])
+        return made
 
     def cache_key(self, spec: ChartSpec, datasets: dict[str, Dataset]) -> str:
         parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True)]
@@ -156,17 +203,34 @@ class ChartRenderer:
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
     def render(self, spec: ChartSpec, datasets: dict[str, Dataset], problems: Problems) -> RenderedFiles | None:
-        key = self.cache_key(spec, datasets)
-        cached = self._read_cache(key)
-        if cached:
-            return cached
+        """The chart's files: from the background process, the cache, or rendered here.
+        A chart that cannot be rendered is reported to ``problems``; None is returned."""
         try:
+            files = self._made_in_background(spec.id) or self._cached.pop(spec.id, None)
+            if files is not None:
+                return files
+            key = self.cache_key(spec, datasets)
+            cached = self._read_cache(key)
+            if cached:
+                return cached
             files = self._render(spec, datasets)
         except ChartError as exc:
             problems.add(spec.source, spec.line, f"chart '{spec.id}': {exc}")
             return None
         self._write_cache(key, files)
         return files
+
+    def _made_in_background(self, chart_id: str) -> RenderedFiles | None:
+        """What the background process made of this chart, waiting for it (raising
+        the chart's ChartError); None when it was not asked to render it."""
+        if chart_id not in self._waiting:
+            return None
+        made = self._rendering.result()
+        self._waiting.discard(chart_id)
+        if isinstance(made[chart_id], ChartError):
+            raise made[chart_id]
+        self.renders += 1
+        return made[chart_id]
 
     def _read_cache(self, key: str) -> RenderedFiles | None:
         meta, png = self.cache_dir / f"{key}.json", self.cache_dir / f"{key}.png"
@@ -182,7 +246,7 @@ class ChartRenderer:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in vars(files).items() if k != "png"}
         for name, payload in ((f"{key}.png", files.png), (f"{key}.json", json.dumps(data).encode())):
-            tmp = self.cache_dir / f".{name}.tmp"
+            tmp = self.cache_dir / f".{name}.{os.getpid()}.tmp"  # two builds may write it at once
             tmp.write_bytes(payload)
             os.replace(tmp, self.cache_dir / name)
 
@@ -221,19 +285,24 @@ class ChartRenderer:
 def vega_bundle(cache_dir: Path) -> str:
     """The self-contained Vega, Vega-Lite and Vega-Embed bundle for interactive charts,
     made by vl-convert once per installed version and cached (it takes seconds)."""
-    from .cache import version
-
-    path = cache_dir / f"vega-bundle-{CACHE_VERSION}-{version('vl-convert-python')}.js"
+    path = bundle_path(cache_dir)
     if path.is_file():
         return path.read_text("utf-8")
     import vl_convert
 
     bundle = vl_convert.javascript_bundle()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # two builds may make it at once
     tmp.write_text(bundle, "utf-8")
     os.replace(tmp, path)
     return bundle
+
+
+def bundle_path(cache_dir: Path) -> Path:
+    """Where the cache keeps the Vega bundle of the installed vl-convert."""
+    from .cache import version
+
+    return cache_dir / f"vega-bundle-{CACHE_VERSION}-{version('vl-convert-python')}.js"
 
 
 class ChartError(Exception):

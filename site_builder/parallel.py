@@ -7,15 +7,20 @@ of unpickling them, write their files straight into the staging folder, and send
 only each file's [size, mtime, inode] and the problems found. Small sites stay in one
 process, where starting workers would cost more than it saves. The bytes are the same
 either way: every page is rendered by the same function from the same inputs.
+
+:class:`Background` runs one function in a forked child while the build goes on (the
+charts and the Vega bundle, which vl-convert makes on one core while Python holds the
+lock it needs to run anything else).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .errors import Problem, Problems
 from .write import Output
@@ -84,3 +89,46 @@ def _run_chunk(indices: range, state) -> list[tuple[int, list[int] | None, list[
         entry = output.store(job.relative, job.path, text) if text is not None and not found.errors else None
         results.append((index, entry, found.items))
     return results
+
+
+class Background:
+    """``function()`` running in a forked child; :meth:`result` waits for its value.
+
+    Forked, so the function may be a closure over the site (nothing is pickled on the
+    way in) and the child starts without importing anything. Only a plain
+    ``multiprocessing.Process`` and a pipe: no helper threads in this process, which
+    later forks the page workers. The child is a daemon, so a build that stops early
+    (content errors) does not wait for it on exit. An exception in the child (a bug)
+    is raised again by :meth:`result`, with the child's traceback in its message.
+    """
+
+    def __init__(self, function: Callable[[], Any]):
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_outcome, args=(function, send), daemon=True)
+        self._process.start()
+        send.close()  # only the child writes: its exit then reads as end of file here
+        self._outcome: tuple[bool, Any] | None = None
+
+    def result(self) -> Any:
+        """The function's return value (waiting for it); raises what the function raised."""
+        if self._outcome is None:
+            try:
+                self._outcome = self._receive.recv()
+            except EOFError:
+                self._outcome = (False, RuntimeError(f"a background process died (exit code {self._process.exitcode})"))
+            self._receive.close()
+            self._process.join()
+        ok, value = self._outcome
+        if not ok:
+            raise value
+        return value
+
+
+def _send_outcome(function: Callable[[], Any], send) -> None:
+    try:
+        outcome = (True, function())
+    except BaseException as exc:  # a bug: the parent raises it, with where it happened here
+        outcome = (False, RuntimeError(f"{type(exc).__name__}: {exc}\n\nin a background process:\n{traceback.format_exc()}"))
+    send.send(outcome)
+    send.close()
