@@ -18,8 +18,7 @@ _VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re
 _BLOCK_TAGS = ("html|head|body|meta|link|title|header|footer|main|nav|section|article|aside|div|p|h[1-6]|ul|ol|li"
                "|dl|dt|dd|table|thead|tbody|tfoot|tr|th|td|caption|figure|figcaption|blockquote|details|summary"
                "|form|hr|br|svg|g|defs|!doctype")
-_AROUND_BLOCK = re.compile(rf"\s*(</?(?:{_BLOCK_TAGS})\b[^>]*>)\s*", re.I)
-_SPACE = re.compile(r"\s+")
+_BLOCK_TAG = re.compile(rf"(</?(?:{_BLOCK_TAGS})\b[^>]*>)", re.I)
 _COMMENT = re.compile(r"<!--(?!\[).*?-->", re.S)
 
 
@@ -29,12 +28,35 @@ def minify_page(html: str) -> str:
     out = []
     # split() yields: text, whole verbatim block, its tag name, text, ...
     for index in range(0, len(parts), 3):
-        text = _COMMENT.sub("", parts[index])
-        text = _AROUND_BLOCK.sub(r"\1", _SPACE.sub(" ", text))
-        out.append(text)
+        out.append(_minify_text(_COMMENT.sub("", parts[index])))
         if index + 1 < len(parts):
             out.append(parts[index + 1])
     return "".join(out).strip() + "\n"
+
+
+def _minify_text(text: str) -> str:
+    """Whitespace runs become one space, and none is left next to a block-level tag.
+
+    Done with str.split and one search for tags rather than a regex that would try
+    ``\\s*`` at every character: this runs over every byte of every page, and it was
+    a fifth of the time a page took to render. (``str.split()`` and ``\\s`` agree on what
+    whitespace is.)"""
+    pieces = _BLOCK_TAG.split(text)
+    last = len(pieces) - 1
+    # split() yields: text, block tag, text, ..., text: the tags sit at the odd indices
+    for index in range(1, len(pieces), 2):
+        pieces[index] = " ".join(pieces[index].split())  # a tag never starts or ends with a space
+    for index in range(0, len(pieces), 2):
+        piece = pieces[index]
+        words = piece.split()
+        collapsed = " ".join(words)
+        # the space at either end survives only where no block tag is next to it
+        if index == 0 and piece[:1].isspace() and (words or last == 0):
+            collapsed = " " + collapsed
+        if index == last and piece[-1:].isspace() and words:
+            collapsed += " "
+        pieces[index] = collapsed
+    return "".join(pieces)
 
 
 def minify_stylesheet(css: str) -> str:

@@ -15,6 +15,7 @@ lock it needs to run anything else).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import traceback
@@ -61,11 +62,16 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
         size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
         chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
         _inherited = (jobs, output, root)
+        # Everything the workers inherit is left out of their garbage collections:
+        # collecting would walk the whole site, and writing to each object's collector
+        # header would copy every page of memory the site sits on into each worker.
+        gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results = [r for chunk in pool.imap_unordered(_run_inherited, chunks) for r in chunk]
         finally:
             _inherited = None
+            gc.unfreeze()  # the preview's process lives on: its garbage must stay collectable
     written = 0
     for index, entry, found in results:
         problems.items.extend(found)
