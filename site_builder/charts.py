@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import sys
 import time
 import traceback
 import types
@@ -152,7 +153,9 @@ class ChartRenderer:
     :meth:`start_bundle`): vl-convert runs on one core and keeps Python's lock while it
     does, so the charts and the Vega bundle go to two children, one core each, while
     this process loads the site. The children write the cache, as a render here would,
-    and send back what they made: the bytes are the same either way.
+    and send back what they made: the bytes are the same either way. A process that
+    has loaded vl-convert itself renders here instead: its runtime's threads do not
+    survive a fork, and a child using it would hang.
     """
 
     cache_dir: Path
@@ -167,7 +170,8 @@ class ChartRenderer:
         modules and the cache lacks it (see :func:`vega_bundle`). It takes seconds and
         needs nothing from the site, so it starts before the site is loaded; a project
         whose modules turn out to define no chart only wasted a background core."""
-        if self._bundling is None and not bundle_path(self.cache_dir).is_file() and any(charts_dir.glob("*.py")):
+        if (self._bundling is None and _may_fork() and not bundle_path(self.cache_dir).is_file()
+                and any(charts_dir.glob("*.py"))):
             self._bundling = Background(lambda: vega_bundle(self.cache_dir) and None)
 
     def wait_for_bundle(self) -> None:
@@ -181,7 +185,7 @@ class ChartRenderer:
         chart module's mistakes are still reported by :meth:`render`."""
         self._cached = {chart_id: self._read_cache(self.cache_key(spec, datasets)) for chart_id, spec in sorted(specs.items())}
         missing = [specs[chart_id] for chart_id, files in self._cached.items() if files is None]
-        if missing:
+        if missing and _may_fork():
             self._rendering = Background(lambda: self._render_missing(missing, datasets))
             self._waiting = {spec.id for spec in missing}
 
@@ -303,6 +307,11 @@ def bundle_path(cache_dir: Path) -> Path:
     from .cache import version
 
     return cache_dir / f"vega-bundle-{CACHE_VERSION}-{version('vl-convert-python')}.js"
+
+
+def _may_fork() -> bool:
+    """Whether a forked child may use vl-convert: not once this process has loaded it."""
+    return "vl_convert" not in sys.modules
 
 
 class ChartError(Exception):
