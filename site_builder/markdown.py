@@ -36,7 +36,7 @@ CHART_MARKER = "\x00chart:{}\x00"  # NUL never survives from content: markdown-i
 _SPAN = re.compile(r"\{([a-z][a-z-]{0,15}):([^{}\n]{1,300})\}")
 MAX_NESTING = 50
 LARGE_BODY = 100_000      # bytes of Markdown past which rendering runs under a deadline
-RENDER_SECONDS = 45       # leaves room in the one-minute bound for reading and writing
+RENDER_SECONDS = 20       # ~1,000× what a long real page takes; leaves the one-minute bound room on a busy machine
 # Link targets as typed, found in text that markdown-it refused to turn into a link:
 # inline links, autolinks and reference definitions.
 _TYPED_TARGET = re.compile(r"\]\(\s*<?([^\s<>]+)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>|\]:\s*<?(\S+)")
