@@ -33,6 +33,7 @@ from .model import ChartSpec, Dataset
 from .parallel import Background
 
 CACHE_VERSION = "3"
+CHART_LIBRARIES = ("altair", "vl-convert-python")  # their versions are part of each chart's cache key
 TEXT = "#010101"   # sentinel colours replaced with currentColor so charts follow dark mode
 RULE = "#020202"
 SVG_THEME = {
@@ -202,7 +203,12 @@ class ChartRenderer:
         return made
 
     def cache_key(self, spec: ChartSpec, datasets: dict[str, Dataset]) -> str:
+        """What a chart's files depend on: its module, its data, the theme, and the
+        versions of the libraries that draw it (an upgrade renders every chart again)."""
+        from .cache import version
+
         parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True)]
+        parts += [f"{name}={version(name)}" for name in CHART_LIBRARIES]
         parts += [datasets[name].digest for name in spec.datasets]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 

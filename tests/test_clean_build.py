@@ -108,3 +108,18 @@ def test_a_bug_in_a_background_process_is_raised_with_its_traceback():
 ])
 def test_minified_pages_lose_only_insignificant_whitespace(html, expected):
     assert minify_page(html) == expected
+
+
+def test_a_chart_is_drawn_again_when_altair_or_vl_convert_is_upgraded(tmp_path, monkeypatch):
+    import site_builder.cache
+    root = make_site(tmp_path / "site", {**chart_files(), "content/pages/index.md": page("Home", "Hi.", template="home")})
+    site = gather(Paths(root), Problems(root))
+    renderer = ChartRenderer(tmp_path / "cache")
+    spec = next(iter(site.charts.values()))
+    installed = renderer.cache_key(spec, site.datasets)
+    real = site_builder.cache.version
+    for library in ("altair", "vl-convert-python"):
+        monkeypatch.setattr(site_builder.cache, "version", lambda name, lib=library: "99.0" if name == lib else real(name))
+        assert renderer.cache_key(spec, site.datasets) != installed, library
+    monkeypatch.setattr(site_builder.cache, "version", real)
+    assert renderer.cache_key(spec, site.datasets) == installed
