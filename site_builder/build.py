@@ -18,7 +18,7 @@ from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .data import load_claims, load_datasets, load_figures
 from .errors import Problem, Problems
-from .links import check_links
+from .links import ScannedPage, check_links, scan
 from .feeds import structured_data, write_feeds
 from .markdown import CHART_MARKER, Markdown, References
 from .memo import InputMemo, remembered
@@ -121,11 +121,11 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     manifest = renderer.cache_dir / f"output-{folder_id}.json"
     links = renderer.cache_dir / f"links-{folder_id}.json"
     with Output(out, manifest) as output:
-        report.pages = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
+        report.pages, scanned = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_feeds(site.config, site.articles, output)
         if not defer:
-            report.link_scans = check_links(output, paths.root, problems, links)
+            report.link_scans = check_links(output, paths.root, problems, links, scanned)
             problems.check(strict)
         if site.config.search:
             report.search = index_output(output, site.config.language, renderer.cache_dir / f"search-{folder_id}.txt", defer)
@@ -138,7 +138,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     if defer:
         def pending() -> None:
             found = Problems(paths.root)
-            report.link_scans = check_links(output, paths.root, found, links)
+            report.link_scans = check_links(output, paths.root, found, links, scanned)
             report.warnings = problems.warnings + found.warnings
             if report.search:
                 report.search.catch_up()
@@ -230,10 +230,11 @@ def _check_output_folder(out: Path, paths: Paths, problems: Problems) -> None:
 
 
 def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path,
-               noindex: bool = False) -> int:
-    """Render every page whose inputs changed (link the others) and write it, with static
-    files, charts and data downloads; returns the number of pages. ``noindex`` asks search
-    engines to skip every page (a build that shows drafts)."""
+               noindex: bool = False) -> tuple[int, dict[str, ScannedPage]]:
+    """Render every page whose inputs changed (keep the others) and write it, with static
+    files, charts and data downloads. Returns the number of pages and the link scans of
+    the pages rendered (for :func:`check_links`). ``noindex`` asks search engines to skip
+    every page (a build that shows drafts)."""
     assets = write_static(paths.static, output)
     if site.rendered_charts:
         assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
@@ -309,7 +310,9 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
         output.write(f"charts/{chart_id}.png", files.png, chart.spec.source)
         output.write(f"charts/{chart_id}.csv", files.csv, chart.spec.source)
         output.write(f"charts/{chart_id}.vl.json", files.spec_json, chart.spec.source)
-    return output.reused + run_jobs(jobs, output, paths.root, problems)
+    # each worker scans the links of the pages it wrote for the link stage, in parallel
+    written, scanned = run_jobs(jobs, output, paths.root, problems, inspect=scan)
+    return output.reused + written, scanned
 
 
 def _listings(site: Site) -> dict:

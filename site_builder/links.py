@@ -87,7 +87,8 @@ def page_url(relative: str) -> str:
     return path[: -len("index.html")] if path.endswith("/index.html") or path == "/index.html" else path
 
 
-def check_links(output: Output, root: Path, problems: Problems, cache: Path | None = None) -> int:
+def check_links(output: Output, root: Path, problems: Problems, cache: Path | None = None,
+                scanned_now: dict[str, ScannedPage] | None = None) -> int:
     """Check every link of every staged HTML file; report each broken one once as a
     warning against the source that produced it. Returns how many files were parsed.
 
@@ -96,7 +97,9 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     and which of its links are broken. Those stand while the same files are published
     and every page its anchors point into is unchanged; so a rebuild parses only the
     pages that changed and judges only their links and the links into them. Each broken
-    link is located in its source afresh every time.
+    link is located in its source afresh every time. ``scanned_now`` holds the scans the
+    render workers already made of the pages they wrote (by path), so those are not read
+    back and parsed again here.
     """
     files = set(output.entries)
     page_keys = {rel: output.content_key(rel) for rel in sorted(f for f in files if f.endswith(".html"))}
@@ -114,7 +117,8 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
                 scans[key] = _decode(known[key])
             else:
                 parsed += 1
-                scans[key] = scan(output.read_path(relative).read_text("utf-8"))
+                made = (scanned_now or {}).get(relative)
+                scans[key] = made if made is not None else scan(output.read_path(relative).read_text("utf-8"))
         return scans[key]
 
     verdicts: dict[tuple[str, str, str], Verdict] = {}

@@ -43,7 +43,7 @@ class Job:
 # The jobs of the running build, set just before forking so that workers inherit them
 # (closures over the site cannot be pickled, and pickling the site would cost more
 # than rendering it). Only ever set and cleared by run_jobs.
-_inherited: tuple[list[Job], Output, Path] | None = None
+_inherited: tuple[list[Job], Output, Path, Callable[[str], Any] | None] | None = None
 
 
 def worker_count() -> int:
@@ -51,17 +51,20 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, workers: int | None = None) -> int:
-    """Render and store every job, over several processes when there are many;
-    returns how many files were written. Problems are added to ``problems``."""
+def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, workers: int | None = None,
+             inspect: Callable[[str], Any] | None = None) -> tuple[int, dict[str, Any]]:
+    """Render and store every job, over several processes when there are many.
+    Returns how many files were written, and ``inspect(text)`` of each written file by
+    its path (a later stage's reading of the page, made where the text already is).
+    Problems are added to ``problems``."""
     global _inherited
     workers = worker_count() if workers is None else workers
     if workers < 2 or len(jobs) < PARALLEL_MIN_JOBS:
-        results = _run_chunk(range(len(jobs)), (jobs, output, root))
+        results = _run_chunk(range(len(jobs)), (jobs, output, root, inspect))
     else:
         size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
         chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-        _inherited = (jobs, output, root)
+        _inherited = (jobs, output, root, inspect)
         # Everything the workers inherit is left out of their garbage collections:
         # collecting would walk the whole site, and writing to each object's collector
         # header would copy every page of memory the site sits on into each worker.
@@ -72,28 +75,32 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
         finally:
             _inherited = None
             gc.unfreeze()  # the preview's process lives on: its garbage must stay collectable
-    written = 0
-    for index, entry, found in results:
+    written, inspected = 0, {}
+    for index, entry, found, seen in sorted(results, key=lambda result: result[0]):
         problems.items.extend(found)
         if entry is not None:
             output.entries[jobs[index].relative] = [jobs[index].key, *entry]
+            inspected[jobs[index].relative] = seen
             written += 1
-    return written
+    return written, inspected
 
 
-def _run_inherited(indices: range) -> list[tuple[int, list[int] | None, list[Problem]]]:
+Result = tuple[int, list[int] | None, list[Problem], Any]  # index, stored entry, problems, inspection
+
+
+def _run_inherited(indices: range) -> list[Result]:
     return _run_chunk(indices, _inherited)
 
 
-def _run_chunk(indices: range, state) -> list[tuple[int, list[int] | None, list[Problem]]]:
-    jobs, output, root = state
+def _run_chunk(indices: range, state) -> list[Result]:
+    jobs, output, root, inspect = state
     results = []
     for index in indices:
         job = jobs[index]
         found = Problems(root)
         text = job.render(found)
         entry = output.store(job.relative, job.path, text) if text is not None and not found.errors else None
-        results.append((index, entry, found.items))
+        results.append((index, entry, found.items, inspect(text) if entry is not None and inspect else None))
     return results
 
 

@@ -115,17 +115,26 @@ def test_file_edited_by_hand_in_the_output_is_rendered_again(project):
     assert b"Nothing but words." in after["plain/index.html"][0]
 
 
-def test_parallel_and_single_process_output_are_byte_identical(tmp_path, monkeypatch):
-    pages = {f"content/pages/topics/p{i:02d}.md": page(f"P {i}", f"Text {i}, {{fig:crossings-2023}}.\n\n## Part\n\n- a\n- b\n", order=i)
+def test_parallel_and_single_process_output_and_link_warnings_are_identical(tmp_path, monkeypatch):
+    """Workers render the pages and scan their links for the link stage: the files, the
+    warnings and the count of pages parsed are the same as in one process."""
+    pages = {f"content/pages/topics/p{i:02d}.md": page(f"P {i}", f"Text {i}, {{fig:crossings-2023}}. [Next](/topics/p{i + 1:02d}/#part)"
+                                                                "\n\n## Part\n\n- a\n- b\n", order=i)
              for i in range(30)}
-    outputs = []
+    outputs, warnings, scans = [], [], []
     for minimum in (10**9, 1):
         monkeypatch.setattr(parallel, "PARALLEL_MIN_JOBS", minimum)
         root = make_site(tmp_path / f"site-{minimum}", {**chart_files(), **pages})
-        build(root, cache_dir=tmp_path / "cache")
+        report = build(root, cache_dir=tmp_path / f"cache-{minimum}")
         outputs.append({k: v[0] for k, v in snapshot(root / "public").items()})
+        warnings.append([str(w) for w in report.warnings])
+        scans.append(report.link_scans)
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) > 30
+    assert warnings[0] == warnings[1] and scans[0] == scans[1] > 30
+    assert [w for w in warnings[0] if "p30" in w] == [
+        "content/pages/topics/p29.md:6: warning: broken link '/topics/p30/#part': nothing is published at /topics/p30/ "
+        "(check the address or build with --drafts; seen in topics/p29/index.html)"]
 
 
 def test_unchanged_search_index_is_linked_not_rewritten(tmp_path):
