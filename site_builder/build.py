@@ -7,6 +7,7 @@ first stage that found any, before a single file is published.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -249,7 +250,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
                         cache_dir)
     chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""
                   for cid, chart in sorted(site.rendered_charts.items())}
-    markdown = Markdown(site.config.terms)
+    markdown = functools.cache(lambda: Markdown(site.config.terms))  # made only if a page is rendered
     refs = References(set(site.charts), site.figures, site.config.terms)
     site_key = site_digest(site, paths.templates, assets) + f"noindex={noindex}"
     jobs: list[Job] = []
@@ -268,7 +269,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
 
     def page_job(page: Page):
         def render(found: Problems) -> str | None:
-            rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, found)
+            rendered = markdown().render(page.body, paths.root / page.source, page.body_line, refs, found)
             if found.errors:
                 return None
             page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
@@ -281,7 +282,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
 
     def article_job(article: Article):
         def render(found: Problems) -> str | None:
-            article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, found)
+            article.html = markdown().render_blocks(article.body, paths.root / article.source, refs, found)
             return None if found.errors else renderer.render("article.html", found, page=article, article=article, source=article.source)
         return render
 
@@ -310,6 +311,8 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
         output.write(f"charts/{chart_id}.png", files.png, chart.spec.source)
         output.write(f"charts/{chart_id}.csv", files.csv, chart.spec.source)
         output.write(f"charts/{chart_id}.vl.json", files.spec_json, chart.spec.source)
+    if jobs:
+        markdown()  # once, here, rather than once in each forked worker
     # each worker scans the links of the pages it wrote for the link stage, in parallel
     written, scanned = run_jobs(jobs, output, paths.root, problems, inspect=scan)
     return output.reused + written, scanned

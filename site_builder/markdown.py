@@ -22,11 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup, escape
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Problems
 from .model import Block, Figure
@@ -91,6 +87,14 @@ class Markdown:
     """One parser per build, configured once and handed to every page."""
 
     def __init__(self, terms: dict[str, tuple[str, str]]):
+        # imported here, not with the module: a build with no page to render never
+        # loads markdown-it (a tenth of a warm build's start-up)
+        from markdown_it import MarkdownIt
+        from markdown_it.common.utils import escapeHtml
+        from mdit_py_plugins.anchors import anchors_plugin
+        from mdit_py_plugins.footnote import footnote_plugin
+
+        self._escape_html = escapeHtml
         md = MarkdownIt("commonmark", {"html": False, "typographer": False,
                                        "maxNesting": MAX_NESTING, "term_kinds": set(terms)})
         md.enable(["table", "strikethrough"])
@@ -127,7 +131,7 @@ class Markdown:
         if kind == "fig":
             figure = refs.figures.get(value.strip())
             if figure is None:
-                return escapeHtml(tokens[idx].content)
+                return self._escape_html(tokens[idx].content)
             return (f'<a class="fig" href="{escape(figure.source_url)}" title="{escape(figure.label)}">'
                     f"{escape(figure.text)}</a>")
         lang, gloss_lang = self.terms[kind]

@@ -186,3 +186,24 @@ def test_search_index_is_reused_when_no_page_changed_and_caught_up_when_deferred
     caught_up = {n: v[0] for n, v in snapshot(root / "public", search=True).items() if n.startswith("pagefind/")}
     assert caught_up == {n: v[0] for n, v in snapshot(tmp_path / "full", search=True).items() if n.startswith("pagefind/")}
     assert build(root, cache_dir=cache).search.state == "reused"
+
+
+def test_a_build_with_nothing_to_render_imports_no_renderer(project):
+    """Start-up is most of a warm build: one with every chart cached and no page changed
+    loads neither Altair nor vl-convert nor markdown-it; one with a changed page does."""
+    import os
+    import subprocess
+    import sys
+    root, _ = project
+
+    def imported() -> set[str]:
+        run = subprocess.run([sys.executable, "-X", "importtime", "-m", "site_builder", "--root", str(root), "build"],
+                             capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}, check=True)
+        return {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+
+    assert {"altair", "vl_convert"} <= imported()  # the command's own cache (.cache/) starts empty
+    assert imported().isdisjoint({"altair", "vl_convert", "markdown_it"})
+    path = root / "content/pages/plain.md"
+    path.write_text(path.read_text().replace("Nothing but words.", "Nothing but new words."))
+    found = imported()
+    assert "markdown_it" in found and found.isdisjoint({"altair", "vl_convert"})
