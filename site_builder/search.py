@@ -31,17 +31,18 @@ class SearchIndexError(RuntimeError):
     """Pagefind could not run or failed: an installation problem, not a content mistake."""
 
 
-def index_site(folder: Path, language: str, into: Path | None = None) -> Path:
+def index_site(folder: Path, language: str, into: Path | None = None, background: bool = False) -> Path:
     """Write the search index for the HTML pages in ``folder`` into ``into`` (default
     ``folder/pagefind``).
 
     ``language`` is the site's ISO 639-1 code; the whole site is indexed as that one
     language so that terms in other scripts (marked with ``lang`` inside a page) are
     found from the same search box. Returns the index folder; raises
-    :class:`SearchIndexError` when Pagefind is missing or fails.
+    :class:`SearchIndexError` when Pagefind is missing or fails. ``background`` runs
+    Pagefind at low priority (the preview, while a browser reloads).
     """
     into = into or folder / SEARCH_FOLDER
-    _run_pagefind(folder, language, ["--output-path", str(into)])
+    _run_pagefind(folder, language, ["--output-path", str(into)], background)
     return into
 
 
@@ -82,7 +83,7 @@ class SearchIndex:
             return
         fresh = self.folder.parent / f".{self.folder.name}.search-{os.getpid()}"
         shutil.rmtree(fresh, ignore_errors=True)
-        _run_pagefind(self.folder, self.language, ["--output-path", str(fresh)], background=True)
+        index_site(self.folder, self.language, into=fresh, background=True)
         self.stamp.unlink(missing_ok=True)  # the index changes: the old stamp no longer holds
         old = self.folder / f".{SEARCH_FOLDER}.old"
         os.replace(self.folder / SEARCH_FOLDER, old)
