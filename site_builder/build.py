@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .cache import base_key, engine_digest, folder_digest, render_key
+from .cache import base_key, engine_digest, folder_digest, render_key, shared_cache_dir
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .context import TemplateContext
@@ -96,7 +96,8 @@ class Report:
 
 
 def build(root: Path, out: Path | None = None, strict: bool = False, drafts: bool = False,
-          cache_dir: Path | None = None, defer: bool = False, memo: InputMemo | None = None) -> Report:
+          cache_dir: Path | None = None, defer: bool = False, memo: InputMemo | None = None,
+          chart_cache: Path | None = None) -> Report:
     """Build the site in ``root`` into ``out`` (default: the configured output folder).
 
     ``defer`` (the preview, where a contributor waits for the page) publishes as soon as
@@ -104,6 +105,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     checks the links and indexes the pages. Broken links are warnings only, so nothing
     that could stop the build is deferred (``strict`` cannot be combined with it).
     ``memo`` keeps loaded inputs from one build to the next (the preview; see :mod:`.memo`).
+    ``cache_dir`` holds what this project's builds keep (default ``.cache/site-builder``);
+    ``chart_cache`` the renders any build may share (see :func:`.cache.shared_cache_dir`).
 
     Raises :class:`BuildError` with every problem found; the previous output is then
     left untouched.
@@ -113,17 +116,18 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     started = time.perf_counter()
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
-    charts = ChartRenderer(cache_dir or paths.cache)
+    cache_dir = cache_dir or paths.cache
+    charts = ChartRenderer(shared_cache_dir(chart_cache))
     charts.start_bundle(paths.charts)  # in the background, while the site loads
-    site = gather(paths, problems, drafts, memo, charts.cache_dir)
+    site = gather(paths, problems, drafts, memo, cache_dir)
     _check_with_references(site, paths, problems, strict)
     render_charts(site, charts, problems)
     _check_with_references(site, paths, problems, strict)
     out = _output_folder(out or paths.root / site.config.output_dir, paths, problems)
     report = Report(chart_renders=charts.renders, output=out)
-    kept = KeptFiles(charts.cache_dir, out)
+    kept = KeptFiles(cache_dir, out)
     with Output(out, kept.manifest) as output:
-        report.pages, scanned = write_site(site, paths, output, problems, charts.cache_dir, noindex=drafts)
+        report.pages, scanned = write_site(site, paths, output, problems, cache_dir, charts.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_feeds(site.config, site.articles, output)
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
@@ -259,7 +263,7 @@ def _output_folder(out: Path, paths: Paths, problems: Problems) -> Path:
     return out
 
 
-def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path,
+def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path, chart_cache: Path,
                noindex: bool = False) -> tuple[int, dict[str, ScannedPage]]:
     """Write every declared output (see :mod:`.outputs`), after the static files: a page
     whose recorded dependencies did not change is kept, the others are rendered. Returns
@@ -267,7 +271,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     ``noindex`` asks search engines to skip every page (a build that shows drafts)."""
     assets = write_static(paths.static, output)
     if site.rendered_charts:
-        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
+        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(chart_cache).encode(), "vl-convert")
     chart_html: dict[str, str] = {}
     context = template_context(site, assets, noindex, chart_html, structured_data)
     renderer = Renderer(paths.templates, context, cache_dir)
