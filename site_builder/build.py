@@ -263,7 +263,7 @@ def _output_folder(out: Path, paths: Paths, problems: Problems) -> Path:
     return out
 
 
-def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path, chart_cache: Path,
+def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path, shared_cache: Path,
                noindex: bool = False) -> tuple[int, dict[str, ScannedPage]]:
     """Write every declared output (see :mod:`.outputs`), after the static files: a page
     whose recorded dependencies did not change is kept, the others are rendered. Returns
@@ -271,10 +271,10 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     ``noindex`` asks search engines to skip every page (a build that shows drafts)."""
     assets = write_static(paths.static, output)
     if site.rendered_charts:
-        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(chart_cache).encode(), "vl-convert")
+        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(shared_cache).encode(), "vl-convert")
     chart_html: dict[str, str] = {}
     context = template_context(site, assets, noindex, chart_html, structured_data)
-    renderer = Renderer(paths.templates, context, cache_dir)
+    renderer = Renderer(paths.templates, context, shared_cache)  # compiled templates: keyed by their source
     chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or ""
                        for cid, chart in sorted(site.rendered_charts.items())})
     bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms), context, site.config.terms)
@@ -284,7 +284,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
         try:
             if isinstance(declared, File):
                 output.write(declared.output, declared.data, declared.source)
-            elif job := _unless_reused(declared, output, shared, context, functools.partial(
+            elif job := _unless_reused(declared, output, shared, context, problems, functools.partial(
                     render_output, declared, renderer, bodies, chart_html)):
                 jobs.append(job)
         except (OutputPathError, DuplicateOutput) as exc:
@@ -296,14 +296,15 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     return output.reused + written, scanned
 
 
-def _unless_reused(planned: Planned, output: Output, shared: str, context: TemplateContext,
+def _unless_reused(planned: Planned, output: Output, shared: str, context: TemplateContext, problems: Problems,
                    render: Callable[[Problems], tuple[str, list] | None]) -> Job | None:
     """Keep the published page when nothing its last render looked at has changed
-    (None); else the job that renders it."""
+    (None; the warnings its render gave are reported again); else the job that renders it."""
     base = base_key(shared, planned.template, planned.item)
     recorded = output.recorded(planned.output)
     if recorded and render_key(base, recorded[1], context) == recorded[0] \
             and output.reuse(planned.output, recorded[0], planned.source):
+        problems.items.extend(Problem(*fields) for fields in recorded[2])
         return None
     path = output.claim(planned.output, planned.source)
     return Job(planned.output, path, lambda used: render_key(base, used, context), render)

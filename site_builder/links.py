@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -20,7 +19,7 @@ from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problems
-from .write import Output
+from .write import Output, write_atomically
 
 LINK_ATTRIBUTES = ("href", "src", "srcset")
 SAFE_SCHEMES = ("https", "mailto", "tel", "data")
@@ -207,10 +206,7 @@ def _load(cache: Path | None) -> tuple[str, dict[str, Findings]]:
 def _save(cache: Path, published: str, findings: dict[str, Findings]) -> None:
     """Keep this build's findings (only these: the file never grows past one site)."""
     pages = {relative: [f.key, f.scan, f.depends_on, f.broken] for relative, f in sorted(findings.items())}
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"published": published, "pages": pages}, ensure_ascii=False, separators=(",", ":")), "utf-8")
-    os.replace(tmp, cache)
+    write_atomically(cache, json.dumps({"published": published, "pages": pages}, ensure_ascii=False, separators=(",", ":")))
 
 
 def _judge(link: Link, base: str, files: set[str], page_keys: dict[str, str],

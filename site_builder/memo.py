@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from .errors import Problem, Problems
 from .inputs import read_bytes
+from .write import write_atomically
 
 T = TypeVar("T")
 
@@ -176,11 +177,8 @@ class SourceMemo:
         """Keep this build's entries (only these: files gone since are forgotten)."""
         if not self.file or not (self._changed or self._kept.keys() != self._stored.keys()):
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
         lines = [_line({"scope": self.scope})] + [self._kept[key] for key in sorted(self._kept)]
-        tmp.write_text("\n".join(lines) + "\n", "utf-8")
-        os.replace(tmp, self.file)
+        write_atomically(self.file, "\n".join(lines) + "\n")
 
 
 def _line(value: Any) -> str:
