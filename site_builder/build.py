@@ -17,7 +17,9 @@ from typing import Callable
 from .cache import output_key, site_digest
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
-from .data import load_claims, load_datasets, load_figures
+from .claims import claim_figures, load_claims
+from .data import load_datasets
+from .figures import cite_figures, load_figures
 from .errors import Problem, Problems
 from .links import ScannedPage, check_links, scan
 from .feeds import structured_data, write_feeds
@@ -162,7 +164,9 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     slugs = {a.slug for a in articles}
     claims = remembered(memo, "claims", [paths.claims, paths.data], problems,
                         lambda found: load_claims(paths.claims, slugs, datasets, found), extra=tuple(sorted(slugs)))
+    figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
     charts = load_chart_specs(paths.charts, datasets, problems)
+    datasets, claims = cite_figures(paths.root, datasets, claims, charts, figures, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     _check_links(site, problems)
     return site
