@@ -91,7 +91,7 @@ def verdict(claimed: float, official: Measured, definition: str = "", measure: s
                                "so the two numbers are not compared.")
     gap = _gap(claimed, official)
     relative = (claimed - official.value) / abs(official.value) if official.value else (0.0 if claimed == 0 else float("inf"))
-    inside = official.low is not None and official.low <= claimed <= official.high
+    inside = None not in (official.low, official.high) and official.low <= claimed <= official.high
     if abs(relative) <= MATCH:
         return MATCHES, ("Same as the official figure." if claimed == official.value
                          else f"Within {MATCH:.0%} of the official figure: {gap}.")
@@ -102,7 +102,8 @@ def verdict(claimed: float, official: Measured, definition: str = "", measure: s
     if official.partial:
         return UNCHECKABLE, (f"The official figure covers only part of the period ({'; '.join(official.partial)}), "
                              f"so the article's figure ({gap}) cannot be compared with it.")
-    outside = f" That is outside the range rounding allows ({format_interval(official)})." if official.low is not None and official.rounded_to else ""
+    outside = (f" That is outside the range rounding allows ({format_interval(official)})."
+               if None not in (official.low, official.high) and official.rounded_to else "")
     if abs(relative) <= CLOSE:
         return CLOSE_TO, f"The article's figure is {gap} than the official one.{outside}"
     return DIFFERS, f"The article's figure is {gap} than the official one for the same period.{outside}"
@@ -116,7 +117,7 @@ def _gap(claimed: float, official: Measured) -> str:
     if not official.value:
         return direction
     relative = format_relative((claimed - official.value) / official.value)
-    return f"{relative} {direction} ({format_amount(abs(claimed - official.value), official.unit)})"
+    return f"{relative} ({format_amount(abs(claimed - official.value), official.unit)}) {direction}"
 
 
 def _why_interval(official: Measured) -> str:

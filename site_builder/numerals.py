@@ -26,6 +26,8 @@ _ALLOWED = [
     re.compile(rf"\b\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?=\s+(?:{MONTHS})\b)"),  # 29 February, 17–18 December
     re.compile(rf"\b(?:{MONTHS})\s\d{{1,2}}\b(?!,\d)"),  # February 29
     re.compile(r"[A-Za-z][A-Za-z]*-?[\d.]+[A-Za-z\d]*|\d+(?:st|nd|rd|th)\b|\b\d+[A-Za-z]+"),  # names: FY2024, COVID-19, 1st, 50m
+    re.compile(r"\b(?:Title|Section|Article|Chapter|Part|Rule|Form|Annex|Volume)\s\d+\b"),  # names of laws and documents
+    re.compile(r"\bnearest\s\d[\d,]*\b"),  # a rounding step, as the source states it ("rounded to the nearest 10")
 ]
 _MARKDOWN_ALLOWED = [
     re.compile(r"^(?:```|~~~).*?^(?:```|~~~)[^\n]*$", re.M | re.S),  # fenced blocks (```chart id```)
@@ -37,7 +39,7 @@ _MARKDOWN_ALLOWED = [
     re.compile(r"^[ \t]*>.*$", re.M),  # block quotations (quoted as written)
 ]
 _NUMERAL = re.compile(r"\d[\d,]*(?:\.\d+)?\s?%?|\b(?:one|1) in (?:" + NUMBER_WORDS + r")\b", re.I)
-_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]*>|<!--.*?-->|&#?\w+;", re.S)
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]*>|<!--.*?-->|&#?\w+;|(?<![\w])/[\w./-]+", re.S)
 
 
 def _blank(text: str, pattern: re.Pattern) -> str:
@@ -61,7 +63,8 @@ class NumberCheck:
         self.by_value: dict[str, list[str]] = {}
         for key, figure in sorted(figures.items()):
             if figure.value is not None and not key.startswith("claims:"):
-                for spelling in {_plain(figure.text), _plain(str(figure.value))}:
+                percent = figure.text.endswith("%") or (figure.measured is not None and figure.measured.unit == "percent")
+                for spelling in {_plain(figure.text), _plain(str(figure.value) + ("%" if percent else ""))}:
                     self.by_value.setdefault(spelling, []).append(key)
 
     def text(self, text: str, path: Path | str, line: int, markdown: bool = False) -> None:
@@ -78,13 +81,13 @@ class NumberCheck:
 
 
 def _plain(numeral: str) -> str:
-    """A numeral's value as comparable text: ``25,565`` → ``25565``, ``2.50%`` → ``2.5``."""
+    """A numeral's value as comparable text: ``25,565`` → ``25565``, ``2.50%`` → ``2.5%``."""
     digits = numeral.replace(",", "").replace("%", "").strip()
     try:
         number = float(digits)
     except ValueError:
         return digits.lower()
-    return f"{number:g}"
+    return f"{number:g}" + ("%" if numeral.strip().endswith("%") else "")
 
 
 def check_site(root: Path, templates: Path, site, problems: Problems) -> None:
