@@ -17,8 +17,10 @@ from typing import Callable
 from .cache import base_key, engine_digest, folder_digest, render_key
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
+from .claims import claim_figures, load_claims
 from .context import TemplateContext
-from .data import load_claims, load_datasets, load_figures
+from .data import load_datasets
+from .figures import cite_figures, load_figures
 from .errors import Problem, Problems
 from .feeds import structured_data, write_feeds
 from .links import ScannedPage, check_links, scan
@@ -188,7 +190,9 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     slugs = {a.slug for a in articles}
     claims = remembered(memo, "claims", [paths.claims, paths.data], problems,
                         lambda found: load_claims(paths.claims, slugs, datasets, found), extra=tuple(sorted(slugs)))
+    figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
     charts = load_chart_specs(paths.charts, datasets, problems)
+    datasets, claims = cite_figures(paths.root, datasets, claims, charts, figures, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     _check_links(site, problems)
     return site
