@@ -318,11 +318,20 @@ class Markdown:
 
     def render_blocks(self, blocks: list[Block], path: Path, refs: References, problems: Problems) -> str:
         """Render an article body: Markdown blocks are parsed, plain-text blocks escaped."""
-        return "\n".join(self._block_html(block, path, refs, problems) for block in blocks)
+        return self.render_article(blocks, path, refs, problems).html
 
-    def _block_html(self, block: Block, path: Path, refs: References, problems: Problems) -> str:
+    def render_article(self, blocks: list[Block], path: Path, refs: References, problems: Problems) -> Rendered:
+        """:meth:`render_blocks`, with the figures and charts its Markdown blocks used."""
+        result = Rendered(html="")
+        result.html = "\n".join(self._block_html(block, path, refs, problems, result) for block in blocks)
+        return result
+
+    def _block_html(self, block: Block, path: Path, refs: References, problems: Problems, result: Rendered) -> str:
         if block.kind == "markdown":
-            return self.render(block.text, path, block.line, refs, problems, quoted=True).html
+            rendered = self.render(block.text, path, block.line, refs, problems, quoted=True)
+            result.figures += rendered.figures
+            result.charts += rendered.charts
+            return rendered.html
         if block.kind == "heading":
             return f'<h2 id="{escape(heading_slug(block.text))}">{escape(block.text)}</h2>'
         if block.kind == "elision":

@@ -11,6 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+# Field metadata read by site_builder.context: BODY is what listings leave out (a list
+# shows front matter); RENDERED is filled in while the page renders, so neither
+# listings nor reuse keys may read it (it is derived from the body).
+BODY = {"listed": False}
+RENDERED = {"listed": False, "keyed": False}
+
 
 @dataclass
 class Image:
@@ -58,7 +64,7 @@ class Article:
     source_url: str
     category: str
     images: list[Image]
-    body: list[Block]
+    body: list[Block] = field(metadata=BODY)
     credit_line: str
     related: list[str]
     tags: list[str]
@@ -66,7 +72,7 @@ class Article:
     summary: str = ""
     word_count: int = 0
     reading_minutes: int = 0
-    html: str = ""
+    html: str = field(default="", metadata=RENDERED)
 
 
 @dataclass
@@ -85,13 +91,13 @@ class Page:
     tags: list[str]
     articles: list[str]
     draft: bool
-    body: str
+    body: str = field(metadata=BODY)
     body_line: int
-    html: str = ""
-    toc: list[tuple[int, str, str]] = field(default_factory=list)
-    charts: list[str] = field(default_factory=list)
-    figures: list[str] = field(default_factory=list)
-    word_count: int = 0
+    html: str = field(default="", metadata=RENDERED)
+    toc: list[tuple[int, str, str]] = field(default_factory=list, metadata=RENDERED)
+    charts: list[str] = field(default_factory=list, metadata=RENDERED)
+    figures: list[str] = field(default_factory=list, metadata=RENDERED)
+    word_count: int = field(default=0, metadata=RENDERED)
 
 
 @dataclass
@@ -227,7 +233,7 @@ class ChartSpec:
     notes: list[str]
     source: str
     line: int
-    function: Any = None
+    function: Any = field(default=None, metadata={"keyed": False})  # module_digest stands for it
     module_digest: str = ""
 
 
