@@ -132,7 +132,7 @@ def line_of(source_text: str, snippet: str, default: int) -> int:
 
 def cite_figures(root: Path, datasets: dict[str, Dataset], claims: dict[str, list], charts: dict,
                  figures: dict[str, Figure], problems: Problems) -> tuple[dict[str, Dataset], dict[str, list]]:
-    """Fill number spans in the plain-text fields written in content: dataset caveats,
+    """Fill number spans in the plain-text fields written in content: dataset definitions and caveats,
     claim notes and chart text. Loaded datasets and claims may be kept between builds
     (see :mod:`.memo`), so they are copied, never filled in place."""
     texts: dict[str, str] = {}
@@ -144,7 +144,8 @@ def cite_figures(root: Path, datasets: dict[str, Dataset], claims: dict[str, lis
             texts[source] = (root / source).read_text("utf-8", errors="replace")
         return fill(text, figures, source, line_of(texts[source], text, default), problems)
 
-    datasets = {name: dataclasses.replace(d, caveats=[filled(_provenance(d), c, 1) for c in d.caveats])
+    datasets = {name: dataclasses.replace(d, definition=filled(_provenance(d), d.definition, 1),
+                                          caveats=[filled(_provenance(d), c, 1) for c in d.caveats])
                 for name, d in datasets.items()}
     claims = {slug: [dataclasses.replace(c, note=filled(c.source, c.note, c.line)) for c in items]
               for slug, items in claims.items()}

@@ -21,9 +21,9 @@ MONTHS = ("January|February|March|April|May|June|July|August|September|October|N
 NUMBER_WORDS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred"
 # what may stand as typed, replaced by blanks (so columns and lines stay put) before numerals are sought
 _ALLOWED = [
+    re.compile(r"\b\d{4}-\d\d-\d\d\b"),  # ISO dates
     re.compile(r"\b\d+:\d+\w*"),  # scales and times: 1:50m, 10:30
     re.compile(r"(?<![\d.,])(?:1[89]|20|21)\d\d(?:\s*[–-]\s*(?:(?:1[89]|20|21)\d\d|\d\d))?(?![\d%])(?![.,]\d)"),  # years, ranges
-    re.compile(r"\b\d{4}-\d\d-\d\d\b"),  # ISO dates
     re.compile(rf"\b\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?(?=\s+(?:{MONTHS})\b)"),  # 29 February, 17–18 December
     re.compile(rf"\b(?:{MONTHS})\s\d{{1,2}}\b(?!,\d)"),  # February 29
     re.compile(r"[A-Za-z][A-Za-z]*-?[\d.]+[A-Za-z\d]*|\d+(?:st|nd|rd|th)\b|\b\d+[A-Za-z]+"),  # names: FY2024, COVID-19, 1st, 50m
@@ -31,6 +31,7 @@ _ALLOWED = [
     re.compile(r"\bnearest\s\d[\d,]*\b"),  # a rounding step, as the source states it ("rounded to the nearest 10")
 ]
 _MARKDOWN_ALLOWED = [
+    re.compile(r"\b\d{4}-\d\d-\d\d\b"),  # ISO dates
     re.compile(r"\b\d+:\d+\w*"),  # scales and times: 1:50m, 10:30
     re.compile(r"^(?:```|~~~).*?^(?:```|~~~)[^\n]*$", re.M | re.S),  # fenced blocks (```chart id```)
     re.compile(r"`[^`\n]*`"),  # code
