@@ -25,6 +25,7 @@ FIGURE_FIELDS = {"label": Field(str, required=True), "query": Field(dict, requir
                  "format": Field(str, default=""), "suffix": Field(str, default="")}
 SPAN = re.compile(r"\{([a-z][a-z-]{0,15}):([^{}\n]{1,300})\}")
 NUMBER_KINDS = ("fig", "claims", "n")  # the span kinds that print a number
+BOUNDS = ("low", "high")  # {fig:low key}: the ends of the range a figure's rounding allows
 
 
 def load_yaml_file(path: Path, problems: Problems, kind: type) -> Any:
@@ -79,14 +80,28 @@ def lookup(kind: str, value: str, figures: dict[str, Figure]) -> Figure:
     words = value.split()
     if len(words) == 1:
         return figures[value]
+    if len(words) == 2 and words[0] in BOUNDS:
+        return _bound(words[0], figures[words[1]])
     if len(words) != 3 or words[0] not in FORMS:
-        raise ValueError(f"'{value}': a derived figure is <form> <key> <key>, form one of {', '.join(FORMS)}")
+        raise ValueError(f"'{value}': a derived figure is <form> <key> <key> (form one of {', '.join(FORMS)}) "
+                         f"or low|high <key>")
     a, b = figures[words[1]], figures[words[2]]
     number, text = derive(words[0], a.value, b.value)
     if words[0] == "difference" and PERCENT in (_unit(a), _unit(b)):
         text = format_points(abs(a.value - b.value))
     label = FORMS[words[0]][1].format(a=a.label, b=b.label)
     return Figure(value, a.source, a.line, label[:1].upper() + label[1:], a.query, "", "", number, text, a.source_url)
+
+
+def _bound(which: str, figure: Figure) -> Figure:
+    """The low or high end of the range a figure's rounding allows."""
+    bound = getattr(figure.measured, which, None) if figure.measured else None
+    if bound is None:
+        raise ValueError(f"'{which} {figure.key}': the figure has no {which} bound (an estimate, or not a query)")
+    text = _figure_text(round(bound, 6), _unit(figure), figure.format) + figure.suffix
+    label = f"{'Lowest' if which == 'low' else 'Highest'} value the rounding of the source allows: {figure.label}"
+    return Figure(f"{which} {figure.key}", figure.source, figure.line, label, figure.query, figure.format,
+                  figure.suffix, bound, text, figure.source_url)
 
 
 def _unit(figure: Figure) -> str:
