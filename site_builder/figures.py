@@ -93,6 +93,14 @@ def lookup(kind: str, value: str, figures: dict[str, Figure]) -> Figure:
     return Figure(value, a.source, a.line, label[:1].upper() + label[1:], a.query, "", "", number, text, a.source_url)
 
 
+def keys_of(kind: str, value: str) -> list[str]:
+    """The keys of ``figures`` a span reads (what a page that shows it depends on)."""
+    words = value.split()
+    if kind == "claims":
+        return [f"claims:{value.strip()}"]
+    return words[1:] if len(words) > 1 else words
+
+
 def _bound(which: str, figure: Figure) -> Figure:
     """The low or high end of the range a figure's rounding allows."""
     bound = getattr(figure.measured, which, None) if figure.measured else None
