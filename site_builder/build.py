@@ -194,7 +194,8 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
     charts = load_chart_specs(paths.charts, datasets, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
-    check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
+    if config.check_numbers:
+        check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
     site.datasets, site.claims = cite_figures(paths.root, datasets, claims, charts, figures, problems)
     _check_links(site, problems)
     return site

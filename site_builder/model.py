@@ -264,6 +264,7 @@ class Config:
     nav: list[dict[str, str]]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
+    check_numbers: bool = False  # report every number typed by hand in content text (see numerals.py)
 
 
 @dataclass
