@@ -128,7 +128,7 @@ def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:
             precision = _PRECISION.match(str(values["precision"]))
             if precision is None:
                 problems.add(path, spec.line("precision", line), f"column '{name}': unknown precision '{values['precision']}'",
-                             "write exact, estimated or 'rounded to 10' (the step the source rounded to)")
+                             "write exact, estimated or 'rounded to 10' with the step the source rounded to")
                 ok = False
                 continue
             step = float(precision.group(2) or 0)

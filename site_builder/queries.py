@@ -36,7 +36,7 @@ def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], 
     dataset = datasets.get(values["dataset"])
     if dataset is None:
         problems.add(path, meta.line("dataset", line), f"unknown dataset '{values['dataset']}'",
-                     f"known: {', '.join(sorted(datasets))}")
+                     f"known: {', '.join(sorted(datasets)) or 'none'}")
         return None
     names = {c.name for c in dataset.columns} | set(dataset.derived)
     for key in [values["column"], *values["where"], *([values["of"]] if values["of"] else [])]:
