@@ -138,18 +138,21 @@ def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:
 
 
 def _partial(meta: LineDict, names: set[str], path: Path, problems: Problems) -> list | None:
-    """Rows that cover only part of their period: ``{what they cover: {column: value}}``."""
+    """Rows that cover only part of their period: ``{what they cover: {column: value}}``;
+    a ``columns: [...]`` entry limits it to those columns (the others cover the whole period)."""
     partial, ok = [], True
     for covers, where in meta.items():
         line = meta.line(covers, 1)
-        unknown = [k for k in where or {} if k not in names] if isinstance(where, dict) else ["?"]
+        where = dict(where) if isinstance(where, dict) else {}
+        columns = where.pop("columns", None)
+        columns = [columns] if isinstance(columns, str) else list(columns or [])
+        unknown = [k for k in [*where, *columns] if k not in names]
         if not where or unknown:
             problems.add(path, line, f"partial '{covers}': select rows with {{column: value}}"
-                         + (f" (no column '{unknown[0]}')" if unknown and unknown != ["?"] else ""),
-                         f"columns: {', '.join(sorted(names))}")
+                         + (f" (no column '{unknown[0]}')" if unknown else ""), f"columns: {', '.join(sorted(names))}")
             ok = False
             continue
-        partial.append((dict(where), str(covers)))
+        partial.append((where, str(covers), tuple(columns)))
     return partial if ok else None
 
 

@@ -150,7 +150,7 @@ class Dataset:
     digest: str
     download: bytes = b""  # the CSV exactly as read and checked, published as the download
     measure: str = ""  # a short key for what one unit counts; a claim with another 'definition' is another measure
-    partial: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (rows selected, what they cover)
+    partial: list[tuple[dict[str, Any], str, tuple[str, ...]]] = field(default_factory=list)  # (rows, what they cover, columns or all)
 
 
 @dataclass

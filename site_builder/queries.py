@@ -75,7 +75,9 @@ def run_query(query: Query, datasets: dict[str, Dataset]) -> Measured:
     dataset = datasets[query.dataset]
     try:
         rows = [row for row in dataset.rows if selected(row, query.where)]
-        partial = tuple(note for where, note in dataset.partial if any(selected(row, where) for row in rows))
+        read = {query.column, query.of}
+        partial = tuple(note for where, note, columns in dataset.partial
+                        if (not columns or read & set(columns)) and any(selected(row, where) for row in rows))
     except TypeError:
         raise ValueError("a 'where' value has the wrong type for its column") from None
     if not rows:

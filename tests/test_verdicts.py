@@ -140,3 +140,16 @@ def test_hand_typed_numbers(text, found):
 def test_markdown_list_footnote_and_heading_numbers_are_structure():
     text = "## 2. Second part\n\n1. First item[^1]\n2. Second\n\n> Quoted: 300 people.\n\n[^1]: A note.\n\n```chart c-1\n```\n"
     assert hand_typed(text, markdown=True) == []
+
+
+def test_partial_rows_flag_only_the_columns_that_fall_short():
+    from site_builder.model import Dataset, Query
+    from site_builder.queries import run_query
+
+    columns = [Column("year", "int", "Year"), Column("china", "int", "China"), Column("total", "int", "Total")]
+    rows = [{"year": 2024, "china": 12366, "total": 302203}]
+    data = {"d": Dataset("d", "d.csv", "/data/d/", "data/d/index.html", "D", "A", "", "https://example.org", "x",
+                         "people", "2025", [], columns, {}, rows, [2], "digest",
+                         partial=[({"year": 2024}, "to about 17 December", ("china",))])}
+    assert run_query(Query("d", "china", {"year": 2024}, "value"), data).partial == ("to about 17 December",)
+    assert run_query(Query("d", "total", {"year": 2024}, "value"), data).partial == ()
