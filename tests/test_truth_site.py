@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from conftest import MINIMAL_CONFIG, REPO, page
-from fixtures_site import REPOST, chart_files, data_files
+from fixtures_site import CHART_MODULE, REPOST, chart_files, data_files
 
 from site_builder.build import Paths, gather
 from site_builder.errors import Problems
@@ -14,18 +14,11 @@ from site_builder.errors import Problems
 CHECKED = {"content/site.toml": MINIMAL_CONFIG.replace('base_url = "https://example.org"\n',
                                                        'base_url = "https://example.org"\ncheck_numbers = true\n')}
 
-CHART_WITH_FIGURES = '''\
-from site_builder.charts import chart
-
-
-@chart("crossings-bar", title="Crossings per year", takeaway="They rose to {fig:crossings-2023} in 2023, {fig:change crossings-2022 crossings-2023}.",
-       description="A bar chart of crossings, {fig:crossings-total} in all.", datasets=["crossings"],
-       notes=["2023 is provisional: {fig:one-in crossings-2022 crossings-total} crossed in 2022."])
-def crossings_bar(data):
-    import altair as alt
-    rows = [{"Year": str(r["year"]), "Crossings": r["count"]} for r in data["crossings"].rows]
-    return alt.Chart(alt.Data(values=rows)).mark_bar().encode(x="Year:O", y="Crossings:Q").properties(width=300, height=200), rows
-'''
+CHART_WITH_FIGURES = CHART_MODULE.replace(
+    'takeaway="They rose fast."',
+    'takeaway="They rose to {fig:crossings-2023} in 2023, {fig:change crossings-2022 crossings-2023}."').replace(
+    '"A bar chart of crossings per year, 2021 to 2023."', '"A bar chart of crossings, {fig:crossings-total} in all."').replace(
+    'notes=["2023 is provisional."]', 'notes=["2023 is provisional: {fig:one-in crossings-2022 crossings-total} crossed in 2022."]')
 FIGURE_2022 = """
 crossings-2022:
   label: "Crossings in 2022"
