@@ -196,7 +196,7 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     if config.check_numbers:
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
-    site.datasets, site.claims = cite_figures(paths.root, datasets, claims, charts, figures, problems)
+    cite_figures(paths.root, site, problems)
     _check_links(site, problems)
     return site
 

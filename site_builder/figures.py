@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problems
-from .model import Dataset, Figure
+from .model import Dataset, Figure, Site
 from .numbers import FORMS, PERCENT, derive, format_number, format_points, format_share
 from .queries import parse_query, run_query
 from .sourcefile import Field, check_fields, parse_yaml, read_text
@@ -153,30 +153,31 @@ def line_of(source_text: str, snippet: str, default: int) -> int:
     return source_text.count("\n", 0, at) + 1 if at >= 0 else default
 
 
-def cite_figures(root: Path, datasets: dict[str, Dataset], claims: dict[str, list], charts: dict,
-                 figures: dict[str, Figure], problems: Problems) -> tuple[dict[str, Dataset], dict[str, list]]:
-    """Fill number spans in the plain-text fields written in content: dataset definitions and caveats,
-    claim notes and chart text. Loaded datasets and claims may be kept between builds
-    (see :mod:`.memo`), so they are copied, never filled in place."""
+def cite_figures(root: Path, site: Site, problems: Problems) -> None:
+    """Fill number spans in the plain-text fields written in content: dataset definitions
+    and caveats, claim notes, chart text and the site's description. Loaded datasets and
+    claims may be kept between builds (see :mod:`.memo`), so they are replaced by filled
+    copies, never filled in place."""
     texts: dict[str, str] = {}
 
     def filled(source: str, text: str, default: int) -> str:
         if "{" not in text:
             return text
         if source not in texts:
-            texts[source] = (root / source).read_text("utf-8", errors="replace")
-        return fill(text, figures, source, line_of(texts[source], text, default), problems)
+            path = root / source
+            texts[source] = path.read_text("utf-8", errors="replace") if path.is_file() else ""
+        return fill(text, site.figures, source, line_of(texts[source], text, default), problems)
 
-    datasets = {name: dataclasses.replace(d, definition=filled(_provenance(d), d.definition, 1),
-                                          caveats=[filled(_provenance(d), c, 1) for c in d.caveats])
-                for name, d in datasets.items()}
-    claims = {slug: [dataclasses.replace(c, note=filled(c.source, c.note, c.line)) for c in items]
-              for slug, items in claims.items()}
-    for spec in charts.values():
+    site.datasets = {name: dataclasses.replace(d, definition=filled(_provenance(d), d.definition, 1),
+                                               caveats=[filled(_provenance(d), c, 1) for c in d.caveats])
+                     for name, d in site.datasets.items()}
+    site.claims = {slug: [dataclasses.replace(c, note=filled(c.source, c.note, c.line)) for c in items]
+                   for slug, items in site.claims.items()}
+    for spec in site.charts.values():
         spec.title, spec.takeaway, spec.description = (filled(spec.source, t, spec.line)
                                                        for t in (spec.title, spec.takeaway, spec.description))
         spec.notes = [filled(spec.source, note, spec.line) for note in spec.notes]
-    return datasets, claims
+    site.config = dataclasses.replace(site.config, description=filled("content/site.toml", site.config.description, 1))
 
 
 def _provenance(dataset: Dataset) -> str:

@@ -189,7 +189,7 @@ class Figure:
     source: str
     line: int
     label: str
-    query: Query
+    query: Query | None  # None for the verdict counts ({claims:…}), computed from the claims
     format: str
     suffix: str
     value: float | int | None = None

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from .errors import Problems
-from .figures import SPAN
+from .figures import SPAN, line_of
 from .model import Figure
 
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -98,8 +98,6 @@ def check_site(root: Path, templates: Path, site, problems: Problems) -> None:
     bodies; chart titles, takeaways, descriptions and notes; claim notes, periods and
     reasons (the quotes are the articles' own words); dataset titles, definitions and
     caveats; the site's title and description; the literal text of templates."""
-    from .figures import line_of
-
     check = NumberCheck(site.figures, problems)
     sources: dict[str, str] = {}
 
