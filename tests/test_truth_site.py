@@ -82,3 +82,11 @@ def test_the_real_site_has_no_number_typed_by_hand():
     problems = Problems(REPO)
     gather(Paths(REPO), problems)
     assert [str(p) for p in problems.items] == []
+
+
+def test_a_note_cannot_pronounce_another_verdict(site):
+    claims = CLAIMS.replace("The count rose to {fig:crossings-2023} two years later.", "This matches the official count.")
+    built = site({**data_files(), "seeds/one.txt": REPOST, "content/claims/a-reposted-story.yaml": claims})
+    assert ["content/claims/a-reposted-story.yaml:5: warning: the note says 'matches', but the computed verdict is "
+            "'close' (a note only adds context after the computed explanation; leave the verdict to the build)"] == \
+        [str(w) for w in built.report.warnings if w.source.startswith("content/claims")]
