@@ -86,6 +86,8 @@ def lookup(kind: str, value: str, figures: dict[str, Figure]) -> Figure:
         raise ValueError(f"'{value}': a derived figure is <form> <key> <key> (form one of {', '.join(FORMS)}) "
                          f"or low|high <key>")
     a, b = figures[words[1]], figures[words[2]]
+    if a.value is None or b.value is None:
+        raise ValueError(f"'{value}': only figures computed from data can be combined")
     number, text = derive(words[0], a.value, b.value)
     if words[0] == "difference" and PERCENT in (_unit(a), _unit(b)):
         text = format_points(abs(a.value - b.value))

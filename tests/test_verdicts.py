@@ -153,3 +153,20 @@ def test_partial_rows_flag_only_the_columns_that_fall_short():
                          partial=[({"year": 2024}, "to about 17 December", ("china",))])}
     assert run_query(Query("d", "china", {"year": 2024}, "value"), data).partial == ("to about 17 December",)
     assert run_query(Query("d", "total", {"year": 2024}, "value"), data).partial == ()
+
+
+def test_derived_spans_read_two_figures_and_refuse_what_they_cannot_compute():
+    from site_builder.figures import lookup
+    from site_builder.model import Figure
+
+    a = Figure("a", "f.yaml", 1, "A", None, "", "", 1290, "1,290", "/data/x/", measured(1290))
+    b = Figure("b", "f.yaml", 2, "B", None, "", "", 1330, "1,330", "/data/x/", measured(1330))
+    total = Figure("claims:total", "claims", 0, "Total", None, "", "", None, "14", "")
+    figures = {"a": a, "b": b, "claims:total": total}
+    assert lookup("fig", "difference b a", figures).text == "40"
+    assert lookup("fig", " a ", figures) is a and lookup("claims", "total", figures) is total
+    for bad in ("ratio a", "ratio a b c", "difference a claims:total"):
+        with pytest.raises(ValueError):
+            lookup("fig", bad, figures)
+    with pytest.raises(KeyError):
+        lookup("fig", "ratio a nope", figures)
