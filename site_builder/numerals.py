@@ -97,7 +97,7 @@ def check_site(root: Path, templates: Path, site, problems: Problems) -> None:
     """Check every reader-visible text written in content: page titles, summaries and
     bodies; chart titles, takeaways, descriptions and notes; claim notes, periods and
     reasons (the quotes are the articles' own words); dataset titles, definitions and
-    caveats; the site's title and description; the literal text of templates."""
+    caveats; figure labels; the site's title and description; the literal text of templates."""
     check = NumberCheck(site.figures, problems)
     sources: dict[str, str] = {}
 
@@ -121,6 +121,9 @@ def check_site(root: Path, templates: Path, site, problems: Problems) -> None:
         fields(claim.source, [claim.period, claim.note, claim.reason], claim.line)
     for dataset in site.datasets.values():
         fields(dataset.source[: -len(".csv")] + ".yaml", [dataset.title, dataset.definition, *dataset.caveats])
+    for figure in site.figures.values():
+        if figure.query is not None:  # a label is shown as the figure's tooltip
+            fields(figure.source, [figure.label], figure.line)
     fields("content/site.toml", [site.config.title, site.config.description])
     for path in sorted(templates.glob("*.html")) if templates.is_dir() else []:
         check.template(path.read_text("utf-8", errors="replace"), problems.where(path))
