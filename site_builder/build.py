@@ -17,8 +17,11 @@ from typing import Callable
 from .cache import base_key, engine_digest, folder_digest, render_key, shared_cache_dir
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
+from .claims import claim_figures, load_claims
 from .context import TemplateContext
-from .data import load_claims, load_datasets, load_figures
+from .data import load_datasets
+from .figures import cite_figures, load_figures
+from .numerals import check_site as check_numbers
 from .errors import Problem, Problems
 from .feeds import structured_data, write_feeds
 from .links import ScannedPage, check_links, scan
@@ -192,8 +195,12 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     slugs = {a.slug for a in articles}
     claims = remembered(memo, "claims", [paths.claims, paths.data], problems,
                         lambda found: load_claims(paths.claims, slugs, datasets, found), extra=tuple(sorted(slugs)))
+    figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
     charts = load_chart_specs(paths.charts, datasets, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
+    if config.check_numbers:
+        check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
+    cite_figures(paths.root, site, problems)
     _check_links(site, problems)
     return site
 

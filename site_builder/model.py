@@ -114,10 +114,17 @@ class Section:
 
 @dataclass
 class Column:
+    """A CSV column and how its values were published: ``precision`` is ``exact``,
+    ``rounded`` (to ``rounded_to``, e.g. 10) or ``estimated``; ``unit`` (``percent``
+    for shares) defaults to the dataset's unit."""
+
     name: str
     type: str
     label: str
     nullable: bool = False
+    unit: str = ""
+    precision: str = "exact"
+    rounded_to: float = 0.0
 
 
 @dataclass
@@ -142,6 +149,8 @@ class Dataset:
     row_lines: list[int]
     digest: str
     download: bytes = b""  # the CSV exactly as read and checked, published as the download
+    measure: str = ""  # a short key for what one unit counts; a claim with another 'definition' is another measure
+    partial: list[tuple[dict[str, Any], str, tuple[str, ...]]] = field(default_factory=list)  # (rows, what they cover, columns or all)
 
 
 @dataclass
@@ -152,6 +161,24 @@ class Query:
     column: str
     where: dict[str, Any]
     agg: str
+    of: str = ""  # agg 'share': the denominator column (sum over sum, in percent)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A query's answer: the value as computed from the published numbers, and the
+    interval the true value lies in given how they were published (``low``/``high``
+    are None for an estimate). ``partial`` says which selected rows cover only part
+    of their period."""
+
+    value: float | int
+    low: float | None
+    high: float | None
+    unit: str
+    terms: int = 1  # how many published values were combined
+    rounded_to: float = 0.0
+    estimated: bool = False
+    partial: tuple[str, ...] = ()
 
 
 @dataclass
@@ -162,12 +189,13 @@ class Figure:
     source: str
     line: int
     label: str
-    query: Query
+    query: Query | None  # None for the verdict counts ({claims:…}), computed from the claims
     format: str
     suffix: str
     value: float | int | None = None
     text: str = ""
     source_url: str = ""  # the dataset page the number links to
+    measured: Measured | None = None
 
 
 @dataclass
@@ -183,12 +211,14 @@ class Claim:
     query: Query | None
     note: str
     reason: str
+    definition: str = ""  # what the article's figure counts, when it is not the series' measure
     official: float | int | None = None
     official_text: str = ""
     verdict: str = ""
     explanation: str = ""
     dataset_title: str = ""
     dataset_url: str = ""
+    measured: Measured | None = None
 
 
 @dataclass
@@ -234,6 +264,7 @@ class Config:
     nav: list[dict[str, str]]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
+    check_numbers: bool = False  # report every number typed by hand in content text (see numerals.py)
 
 
 @dataclass
