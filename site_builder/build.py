@@ -188,7 +188,7 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     problems.check()
     datasets = remembered(memo, "datasets", [paths.data], problems, lambda found: load_datasets(paths.data, found))
     articles = remembered(memo, "articles", [paths.seeds, paths.sidecars], problems, lambda found: load_articles(
-        paths.seeds, paths.sidecars, paths.root, found) if paths.seeds.is_dir() else [])
+        paths.seeds, paths.sidecars, paths.root, found, cache_dir) if paths.seeds.is_dir() else [])
     pages = load_pages(paths.pages, config, problems, drafts, cache_dir)
     figures = remembered(memo, "figures", [paths.figures, paths.data], problems,
                          lambda found: load_figures(paths.figures, datasets, found))

@@ -15,16 +15,22 @@ themselves are kept byte-for-byte as received.
 
 from __future__ import annotations
 
+import base64
 import math
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import yaml
+
+from .cache import engine_digest
 from .errors import Problems
+from .inputs import INVISIBLE, decode_text, list_files, strip_invisible
+from .memo import SourceMemo
 from .model import Article, Block, Image
-from .inputs import INVISIBLE, list_files, strip_invisible
 from .sourcefile import (Field, LineDict, check_fields, check_text, parse_date, parse_yaml, read_document,
                          read_text)
 
@@ -363,9 +369,10 @@ def read_sidecar(path: Path, problems: Problems) -> Sidecar | None:
                    original_published=original)
 
 
-def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems) -> Article | None:
-    """Read one seed file (and its sidecar) into an Article; problems are reported."""
-    text = read_text(path, problems)
+def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems, data: bytes | None = None) -> Article | None:
+    """Read one seed file (``data``: its bytes, when already read) and its sidecar into
+    an Article; problems are reported."""
+    text = read_text(path, problems) if data is None else decode_text(data, path, problems)
     sidecar = read_sidecar(sidecar_path, problems)
     if text is None or sidecar is None:
         return None
@@ -402,13 +409,23 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems)
         word_count=words, reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)))
 
 
-def load_articles(seeds_dir: Path, sidecar_dir: Path, root: Path, problems: Problems) -> list[Article]:
-    """Every seed in ``seeds_dir`` (sorted), newest first by original publication date."""
+def load_articles(seeds_dir: Path, sidecar_dir: Path, root: Path, problems: Problems,
+                  cache_dir: Path | None = None) -> list[Article]:
+    """Every seed in ``seeds_dir`` (sorted), newest first by original publication date.
+    With ``cache_dir``, a seed whose file and sidecar did not change is not read again
+    (see :class:`~site_builder.memo.SourceMemo`)."""
+    scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(seeds_dir), str(sidecar_dir)))
+    memo = SourceMemo(cache_dir / "seeds.jsonl" if cache_dir else None, scope,
+                      lambda article: base64.b64encode(pickle.dumps(article, 5)).decode(),
+                      lambda text: pickle.loads(base64.b64decode(text)))
     articles = []
     for path in list_files(seeds_dir, problems, recursive=False):
-        article = load_article(path, sidecar_dir / f"{path.stem}.yaml", root, problems)
+        sidecar = sidecar_dir / f"{path.stem}.yaml"
+        article = memo.load(path, problems, lambda data, found: load_article(path, sidecar, root, found, data),
+                            companion=sidecar)
         if article:
             articles.append(article)
+    memo.save()
     stems = {p.stem for p in list_files(seeds_dir, Problems(problems.root), recursive=False)}
     for sidecar in list_files(sidecar_dir, problems, (".yaml",), recursive=False):
         if sidecar.stem not in stems:
