@@ -229,3 +229,17 @@ def test_a_seed_edit_renders_that_article_and_its_listings_only(tmp_path):
     retitled = build(root, cache_dir=tmp_path / "cache")
     assert {"articles/index.html", "topics/one/index.html"} <= showing(snapshot(root / "public"), "Beta again")
     assert retitled.pages - retitled.reused < retitled.pages // 2
+
+
+def test_an_output_folder_restored_from_a_copy_is_kept_not_rendered_again(tmp_path):
+    """A deploy's build cache restores public/ as copies (new inodes): the bytes decide."""
+    import shutil
+    root = make_site(tmp_path / "site", {**chart_files(), **PAGES})
+    first = build(root, cache_dir=tmp_path / "cache")
+    shutil.copytree(root / "public", tmp_path / "restored")
+    shutil.rmtree(root / "public")
+    (tmp_path / "restored").rename(root / "public")
+    (root / "public/plain/index.html").write_text("tampered")
+    again = build(root, cache_dir=tmp_path / "cache")
+    assert again.reused == first.pages - 1
+    assert b"Nothing but words." in (root / "public/plain/index.html").read_bytes()

@@ -5,6 +5,7 @@ working directory, and a build with no network at all."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -107,3 +108,19 @@ def test_the_build_needs_no_network(tmp_path, chart_cache):
     run_build(root, cwd=root, env={"TZ": "UTC"}, prefix=offline)
     assert len(list(chart_cache.glob("*.png"))) >= 5
     assert (root / "public" / "charts" / "route-map.svg").is_file()
+
+
+def test_every_dependency_is_installed_from_the_lock_file_with_hashes():
+    import tomllib
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    config = netlify_config()
+    for name, lock, wanted in (("requirements.lock", "requirements.lock", project["dependencies"]),
+                               ("test", "requirements-test.lock", project["dependencies"] + project["optional-dependencies"]["test"])):
+        text = (REPO / lock).read_text("utf-8")
+        pinned = {line.split("==")[0].lower().replace("_", "-") for line in text.splitlines() if "==" in line and not line.startswith(" ")}
+        for requirement in wanted:
+            assert re.split(r"[<>=\[ ]", requirement)[0].lower().replace("_", "-") in pinned, (lock, requirement)
+        assert text.count("--hash=sha256:") >= 2 * len(pinned)
+    for command in [config["build"]["command"]] + [c["command"] for c in config["context"].values()]:
+        assert command.startswith("pip install --require-hashes -r requirements.lock && pip install --no-deps . ")
+    assert "--require-hashes -r requirements-test.lock" in (REPO / "Makefile").read_text("utf-8")
