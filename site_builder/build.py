@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .addresses import check_addresses
 from .cache import base_key, engine_digest, folder_digest, render_key, shared_cache_dir
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
@@ -28,9 +29,8 @@ from .links import ScannedPage, check_links, scan
 from .listings import template_context
 from .markdown import Markdown, References
 from .memo import InputMemo, remembered
-from .minify import minify_stylesheet
 from .model import Chart, Site
-from .outputs import Bodies, File, Planned, planned_outputs, render_output
+from .outputs import Bodies, File, Planned, planned_outputs, render_output, static_files, write_hashed
 from .pages import load_pages
 from .parallel import Job, run_jobs
 from .render import Renderer
@@ -201,25 +201,8 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     if config.check_numbers:
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
     cite_figures(paths.root, site, problems)
-    _check_links(site, problems)
+    check_addresses(site, problems)
     return site
-
-
-def _check_links(site: Site, problems: Problems) -> None:
-    slugs = {a.slug for a in site.articles}
-    for page in site.pages:
-        for slug in page.articles:
-            if slug not in slugs:
-                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", f"known: {', '.join(sorted(slugs))}")
-    owners: dict[str, str] = {}
-    reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page"}
-    items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
-    items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
-    for url, source in items:
-        key = url.lower()
-        if key in owners and owners[key] != source:
-            problems.add(source, 1, f"its address {url} is already used by {owners[key]}", "rename the file or set another slug")
-        owners.setdefault(key, source)
 
 
 def _check_with_references(site: Site, paths: Paths, problems: Problems, strict: bool) -> None:
@@ -276,9 +259,9 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     whose recorded dependencies did not change is kept, the others are rendered. Returns
     the number of pages and the link scans of the pages rendered (for :func:`check_links`).
     ``noindex`` asks search engines to skip every page (a build that shows drafts)."""
-    assets = write_static(paths.static, output)
+    assets = static_files(paths.static, output)
     if site.rendered_charts:
-        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(shared_cache).encode(), "vl-convert")
+        assets["vega.js"] = write_hashed(output, "static/vega.js", vega_bundle(shared_cache).encode(), "vl-convert")
     chart_html: dict[str, str] = {}
     context = template_context(site, assets, noindex, chart_html, structured_data)
     renderer = Renderer(paths.templates, context, shared_cache)  # compiled templates: keyed by their source
@@ -315,26 +298,3 @@ def _unless_reused(planned: Planned, output: Output, shared: str, context: Templ
         return None
     path = output.claim(planned.output, planned.source)
     return Job(planned.output, path, lambda used: render_key(base, used, context), render)
-
-
-def write_static(static_dir: Path, output: Output) -> dict[str, str]:
-    """Copy ``static/`` under content-hashed names. Returns name → URL."""
-    urls = {}
-    for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else []:
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        relative = path.relative_to(static_dir).as_posix()
-        data = path.read_bytes()
-        if path.suffix == ".css":
-            data = minify_stylesheet(data.decode("utf-8")).encode("utf-8")
-        urls[relative] = _write_hashed(output, f"static/{relative}", data, f"static/{relative}")
-    return urls
-
-
-def _write_hashed(output: Output, relative: str, data: bytes, source: str) -> str:
-    """Write an asset with a content hash in its name, so that it can be cached forever
-    (everything under /static/ is served immutable). Returns the URL."""
-    suffix = Path(relative).suffix
-    relative = relative[: len(relative) - len(suffix)] + f".{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
-    output.write(relative, data, source)
-    return f"/{relative}"

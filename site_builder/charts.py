@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from markupsafe import escape
 
+from .addresses import is_slug
 from .errors import Problems
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
@@ -88,7 +89,7 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
             if meta is None or function.__code__.co_filename != str(path):
                 continue  # not a chart, or one imported from elsewhere
             line = function.__code__.co_firstlineno
-            if not isinstance(meta["id"], str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", meta["id"]):
+            if not isinstance(meta["id"], str) or not is_slug(meta["id"]):
                 problems.add(path, line, f"chart id {meta['id']!r} is not a clean URL slug (a-z, 0-9 and '-')",
                              "chart ids become addresses like /charts/<id>/")
                 continue

@@ -7,12 +7,14 @@ is adding a function to :data:`OUTPUT_KINDS`. What a planned page may show besid
 own item is the build's :class:`~site_builder.context.TemplateContext`; its reuse key
 follows from what its render looked at (see :mod:`site_builder.cache`), never from a
 list kept here. Static files (hashed names, needed by every page) and the feeds (which
-list the pages written) are written before and after these, by :mod:`site_builder.build`.
+list the pages written) are written before and after these: :func:`static_files` here,
+the feeds by :mod:`site_builder.feeds`.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +24,10 @@ from .context import Dependency, TemplateContext
 from .errors import Problems
 from .listings import section_indexes
 from .markdown import CHART_MARKER, Markdown, References, Rendered
-from .minify import minify_page
+from .minify import minify_page, minify_stylesheet
 from .model import Article, Page, Site
 from .render import Renderer
+from .write import Output
 
 
 @dataclass
@@ -152,3 +155,26 @@ def render_output(planned: Planned, renderer: Renderer, bodies: Bodies, chart_ht
     for chart_id in rendered.charts if rendered else []:
         html = html.replace(CHART_MARKER.format(chart_id), chart_html.get(chart_id, ""))
     return minify_page(html), sorted(used, key=lambda d: (d[0], d[1] is None, d[1] or ""))
+
+
+def static_files(static_dir: Path, output: Output) -> dict[str, str]:
+    """Copy ``static/`` under content-hashed names. Returns name → URL."""
+    urls = {}
+    for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else []:
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        relative = path.relative_to(static_dir).as_posix()
+        data = path.read_bytes()
+        if path.suffix == ".css":
+            data = minify_stylesheet(data.decode("utf-8")).encode("utf-8")
+        urls[relative] = write_hashed(output, f"static/{relative}", data, f"static/{relative}")
+    return urls
+
+
+def write_hashed(output: Output, relative: str, data: bytes, source: str) -> str:
+    """Write an asset with a content hash in its name, so that it can be cached forever
+    (everything under /static/ is served immutable). Returns the URL."""
+    suffix = Path(relative).suffix
+    relative = relative[: len(relative) - len(suffix)] + f".{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
+    output.write(relative, data, source)
+    return f"/{relative}"

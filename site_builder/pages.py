@@ -10,7 +10,6 @@ With a cache folder, what each page file was read as is kept between builds (see
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import yaml
@@ -20,7 +19,7 @@ from .errors import Problems
 from .inputs import decode_text, list_files, strip_invisible
 from .memo import SourceMemo
 from .model import Config, Page
-from .seeds import slugify
+from .addresses import is_slug, slugify
 from .sourcefile import Field, check_text, read_document
 
 PAGE_FIELDS = {
@@ -29,19 +28,11 @@ PAGE_FIELDS = {
     "articles": Field(list, default=list), "draft": Field(bool, default=False),
 }
 MAX_TITLE, MAX_SUMMARY = 150, 500
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # exactly the names slugify() leaves as they are, up to 80 long
-
-
-def _is_slug(part: str) -> bool:
-    # the pattern first: slugify's Unicode normalisation, per part of every page, every build, adds up
-    return bool(SLUG.fullmatch(part)) and len(part) <= 80 or slugify(part) == part
-
-
 def page_address(relative: Path) -> tuple[str, str, str, str] | None:
     """(section, slug, url, output) for a page file path relative to the pages folder,
     or None when a part of the path is not a clean slug."""
     parts = list(relative.with_suffix("").parts)
-    if not all(_is_slug(part) for part in parts):
+    if not all(is_slug(part) for part in parts):
         return None
     section = parts[0] if len(parts) > 1 else ""
     if parts[-1] == "index":

@@ -19,13 +19,13 @@ import base64
 import math
 import pickle
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
+from .addresses import is_slug, slugify
 from .cache import engine_digest
 from .errors import Problems
 from .inputs import INVISIBLE, decode_text, list_files, strip_invisible
@@ -68,13 +68,6 @@ class Sidecar:
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     original_published: object = None
-
-
-def slugify(text: str) -> str:
-    """A lowercase ASCII slug: ``Más allá del Darién`` → ``mas-alla-del-darien``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].rstrip("-")
 
 
 def split_authors(text: str) -> list[str]:
@@ -357,7 +350,7 @@ def read_sidecar(path: Path, problems: Problems) -> Sidecar | None:
     if values["url"] and not _SAFE_URL.match(values["url"]):
         problems.add(path, data.line("url", 1), "url must be an http(s) URL")
         ok = False
-    if values["slug"] is not None and slugify(values["slug"]) != values["slug"]:
+    if values["slug"] is not None and not is_slug(values["slug"]):
         problems.add(path, data.line("slug", 1), f"slug '{values['slug']}' may only hold a-z, 0-9 and '-'",
                      f"try '{slugify(values['slug']) or 'a-title-in-latin-letters'}'")
         ok = False
