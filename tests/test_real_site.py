@@ -26,7 +26,8 @@ ARTICLES = {
         "title": "Inside the Boom in Chinese Migrants at the Southern Border", "authors": "Han Chen, Stef W. Knight",
         "outlet": "Axios", "dates": ["29 March 2023", "30 March 2023"], "credit": None},
 }
-CHARTS = ["darien-annual", "usbp-monthly", "usbp-fiscal-share", "asylum-grant-rates", "route-map"]
+CHARTS = ["darien-annual", "usbp-monthly", "usbp-china-share-monthly", "usbp-fiscal-share", "asylum-grant-rates",
+          "route-map"]
 PAGES = ["", "topics/route/", "topics/numbers/", "topics/why-they-leave/", "topics/social-media/",
          "topics/asylum/", "glossary/", "sources/", "about/"]
 
@@ -185,3 +186,61 @@ def test_verdict_comes_from_the_data(tmp_path):
     html = read(root / "public", "articles/inside-the-boom-in-chinese-migrants-at-the-southern-border/")
     row = re.search(r"<tr>(?:(?!</tr>).)*?77 counted in 2021(?:(?!</tr>).)*</tr>", html, re.S).group(0)
     assert ">150</a>" in row and "verdict-differs" in row
+
+
+MONTH_OR_YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
+
+
+def _units(spec):
+    """Every single-view spec (one with a mark) inside a layered or concatenated spec."""
+    if isinstance(spec, dict):
+        if "mark" in spec:
+            yield spec
+        for value in spec.values():
+            yield from _units(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            yield from _units(value)
+
+
+def _unit_rows(spec, unit) -> list[dict]:
+    data = unit.get("data") or {}
+    if "values" in data:
+        return data["values"]
+    return spec.get("datasets", {}).get(data.get("name"), [])
+
+
+def _events_by_month() -> dict[str, list[str]]:
+    with open(REPO / "content/data/events.csv", encoding="utf-8", newline="") as f:
+        events = list(csv.DictReader(f))
+    by_month: dict[str, list[str]] = {}
+    for event in events:
+        if event["chart_label"]:
+            by_month.setdefault(event["date"][:7], []).append(event["chart_label"])
+    return by_month
+
+
+def test_every_chart_annotation_comes_from_the_events_dataset(built):
+    """Dated lines and labels on charts are rows of content/data/events.csv, never typed in chart code:
+    no fixed text on any chart names a month or a year, every dashed event line stands on an event's
+    month with that event's label, and the monthly charts mark every event within their span."""
+    by_month = _events_by_month()
+    shown: dict[str, set[str]] = {}
+    for path in sorted((built / "charts").glob("*.vl.json")):
+        spec = json.loads(path.read_text("utf-8"))
+        chart_id = path.name.removesuffix(".vl.json")
+        for unit in _units(spec):
+            text = unit.get("encoding", {}).get("text", {})
+            assert not MONTH_OR_YEAR.search(str(text.get("value", ""))), (chart_id, text)
+            mark = unit["mark"]["type"] if isinstance(unit["mark"], dict) else unit["mark"]
+            for row in _unit_rows(spec, unit):
+                if "Event" in row:
+                    assert row["Month"] in by_month, (chart_id, row)
+                    assert all(label in row["Event"] for label in by_month[row["Month"]]), (chart_id, row)
+                    shown.setdefault(chart_id, set()).add(row["Month"])
+                elif mark == "rule":
+                    assert row.get("Marker", "").startswith("New series"), (chart_id, row)
+    for chart_id in ("usbp-monthly", "usbp-china-share-monthly"):
+        months = [row[0] for row in csv.reader(io.StringIO((built / f"charts/{chart_id}.csv").read_text("utf-8")))][1:]
+        expected = {m for m in by_month if min(months) <= m <= max(months)}
+        assert expected and shown.get(chart_id) == expected, chart_id
