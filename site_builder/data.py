@@ -26,6 +26,8 @@ PROVENANCE_FIELDS = {
     "publication": Field(str, default=""), "url": Field(str, required=True),
     "definition": Field(str, required=True), "unit": Field(str, required=True),
     "as_of": Field(str, required=True), "caveats": Field(list, default=list),
+    # Set when the figures are second-hand: who reported them (the url then links that report).
+    "reported_by": Field(str, default=""),
     "columns": Field(dict, required=True), "derived": Field(dict, default=dict),
 }
 COLUMN_FIELDS = {"type": Field(str, required=True), "label": Field(str, required=True),
@@ -107,7 +109,8 @@ def _load_dataset(csv_path: Path, yaml_path: Path, problems: Problems) -> Datase
         title=values["title"], agency=values["agency"], publication=values["publication"],
         source_url=values["url"], definition=values["definition"], unit=values["unit"],
         as_of=values["as_of"], caveats=values["caveats"], columns=columns, derived=derived,
-        rows=rows, row_lines=lines, digest=hashlib.sha256(raw + text.encode()).hexdigest(), download=raw)
+        rows=rows, row_lines=lines, digest=hashlib.sha256(raw + text.encode()).hexdigest(), download=raw,
+        reported_by=values["reported_by"])
 
 
 def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:

@@ -136,6 +136,7 @@ class Dataset:
     row_lines: list[int]
     digest: str
     download: bytes = b""  # the CSV exactly as read and checked, published as the download
+    reported_by: str = ""  # for second-hand figures: the report source_url links, the agency named apart
 
 
 @dataclass
