@@ -54,8 +54,7 @@ def _rate_rows(ds):
                     "Nationality": group,
                     "Grants": grants,
                     "Decisions": decisions,
-                    # Whole percents, as EOIR publishes them from FY2019 and as the prose prints them.
-                    "Grant rate (%)": round(100 * grants / decisions),
+                    "Grant rate (%)": round(100 * grants / decisions, 1),
                 }
             )
     return rows
@@ -64,23 +63,20 @@ def _rate_rows(ds):
 @chart(
     "asylum-grant-rates",
     title="Asylum grant rates in US immigration courts, China, the Northern Triangle and Mexico, FY2018–FY2021",
-    # TODO(truth): once chart text takes {fig:key}: 5–7% = {fig:asylum-mexico-min-fy2018-fy2021}–{fig:asylum-mexico-max-fy2018-fy2021};
-    # the description's China and Mexico rates are {fig:asylum-china-fy2018} … {fig:asylum-mexico-fy2021}.
     takeaway=(
-        "Immigration judges granted asylum in about half or more of their decisions for Chinese "
-        "nationals in each year from FY2018 to FY2021, against 5–7% for Mexicans, with the "
-        "Northern Triangle in between."
+        "Immigration judges granted asylum in about half of decisions for Chinese nationals, "
+        "against roughly one in eight for the Northern Triangle and one in twenty for Mexicans."
     ),
     description=(
         "Grouped bar chart of immigration-court asylum grant rates by fiscal year, computed as "
-        "grants divided by all decisions and rounded to whole percents. China: 53% in FY2018, 55% "
-        "in FY2019, 59% in FY2020 and 50% in FY2021. Northern Triangle (El Salvador, Guatemala and "
-        "Honduras combined): 13%, 11%, 11% and 12%. Mexico: 6%, 6%, 7% and 5%. FY2020 covers "
-        "October 2019 to June 2020 only."
+        "grants divided by all decisions. China: 53.4% in FY2018, 54.8% in FY2019, 59.2% in "
+        "FY2020 and 49.8% in FY2021. Northern Triangle (El Salvador, Guatemala and Honduras "
+        "combined): 13.4%, 11.2%, 10.6% and 11.7%. Mexico: 5.8%, 6.0%, 7.5% and 5.4%. FY2020 "
+        "covers October 2019 to June 2020 only."
     ),
     datasets=[ASYLUM],
     notes=[
-        "Source: Justice Department immigration courts (EOIR), Asylum Decision Rates by Nationality. The grant rate is grants ÷ all decisions (grants, denials and other outcomes), computed here from the counts and rounded to whole percents; for each nationality it agrees with EOIR's published rates.",
+        "Source: Justice Department immigration courts (EOIR), Asylum Decision Rates by Nationality. The grant rate is grants ÷ all decisions (grants, denials and other outcomes), computed here from the counts; it agrees with EOIR's published rates.",
         "Northern Triangle = El Salvador, Guatemala and Honduras combined: their grants added up and divided by their decisions added up (not an average of three rates).",
         "FY2020 covers October 2019 – June 2020 only, not the full fiscal year.",
         "US fiscal years run October–September. EOIR rates by nationality for FY2022 onward were not found.",
@@ -123,21 +119,21 @@ def asylum_grant_rates(data):
             "Nationality:N",
             alt.Tooltip("Grants:Q", format=","),
             alt.Tooltip("Decisions:Q", format=","),
-            alt.Tooltip("Grant rate (%):Q", format=".0f"),
+            alt.Tooltip("Grant rate (%):Q", format=".1f"),
         ],
     )
     labels = base.mark_text(dy=-4, baseline="bottom", fontSize=12).encode(
         x=x,
         xOffset=offset,
         y=y,
-        text=alt.Text("Grant rate (%):Q", format=".0f"),
+        text=alt.Text("Grant rate (%):Q", format=".1f"),
     )
     spec = alt.layer(bars, labels).properties(
         width=278,
         height=300,
         description=(
-            "Grouped bars of asylum grant rates, FY2018–FY2021: China 50–59%, the Northern "
-            "Triangle 11–13%, Mexico 5–7%; FY2020 (October–June only) drawn lighter."
+            "Grouped bars of asylum grant rates, FY2018–FY2021: China about 50–59%, the Northern "
+            "Triangle 10–13%, Mexico 5–7%; FY2020 (October–June only) drawn lighter."
         ),
     )
     return spec, rows

@@ -103,29 +103,29 @@ def _month_axis():
     )
 
 
-# TODO(truth): once chart text takes {fig:key}, write the numbers below as figures:
-# 5,950 = {fig:usbp-china-monthly-peak}; 850 = {fig:usbp-china-nov-2024}; 1,330 = {fig:cbp-china-swb-oct-2024}.
 @chart(
     "usbp-monthly",
     title="Chinese nationals encountered at the US Southwest border, by month, October 2020 – September 2025",
     takeaway=(
         "Encounters of Chinese nationals at the Southwest border climbed through 2023 to a peak "
-        "in December 2023 and fell from January 2024, months before Ecuador's visa rule; by 2025 "
-        "they were a small fraction of the peak."
+        "in December 2023 and fell from January 2024, months before Ecuador's visa rule; from "
+        "April 2025 they were at most {fig:cbp-china-swb-max-apr-sep-2025} a month."
     ),
     description=(
         "Line chart of monthly encounters of Chinese nationals at the US–Mexico border. The "
-        "orange Border Patrol series (October 2020 to November 2024) stays under 100 a month "
-        "until early 2022, rises through 2023 and peaks at 5,950 in December 2023. It falls from "
-        "January 2024, before the changes of June and July 2024, to 850 in November 2024. A dashed "
-        "purple series, all CBP encounters including ports of entry, starts in October 2024 at "
-        "1,330, overlaps the Border Patrol series for two months, and falls below 100 a month "
-        "from April 2025. Numbered dashed lines mark the rule changes listed under the chart."
+        "orange Border Patrol series (October 2020 to November 2024) stays near zero until early "
+        "2022, rises through 2023 and peaks at {fig:usbp-china-monthly-peak} in December 2023. It "
+        "falls from January 2024, before the changes of June and July 2024, to "
+        "{fig:usbp-china-nov-2024} in November 2024. A dashed purple series, all CBP encounters "
+        "including ports of entry, starts in October 2024 at {fig:cbp-china-swb-oct-2024}, overlaps "
+        "the Border Patrol series for two months, and from April to September 2025 stays between "
+        "{fig:cbp-china-swb-min-apr-sep-2025} and {fig:cbp-china-swb-max-apr-sep-2025} a month. "
+        "Numbered dashed lines mark the rule changes listed under the chart."
     ),
     datasets=[USBP_MONTHLY, CBP_FY2025, EVENTS],
     notes=[
         "Two series with different definitions. Orange: Border Patrol only, between ports of entry (Title 8 apprehensions and Title 42 expulsions), rounded to the nearest 10, from DHS's Office of Homeland Security Statistics. Dashed purple: all CBP encounters at the Southwest border, including officers at ports of entry, exact counts, from CBP's Nationwide Encounters data.",
-        "The two overlap in October and November 2024, where all CBP runs a few dozen a month above the Border Patrol series. Both are drawn; the later months are not comparable with the earlier line.",
+        "The two overlap in October and November 2024: Border Patrol {fig:usbp-china-oct-2024} and {fig:usbp-china-nov-2024}, all CBP {fig:cbp-china-swb-oct-2024} and {fig:cbp-china-swb-nov-2024}. Both are drawn; the later months are not comparable with the earlier line.",
         "The numbered lines are dates from the events dataset (each with its source). A date is not a cause: the chart cannot show what any one change did.",
         "Months are calendar months; US fiscal years run October–September.",
     ],
@@ -192,14 +192,7 @@ def usbp_monthly(data):
     plot = alt.layer(*_event_marks(events, x), *break_marks, lines, points, peak_label).properties(
         width=228, height=300
     )
-    spec = alt.vconcat(plot, _event_key(events, 228), spacing=8).properties(
-        description=(
-            "Monthly encounters of Chinese nationals at the US Southwest border, October 2020 to "
-            "September 2025: Border Patrol series peaking in December 2023 and falling from January "
-            "2024; all-CBP series from October 2024, overlapping for two months; numbered lines "
-            "mark rule changes."
-        ),
-    )
+    spec = alt.vconcat(plot, _event_key(events, 228), spacing=8)
     return spec, rows
 
 
@@ -228,8 +221,9 @@ def _share_rows(ds, first):
     "usbp-china-share-monthly",
     title="China's share of all Border Patrol encounters at the Southwest border, by month, October 2020 – November 2024",
     takeaway=(
-        "When encounters fell in 2024, China's share of all encounters stayed where it had been: "
-        "Chinese nationals' encounters fell about as fast as everyone else's."
+        "When encounters fell in 2024, China's share of all encounters stayed where it had been "
+        "({fig:usbp-china-share-jan-jun-2024} in January–June, {fig:usbp-china-share-jul-nov-2024} "
+        "in July–November): Chinese nationals' encounters fell about as fast as everyone else's."
     ),
     description=(
         "Line chart of Chinese nationals' monthly share of all Border Patrol encounters at the "
@@ -271,12 +265,7 @@ def usbp_china_share_monthly(data):
         )
     )
     plot = alt.layer(*_event_marks(events, x), line).properties(width=228, height=220)
-    spec = alt.vconcat(plot, _event_key(events, 228), spacing=8).properties(
-        description=(
-            "China's monthly share of all Border Patrol encounters at the Southwest border, October "
-            "2020 to November 2024, with numbered rule changes."
-        )
-    )
+    spec = alt.vconcat(plot, _event_key(events, 228), spacing=8)
     return spec, rows
 
 
