@@ -29,7 +29,7 @@ ARTICLES = {
 CHARTS = ["darien-annual", "usbp-monthly", "usbp-china-share-monthly", "usbp-fiscal-share", "asylum-grant-rates",
           "route-map"]
 PAGES = ["", "topics/route/", "topics/numbers/", "topics/why-they-leave/", "topics/social-media/",
-         "topics/asylum/", "glossary/", "sources/", "about/"]
+         "topics/asylum/", "glossary/", "sources/", "about/", "corrections/"]
 
 
 def copy_repo(target: Path) -> Path:
@@ -244,3 +244,18 @@ def test_every_chart_annotation_comes_from_the_events_dataset(built):
         months = [row[0] for row in csv.reader(io.StringIO((built / f"charts/{chart_id}.csv").read_text("utf-8")))][1:]
         expected = {m for m in by_month if min(months) <= m <= max(months)}
         assert expected and shown.get(chart_id) == expected, chart_id
+
+
+def test_corrections_page_lists_every_correction_from_its_content_file(built):
+    """/corrections/ is generated from content/data/corrections.csv: every row, newest first,
+    each linking the page it corrected; the about page points to it."""
+    with open(REPO / "content/data/corrections.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    html = read(built, "corrections/")
+    items = re.findall(r"<li>(.*?)</li>", re.search(r'<ol class="corrections">(.*?)</ol>', html, re.S).group(1), re.S)
+    assert len(items) == len(rows) > 0
+    dates = re.findall(r'<time datetime="([^"]+)"', html)
+    assert dates == sorted(dates, reverse=True)
+    for row in rows:
+        assert f'<a href="{row["page"]}">' in html
+    assert 'href="/corrections/"' in read(built, "about/")
