@@ -19,15 +19,19 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 LABEL_ROW_PX = 15  # vertical step between stacked event labels
 
 
-def _monthly_rows(bp_ds, cbp_ds):
-    """Both series, one row per month and series; the two overlap in Oct–Nov 2024."""
-    rows = []
-    for r in bp_ds.rows:
+def _bp_months(ds):
+    """The Border Patrol months the charts draw (from FIRST_MONTH); a missing Chinese count is an error."""
+    for r in ds.rows:
         if r["year_month"] < FIRST_MONTH:
             continue
         if r["china_swb"] is None:
             raise ValueError(f"missing Border Patrol value for {r['year_month']}")
-        rows.append({"Month": r["year_month"], "Series": BP_SERIES, "Encounters": r["china_swb"]})
+        yield r
+
+
+def _monthly_rows(bp_ds, cbp_ds):
+    """Both series, one row per month and series; the two overlap in Oct–Nov 2024."""
+    rows = [{"Month": r["year_month"], "Series": BP_SERIES, "Encounters": r["china_swb"]} for r in _bp_months(bp_ds)]
     for r in cbp_ds.rows:
         rows.append(
             {"Month": r["year_month"], "Series": CBP_SERIES, "Encounters": r["china_swb_all_components"]}
@@ -196,15 +200,11 @@ def usbp_monthly(data):
     return spec, rows
 
 
-def _share_rows(ds, first):
+def _share_rows(ds):
     """China's share of all Border Patrol encounters at the Southwest border, by month,
     computed from the two counts and checked against the file's own share column."""
     rows = []
-    for r in ds.rows:
-        if r["year_month"] < first:
-            continue
-        if r["china_swb"] is None:
-            raise ValueError(f"missing Border Patrol value for {r['year_month']}")
+    for r in _bp_months(ds):
         share = round(100 * r["china_swb"] / r["all_nationalities_swb"], 2)
         if r["china_share_of_swb_pct"] is not None and abs(share - r["china_share_of_swb_pct"]) > 0.01:
             raise ValueError(f"{r['year_month']}: computed share {share} != file {r['china_share_of_swb_pct']}")
@@ -242,7 +242,7 @@ def _share_rows(ds, first):
 def usbp_china_share_monthly(data):
     import altair as alt
 
-    rows = _share_rows(data[USBP_MONTHLY], FIRST_MONTH)
+    rows = _share_rows(data[USBP_MONTHLY])
     events = _event_rows(data[EVENTS], rows[0]["Month"], rows[-1]["Month"])
     x = _month_axis()
     line = (
