@@ -259,3 +259,24 @@ def test_corrections_page_lists_every_correction_from_its_content_file(built):
     for row in rows:
         assert f'<a href="{row["page"]}">' in html
     assert 'href="/corrections/"' in read(built, "about/")
+
+
+def test_events_dataset_names_a_source_for_every_event_and_is_listed_with_the_sources(built):
+    """Each rule change carries its source: a https address, whether it is the government's own
+    text, and for a news report a note on the primary document; the sources page lists the dataset."""
+    with open(REPO / "content/data/events.csv", encoding="utf-8", newline="") as f:
+        events = list(csv.DictReader(f))
+    assert len(events) >= 7
+    for event in events:
+        assert event["source_url"].startswith("https://"), event
+        assert event["source_kind"] in ("primary", "secondary"), event
+        assert event["source_kind"] == "primary" or event["source_note"], event
+    assert 'id="dataset-events"' in read(built, "sources/")
+    page = read(built, "data/events/")
+    assert all(event["source_url"] in page for event in events)
+
+
+def test_monthly_takeaway_says_when_the_fall_began_and_names_no_cause(built):
+    html = read(built, "charts/usbp-monthly/")
+    takeaway = re.search(r'class="takeaway">([^<]*)<', html).group(1)
+    assert "fell from January 2024" in takeaway and "after Ecuador" not in takeaway
