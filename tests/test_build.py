@@ -94,6 +94,15 @@ def test_second_hand_figures_name_the_agency_and_link_the_report(site):
     assert '<a href="https://news.example.org/report">Test Agency</a>' not in built.read("x/index.html")
 
 
+def test_dataset_cells_holding_an_address_link_it(site):
+    csv_text = "year,count,label\n2021,77,https://example.org/report\n2022,5,plain text\n2023,9,x\n"
+    yaml = DATA_YAML.replace('label: {type: str, label: "Label"}', 'label: {type: str, label: "Source"}')
+    built = site({**data_files(), "content/data/crossings.csv": csv_text, "content/data/crossings.yaml": yaml})
+    page = built.read("data/crossings/index.html")
+    assert '<td><a href="https://example.org/report">https://example.org/report</a></td>' in page
+    assert "<td>plain text</td>" in page
+
+
 def test_second_build_renders_no_chart(tmp_path):
     from conftest import make_site
     root = make_site(tmp_path / "s", {**chart_files(), "content/pages/x.md": page("X", "```chart crossings-bar\n```")})
