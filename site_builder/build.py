@@ -21,6 +21,7 @@ from .claims import claim_figures, load_claims
 from .context import TemplateContext
 from .data import load_datasets
 from .figures import cite_figures, load_figures
+from .numerals import check_site as check_numbers
 from .errors import Problem, Problems
 from .feeds import structured_data, write_feeds
 from .links import ScannedPage, check_links, scan
@@ -192,8 +193,10 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
                         lambda found: load_claims(paths.claims, slugs, datasets, found), extra=tuple(sorted(slugs)))
     figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
     charts = load_chart_specs(paths.charts, datasets, problems)
-    datasets, claims = cite_figures(paths.root, datasets, claims, charts, figures, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
+    if config.check_numbers:
+        check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
+    cite_figures(paths.root, site, problems)
     _check_links(site, problems)
     return site
 

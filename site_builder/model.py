@@ -151,7 +151,7 @@ class Dataset:
     download: bytes = b""  # the CSV exactly as read and checked, published as the download
     reported_by: str = ""  # for second-hand figures: the report source_url links, the agency named apart
     measure: str = ""  # a short key for what one unit counts; a claim with another 'definition' is another measure
-    partial: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (rows selected, what they cover)
+    partial: list[tuple[dict[str, Any], str, tuple[str, ...]]] = field(default_factory=list)  # (rows, what they cover, columns or all)
 
 
 @dataclass
@@ -190,7 +190,7 @@ class Figure:
     source: str
     line: int
     label: str
-    query: Query
+    query: Query | None  # None for the verdict counts ({claims:…}), computed from the claims
     format: str
     suffix: str
     value: float | int | None = None
@@ -265,6 +265,7 @@ class Config:
     nav: list[dict[str, str]]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
+    check_numbers: bool = False  # report every number typed by hand in content text (see numerals.py)
 
 
 @dataclass

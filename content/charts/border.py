@@ -34,14 +34,18 @@ def _fiscal_rows(ds):
     "usbp-fiscal-share",
     title="Chinese nationals encountered by the Border Patrol at the Southwest border, FY2019–FY2024",
     takeaway=(
-        "Border Patrol encounters of Chinese nationals at the Southwest border rose from 330 in "
-        "FY2021 to 37,830 in FY2024, yet were still only about 2.5% of all encounters there."
+        "Border Patrol encounters of Chinese nationals at the Southwest border rose from {fig:usbp-china-swb-fy2019} in "
+        "FY2019 (and {fig:usbp-china-swb-fy2021} in FY2021, the lowest year) to {fig:usbp-china-swb-fy2024} in FY2024, "
+        "yet were still only {fig:usbp-china-share-fy2024} of all encounters there."
     ),
     description=(
         "Two bar charts by US fiscal year, FY2019 to FY2024. The upper, orange bars count Border "
-        "Patrol encounters of Chinese nationals at the Southwest border: 2,060, 1,240, 330, "
-        "1,970, 24,050 and 37,830. The lower, grey bars give China's share of all Southwest-border "
-        "encounters: 0.24%, 0.31%, 0.02%, 0.09%, 1.18% and 2.47%."
+        "Patrol encounters of Chinese nationals at the Southwest border: {fig:usbp-china-swb-fy2019}, "
+        "{fig:usbp-china-swb-fy2020}, {fig:usbp-china-swb-fy2021}, {fig:usbp-china-swb-fy2022}, "
+        "{fig:usbp-china-swb-fy2023} and {fig:usbp-china-swb-fy2024}. The lower, grey bars give China's share of "
+        "all Southwest-border encounters: {fig:usbp-china-share-fy2019}, {fig:usbp-china-share-fy2020}, "
+        "{fig:usbp-china-share-fy2021}, {fig:usbp-china-share-fy2022}, {fig:usbp-china-share-fy2023} and "
+        "{fig:usbp-china-share-fy2024}."
     ),
     datasets=[USBP_ANNUAL],
     notes=[
@@ -99,10 +103,5 @@ def usbp_fiscal_share(data):
         ),
     )
     spec = alt.vconcat(top, bottom, spacing=10).properties(
-        description=(
-            "Bar charts by fiscal year 2019–2024: Border Patrol encounters of Chinese nationals at "
-            "the Southwest border (top), from 2,060 to a low of 330 in FY2021 and up to 37,830 in "
-            "FY2024; China's share of all encounters there (bottom), reaching 2.47% in FY2024."
-        )
     )
     return spec, rows

@@ -116,8 +116,10 @@ def _month_axis():
     ),
     description=(
         "Line chart of monthly encounters of Chinese nationals at the US–Mexico border. The "
-        "orange Border Patrol series (October 2020 to November 2024) stays near zero until early "
-        "2022, rises through 2023 and peaks at {fig:usbp-china-monthly-peak} in December 2023. It "
+        "orange Border Patrol series (October 2020 to November 2024) stays at or under "
+        "{fig:usbp-china-monthly-max-oct2020-dec2021} a month until the end of 2021, reaches "
+        "{fig:usbp-china-jan-2023} in January 2023, when China reopened, rises through 2023 and "
+        "peaks at {fig:usbp-china-monthly-peak} in December 2023. It "
         "falls from January 2024, before the changes of June and July 2024, to "
         "{fig:usbp-china-nov-2024} in November 2024. A dashed purple series, all CBP encounters "
         "including ports of entry, starts in October 2024 at {fig:cbp-china-swb-oct-2024}, overlaps "
