@@ -29,7 +29,7 @@ from .pages import load_pages
 from .parallel import Job, run_jobs
 from .render import Renderer
 from .search import SearchIndex, index_output
-from .seeds import load_articles
+from .seeds import load_articles, seed_options
 from .write import DuplicateOutput, Output, OutputPathError
 
 @dataclass(frozen=True)
@@ -154,8 +154,10 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     config = load_config(paths.config, problems)
     problems.check()
     datasets = remembered(memo, "datasets", [paths.data], problems, lambda found: load_datasets(paths.data, found))
+    settings, rights = seed_options(config, paths.config, problems)
     articles = remembered(memo, "articles", [paths.seeds, paths.sidecars], problems, lambda found: load_articles(
-        paths.seeds, paths.sidecars, paths.root, found) if paths.seeds.is_dir() else [])
+        paths.seeds, paths.sidecars, paths.root, found, settings, rights) if paths.seeds.is_dir() else [],
+        extra=repr((settings, rights)))
     pages = load_pages(paths.pages, config, problems, drafts, cache_dir)
     figures = remembered(memo, "figures", [paths.figures, paths.data], problems,
                          lambda found: load_figures(paths.figures, datasets, found))

@@ -67,6 +67,10 @@ class Article:
     word_count: int = 0
     reading_minutes: int = 0
     html: str = ""
+    updated: dt.datetime | dt.date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # the seed's own metadata that no field holds
+    rights: str = "full"  # 'full', or 'excerpt': the opening of the body and a link to the original
+    excerpted: bool = False  # the body shown is shorter than the seed's
 
 
 @dataclass
@@ -228,6 +232,8 @@ class Config:
     nav: list[dict[str, str]]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
+    readers: dict[str, Any] = field(default_factory=dict)  # [readers.<name>]: each seed reader's settings
+    seeds: dict[str, Any] = field(default_factory=dict)  # [seeds]: rights and excerpt_words for every seed
 
 
 @dataclass
