@@ -25,7 +25,7 @@ from .common import Findings, Parsed, clean, date_or_none
 
 NAME = "html"
 SETTINGS: dict = {}
-_CAPTION = "\ue000"  # a private-use character marks a caption turned into a paragraph
+_CAPTION = "[[figcaption]] "  # marks a caption turned into a paragraph (trafilatura drops unusual characters)
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 
@@ -148,7 +148,7 @@ def _blocks(main) -> list[Block]:
             blocks.append(Block("figure", number, image=Image(alt=clean(element.get("alt", "")),
                                                               remote_url=src if _SAFE_URL.match(src) else "")))
         elif text.startswith(_CAPTION):
-            caption = clean(text[1:])
+            caption = clean(text[len(_CAPTION):])
             if blocks and blocks[-1].kind == "figure" and not blocks[-1].image.caption:
                 blocks[-1].image.caption = caption
             else:
@@ -160,4 +160,4 @@ def _blocks(main) -> list[Block]:
             blocks.append(Block("list", number, items=[i for i in items if i.text]))
         elif text:
             blocks.append(Block("paragraph", number, text=text))
-    return blocks
+    return [b for b in blocks if b.kind != "figure" or b.image.alt or b.image.caption]  # an unlabelled image says nothing
