@@ -28,6 +28,7 @@ from .model import Article, Chart, Page, Section, Site
 from .pages import load_pages
 from .parallel import Job, run_jobs
 from .render import Renderer
+from .redirects import write_redirects
 from .search import SearchIndex, index_output
 from .seeds import load_articles, seed_options
 from .write import DuplicateOutput, Output, OutputPathError
@@ -124,7 +125,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     with Output(out, manifest) as output:
         report.pages, scanned = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
-        write_feeds(site.config, site.articles, output)
+        write_redirects(site.config, site.pages, output)
+        write_feeds(site.config, site.articles, output, site.pages)
         if not defer:
             report.link_scans = check_links(output, paths.root, problems, links, scanned)
             problems.check(strict)
@@ -180,6 +182,7 @@ def _check_links(site: Site, problems: Problems) -> None:
     reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page"}
     items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
     items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
+    items += [(alias, p.source) for p in site.pages for alias in p.aliases]
     for url, source in items:
         key = url.lower()
         if key in owners and owners[key] != source:

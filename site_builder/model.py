@@ -96,6 +96,12 @@ class Page:
     charts: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
     word_count: int = 0
+    description: str = ""  # the meta description; the summary when the page gives none
+    date: str = ""  # ISO dates (pages are remembered between builds as JSON)
+    updated: str = ""
+    authors: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # old addresses that redirect here
+    extra: dict[str, Any] = field(default_factory=dict)  # free front matter for templates
 
 
 @dataclass
