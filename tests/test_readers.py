@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MINIMAL_CONFIG
 from site_builder.errors import Problems
 from site_builder.readers import READERS, load_settings
 from site_builder.seeds import load_article
@@ -58,3 +59,19 @@ def test_reader_fixture(case: Path, tmp_path):
 
 def test_every_reader_has_fixtures():
     assert {p.parent.name for p in CASES} == set(READERS)
+
+
+def test_excerpt_rights_shorten_the_body_and_link_the_original(site):
+    """``rights: excerpt`` (site default or a seed's sidecar) shows the opening up to
+    ``excerpt_words`` words, with a prominent link to the original."""
+    seed = (FIXTURES / "plaintext" / "wire-story.txt").read_text("utf-8")
+    built = site({"seeds/wire.txt": seed, "seeds/full.txt": seed.replace("Farmers", "Growers"),
+                  "content/seeds/wire.yaml": "rights: excerpt\nurl: https://news.example.org/hail\n",
+                  "content/seeds/full.yaml": "rights: full\n",
+                  "content/site.toml": MINIMAL_CONFIG + "\n[seeds]\nrights = 'excerpt'\nexcerpt_words = 20\n"})
+    html = built.read("articles/farmers-in-the-valley-count-losses-after-hailstorm/index.html")
+    assert "This is an excerpt." in html and '<a href="https://news.example.org/hail">read the full article' in html
+    assert "Hail the size of golf balls" in html and "We lost almost everything" not in html
+    assert "Quoted in part" in html
+    full = built.read("articles/growers-in-the-valley-count-losses-after-hailstorm/index.html")
+    assert "We lost almost everything" in full and "This is an excerpt." not in full
