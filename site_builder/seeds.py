@@ -16,11 +16,11 @@ import unicodedata
 from pathlib import Path
 
 from .errors import Problems
-from .inputs import list_files, strip_invisible
+from .inputs import decode_text, list_files, read_bytes, strip_invisible
 from .model import Article, Block, Config
 from .readers import READERS, Findings, Parsed, choose, load_settings, unrecognised
 from .sidecar import RIGHTS, Sidecar, read_sidecar
-from .sourcefile import check_text, read_text
+from .sourcefile import check_text
 
 WORDS_PER_MINUTE = 230
 MAX_TITLE = 300
@@ -70,6 +70,35 @@ def _first_paragraph(body: list[Block]) -> str:
     return text if len(text) <= 300 else text[:300].rsplit(" ", 1)[0] + "…"
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def seed_text(data: bytes, path: Path, sidecar: Sidecar, sidecar_path: Path, problems: Problems) -> str | None:
+    """The seed's text: UTF-8, or the encoding its sidecar names ('encoding'), or, for a
+    saved web page, the one its ``<meta charset>`` declares. None (reported) for a file
+    that is not text at all or not in that encoding; seeds are never re-saved, so the
+    hint names the sidecar key that settles it."""
+    if b"\x00" in data[:8192] or data[:8].startswith((b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8")):
+        problems.add(path, 0, "not a text file (it holds binary data)",
+                     "a seed is a text, Markdown or saved HTML file; remove this one or save the article as text")
+        return None
+    declared = _META_CHARSET.search(data[:4096]) if path.suffix.lower() in (".html", ".htm") else None
+    encoding = sidecar.encoding or (declared.group(1).decode("ascii") if declared else "")
+    settle = f"set 'encoding' in {problems.where(sidecar_path)} (windows-1252, for example)"
+    if encoding.lower().replace("-", "").replace("_", "") in ("", "utf8"):
+        scratch = Problems(problems.root)
+        text = decode_text(data, path, scratch)
+        for problem in scratch.items:
+            hint = problem.hint.replace("save it as UTF-8", settle).replace("save the file as UTF-8", settle)
+            problems.add(path, problem.line, problem.message, hint, problem.column)
+        return text
+    try:
+        return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+    except (LookupError, UnicodeDecodeError) as exc:
+        problems.add(path, 0, f"cannot decode the file as '{encoding}': {exc}", settle)
+        return None
+
+
 def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
                  settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS)) -> Article | None:
     """Read one seed file (and its sidecar) into an Article; problems are reported.
@@ -78,9 +107,12 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
     ``rights`` the site's default (``full`` or ``excerpt``) and the excerpt's word limit.
     """
     settings = settings or {name: dict(reader.SETTINGS) for name, reader in READERS.items()}
-    text = read_text(path, problems)
     sidecar = read_sidecar(sidecar_path, problems)
-    if text is None or sidecar is None:
+    data = read_bytes(path, problems)
+    if data is None or sidecar is None:
+        return None
+    text = seed_text(data, path, sidecar, sidecar_path, problems)
+    if text is None:
         return None
     if not text.strip():
         problems.add(path, 1, "seed file is empty")

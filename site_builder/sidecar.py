@@ -5,21 +5,20 @@ doubt about one is settled, and it wins over the file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problems
 from .readers import READERS
-from .readers.common import clean
+from .readers.common import SAFE_URL, clean
 from .sourcefile import Field, LineDict, check_fields, check_text, parse_date, parse_yaml, read_text
 
 RIGHTS = ("full", "excerpt")
-SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 FIELDS = {
     "reader": Field(str), "title": Field(str), "authors": Field((str, list)), "date": Field(str),
     "original_published": Field(str), "outlet": Field(str), "url": Field(str), "slug": Field(str),
     "related": Field(list, default=list), "tags": Field(list, default=list), "rights": Field(str),
+    "encoding": Field(str),
 }
 
 
@@ -38,6 +37,7 @@ class Sidecar:
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     rights: str = ""
+    encoding: str = ""  # the seed's text encoding when it is not UTF-8 ('windows-1252')
     given: set[str] = field(default_factory=set)
 
 
@@ -86,7 +86,7 @@ def _checked(values: dict, data: LineDict, path: Path, problems: Problems) -> di
     return {"reader": values["reader"] or "", "title": title, "authors": tuple(clean(str(a)) for a in authors if clean(str(a))),
             **dates, "outlet": clean(values["outlet"] or ""), "url": values["url"] or "", "slug": values["slug"] or "",
             "related": tuple(clean(r) for r in values["related"]), "tags": tuple(values["tags"]),
-            "rights": values["rights"] or ""}
+            "rights": values["rights"] or "", "encoding": values["encoding"] or ""}
 
 
 def _date(value, key: str, path: Path, problems: Problems, line: int):

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,76 @@ def test_excerpt_rights_shorten_the_body_and_link_the_original(site):
     assert "Quoted in part" in html
     full = built.read("articles/growers-in-the-valley-count-losses-after-hailstorm/index.html")
     assert "We lost almost everything" in full and "This is an excerpt." not in full
+
+
+def load(tmp_path, name: str, data: bytes, sidecar: str = ""):
+    """One seed (and sidecar) read with the readers' defaults: (article, problems as text)."""
+    (tmp_path / "seeds").mkdir(exist_ok=True)
+    (tmp_path / "content/seeds").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "seeds" / name).write_bytes(data)
+    stem = name.rsplit(".", 1)[0]
+    if sidecar:
+        (tmp_path / f"content/seeds/{stem}.yaml").write_text(sidecar, "utf-8")
+    problems = Problems(tmp_path)
+    article = load_article(tmp_path / "seeds" / name, tmp_path / f"content/seeds/{stem}.yaml", tmp_path, problems)
+    return article, [str(p) for p in problems.items]
+
+
+WIRE = "Café owners protest new rules\n\nBy Jean Dupont, Le Monde\nMarch 3, 2025\n\nThe café owners met on Monday.\n"
+
+
+def test_the_sidecar_names_an_encoding(tmp_path):
+    article, problems = load(tmp_path, "cafe.txt", WIRE.encode("cp1252"), "encoding: windows-1252\n")
+    assert problems == [] and article.title == "Café owners protest new rules"
+    assert (article.authors, article.outlet) == (["Jean Dupont"], "Le Monde")
+
+
+def test_a_saved_page_in_its_declared_charset(tmp_path):
+    page = ('<html><head><meta charset="windows-1252"><title>Café</title></head><body><article><h1>Café owners protest</h1>'
+            + "<p>The café owners met on Monday to discuss the rules, which take effect in the spring and change opening hours.</p>" * 3
+            + "</article></body></html>")
+    article, problems = load(tmp_path, "cafe.html", page.encode("cp1252"))
+    assert problems == [] and article.title == "Café owners protest"
+
+
+def test_the_sidecar_gives_a_missing_title(tmp_path):
+    page = (FIXTURES.parent / "invalid/seed-html-no-title/seeds/untitled.htm").read_bytes()
+    article, problems = load(tmp_path, "untitled.htm", page, "title: Port terminal to open next year\noutlet: Port News\n")
+    assert problems == [] and article.title == "Port terminal to open next year" and article.outlet == "Port News"
+    assert article.body[0].text.startswith("Officials in the port city")
+
+
+def test_a_five_megabyte_page_is_read_or_refused_with_a_message(tmp_path):
+    paragraph = "<p>Report {}: " + "officials said the crossing would reopen after repairs to the road. " * 10 + "</p>\n"
+    page = "<!doctype html><html><head><title>Big page</title></head><body><article><h1>Big page</h1>"
+    page += "".join(paragraph.format(i) for i in range(5 * 2**20 // len(paragraph))) + "<div>" * 5000 + "</body></html>"
+    article, problems = load(tmp_path, "big.html", page.encode("utf-8"))
+    assert len(page) > 5 * 10**6
+    assert article is not None and article.title == "Big page" and article.word_count > 500_000
+    assert problems == []
+
+
+def test_a_guessed_reader_is_confirmed_by_the_sidecar(tmp_path):
+    text = b"A title\n\nSomeone\nMay 1, 2023\n\nA standfirst.\n\nText.\n"
+    _, guessed = load(tmp_path, "s.txt", text)
+    assert guessed == ["seeds/s.txt:1: warning: read as 'scraped' by a guess (a title line, the author, then a date line "
+                       "like 'February 29, 2024' in the first 12 lines) (if that is right, say so in content/seeds/s.yaml: "
+                       "'reader: scraped')"]
+    _, confirmed = load(tmp_path, "s.txt", text, "reader: scraped\n")
+    assert confirmed == []
+
+
+def test_front_matter_keys_of_any_publishing_system_are_kept_not_refused(tmp_path):
+    text = "---\ntitle: T\nsummary: S\ncanonical_url: https://x.example/t\nauthors: [A B, C D]\nseo: {a: 1}\n---\nBody.\n"
+    article, problems = load(tmp_path, "t.md", text.encode())
+    assert problems == []
+    assert (article.dek, article.source_url, article.authors, article.extra) == ("S", "https://x.example/t", ["A B", "C D"], {"seo": {"a": 1}})
+
+
+def test_plain_text_byline_on_the_page(site):
+    seed = (FIXTURES / "plaintext" / "wire-story.txt").read_text("utf-8")
+    html = site({"seeds/wire.txt": seed}).read("articles/farmers-in-the-valley-count-losses-after-hailstorm/index.html")
+    assert "By Maria Lopez" in html and "By By" not in html
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+    assert data["author"] == [{"@type": "Person", "name": "Maria Lopez"}]
+    assert '<p class="dek">' not in html  # the first paragraph is body text, not a standfirst

@@ -9,7 +9,7 @@ import pytest
 
 from site_builder.config import load_config
 from site_builder.errors import Problems
-from site_builder.readers import choose, load_settings
+from site_builder.readers import choose
 from site_builder.seeds import load_article, seed_options
 
 REPO = Path(__file__).resolve().parent.parent

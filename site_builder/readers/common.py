@@ -18,6 +18,7 @@ from ..inputs import INVISIBLE
 from ..model import Block, Image
 from ..sourcefile import parse_date
 
+SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)  # the only addresses a seed may give
 DATE_WORDS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
               r"\.? \d{1,2}, \d{4}")
 DATE_LINE = re.compile(rf"^\s*(?P<date>{DATE_WORDS}|\d{{4}}-\d{{2}}-\d{{2}})\s*$")

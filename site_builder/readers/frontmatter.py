@@ -8,18 +8,16 @@ the article; an outlet's own names for them are mapped by the ``aliases`` settin
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from ..model import Block, Image
 from ..sourcefile import LineDict, split_front_matter
 from ..errors import Problems
-from .common import Findings, Parsed, clean, date_or_none
+from .common import SAFE_URL, Findings, Parsed, clean, date_or_none
 
 NAME = "frontmatter"
 SETTINGS = {"aliases": {}}
-_SAFE_URL = r"^https?://[^\s<>\"']+$"
 
 
 def looks_for(settings: dict) -> str:
@@ -94,7 +92,7 @@ def _date(value: Any, key: str, findings: Findings, line: int):
 
 def _url(value: Any, key: str, findings: Findings, line: int) -> str:
     text = _text(value, key, findings, line)
-    if text and not re.match(_SAFE_URL, text, re.I):
+    if text and not SAFE_URL.match(text):
         if key == "url":  # an image's address is only recorded, never shown: a bad one is dropped
             findings.warn(key, line, "canonical_url must be an http(s) URL; ignored")
         return ""

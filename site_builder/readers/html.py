@@ -21,12 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Block, Image
-from .common import Findings, Parsed, clean, date_or_none
+from .common import SAFE_URL, Findings, Parsed, clean, date_or_none
 
 NAME = "html"
 SETTINGS: dict = {}
 _CAPTION = "[[figcaption]] "  # marks a caption turned into a paragraph (trafilatura drops unusual characters)
-_SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
@@ -56,7 +55,7 @@ def read(path: Path, text: str, findings: Findings, settings: dict) -> Parsed | 
     return Parsed(title=title, dek=meta["description"], authors=tuple(meta["authors"]), outlet=meta["site"],
                   published=_date(meta["published"], "date", findings),
                   updated=_date(meta["modified"], "updated", findings),
-                  source_url=meta["url"] if _SAFE_URL.match(meta["url"]) else "",
+                  source_url=meta["url"] if SAFE_URL.match(meta["url"]) else "",
                   images=tuple(b.image for b in body if b.image), body=tuple(body), tags=tuple(meta["tags"]))
 
 
@@ -146,7 +145,7 @@ def _blocks(main) -> list[Block]:
         if element.tag == "graphic":
             src = element.get("src", "")
             blocks.append(Block("figure", number, image=Image(alt=clean(element.get("alt", "")),
-                                                              remote_url=src if _SAFE_URL.match(src) else "")))
+                                                              remote_url=src if SAFE_URL.match(src) else "")))
         elif text.startswith(_CAPTION):
             caption = clean(text[len(_CAPTION):])
             if blocks and blocks[-1].kind == "figure" and not blocks[-1].image.caption:
