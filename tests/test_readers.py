@@ -149,3 +149,17 @@ def test_plain_text_byline_on_the_page(site):
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
     assert data["author"] == [{"@type": "Person", "name": "Maria Lopez"}]
     assert '<p class="dek">' not in html  # the first paragraph is body text, not a standfirst
+
+
+def test_a_saved_page_builds_safely(site):
+    """Nothing from a saved page runs: its scripts, handlers and javascript: links are gone,
+    its figure caption is kept and the page's metadata credits the original."""
+    built = site({"seeds/courier.html": (FIXTURES / "html" / "news-article.html").read_bytes(),
+                  "seeds/ferry.html": (FIXTURES / "html" / "json-ld-graph.html").read_bytes()})
+    html = built.read("articles/border-towns-brace-for-winter/index.html")
+    assert "Volunteers set up cots in a church hall. Photo: Ana Ruiz</figcaption>" in html
+    assert '<a href="https://courier.example.org/news/border-towns-winter">Read the original at The Valley Courier</a>' in html
+    for page in ("border-towns-brace-for-winter", "ferry-service-resumes-after-storm"):
+        text = built.read(f"articles/{page}/index.html")
+        assert "alert(" not in text and "onclick" not in text and "onerror" not in text and "javascript:" not in text
+        assert "Advertisement" not in text and "All rights reserved" not in text and "Related stories" not in text
