@@ -18,7 +18,7 @@ from pathlib import Path
 from .errors import Problems
 from .inputs import decode_text, list_files, read_bytes, strip_invisible
 from .model import Article, Block, Config
-from .readers import READERS, Findings, Parsed, choose, load_settings, unrecognised
+from .readers import READERS, Findings, Parsed, choose, load_settings, table_line, unrecognised
 from .sidecar import RIGHTS, Sidecar, read_sidecar
 from .sourcefile import check_text
 
@@ -182,13 +182,13 @@ def seed_options(config: Config, path: Path, problems: Problems) -> tuple[dict, 
     site configuration at ``path``; mistakes are reported against it."""
     options = config.seeds
     for key in sorted(set(options) - {"rights", "excerpt_words"}):
-        problems.add(path, 0, f"unknown key '{key}' in [seeds]", "known: excerpt_words, rights")
+        problems.add(path, table_line(path, "seeds", key), f"unknown key '{key}' in [seeds]", "known: excerpt_words, rights")
     mode, words = options.get("rights", "full"), options.get("excerpt_words", EXCERPT_WORDS)
     if mode not in RIGHTS:
-        problems.add(path, 0, f"[seeds] rights must be one of {', '.join(RIGHTS)}, not '{mode}'")
+        problems.add(path, table_line(path, "seeds", "rights"), f"[seeds] rights must be one of {', '.join(RIGHTS)}, not '{mode}'")
         mode = "full"
     if not isinstance(words, int) or isinstance(words, bool) or words < 1:
-        problems.add(path, 0, "[seeds] excerpt_words must be a whole number above 0")
+        problems.add(path, table_line(path, "seeds", "excerpt_words"), "[seeds] excerpt_words must be a whole number above 0")
         words = EXCERPT_WORDS
     return load_settings(config.readers, path, problems), (mode, words)
 

@@ -29,7 +29,7 @@ from .common import Findings, Parsed
 
 READERS: dict[str, ModuleType] = {m.NAME: m for m in (frontmatter, html, repost, plaintext, scraped)}
 
-__all__ = ["READERS", "Findings", "Parsed", "choose", "load_settings", "unrecognised"]
+__all__ = ["READERS", "Findings", "Parsed", "choose", "load_settings", "table_line", "unrecognised"]
 
 
 def choose(text: str, path: Path, settings: dict[str, dict]) -> tuple[str | None, bool]:
@@ -58,28 +58,47 @@ def load_settings(raw: object, path: Path, problems: Problems) -> dict[str, dict
         return settings
     for name, table in sorted(raw.items()):
         if name not in READERS:
-            _unknown(path, problems, f"unknown reader '{name}' in [readers]", name, list(READERS))
+            _unknown(path, table_line(path, f"readers.{name}"), problems, f"unknown reader '{name}' in [readers]", name, list(READERS))
             continue
         for key, value in sorted((table if isinstance(table, dict) else {}).items()):
             default = READERS[name].SETTINGS.get(key)
+            line = table_line(path, f"readers.{name}", key)
             if key not in READERS[name].SETTINGS:
-                _unknown(path, problems, f"unknown setting '{key}' for reader '{name}'", key, list(READERS[name].SETTINGS))
+                _unknown(path, line, problems, f"unknown setting '{key}' for reader '{name}'", key, list(READERS[name].SETTINGS))
             elif not isinstance(value, type(default)) or isinstance(value, list) and not all(isinstance(v, str) for v in value):
-                problems.add(path, 0, f"[readers.{name}] {key} must be {'a list of text' if isinstance(default, list) else 'a table'}")
-            elif _valid_patterns(name, key, value, path, problems):
+                problems.add(path, line, f"[readers.{name}] {key} must be {'a list of text' if isinstance(default, list) else 'a table'}")
+            elif _valid_patterns(name, key, value, path, line, problems):
                 settings[name][key] = value
     return settings
 
 
-def _unknown(path: Path, problems: Problems, message: str, key: str, known: list[str]) -> None:
+def table_line(path: Path, table: str, key: str = "") -> int:
+    """The line of ``[table]`` in the TOML file at ``path`` (or of ``key`` inside it); 0 if not found."""
+    try:
+        lines = path.read_text("utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    header = next((n for n, line in enumerate(lines, 1) if line.strip() == f"[{table}]"), 0)
+    if not key or not header:
+        return header
+    entry = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+    for number, line in enumerate(lines[header:], header + 1):
+        if line.lstrip().startswith("["):
+            break
+        if entry.match(line):
+            return number
+    return header
+
+
+def _unknown(path: Path, line: int, problems: Problems, message: str, key: str, known: list[str]) -> None:
     close = difflib.get_close_matches(key, known, n=1)
-    problems.add(path, 0, message, f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(known)) or 'none'}")
+    problems.add(path, line, message, f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(known)) or 'none'}")
 
 
 _PATTERNS = {("scraped", "navigation"), ("scraped", "caption_credit"), ("scraped", "credit_line")}
 
 
-def _valid_patterns(name: str, key: str, value: list, path: Path, problems: Problems) -> bool:
+def _valid_patterns(name: str, key: str, value: list, path: Path, line: int, problems: Problems) -> bool:
     if (name, key) not in _PATTERNS:
         return True
     ok = True
@@ -87,10 +106,10 @@ def _valid_patterns(name: str, key: str, value: list, path: Path, problems: Prob
         try:
             compiled = re.compile(pattern)
         except re.error as exc:
-            problems.add(path, 0, f"[readers.{name}] {key}: '{pattern}' is not a valid pattern: {exc}")
+            problems.add(path, line, f"[readers.{name}] {key}: '{pattern}' is not a valid pattern: {exc}")
             ok = False
             continue
         if key == "caption_credit" and not {"caption", "credit"} <= set(compiled.groupindex):
-            problems.add(path, 0, f"[readers.{name}] caption_credit '{pattern}' needs the groups (?P<caption>…) and (?P<credit>…)")
+            problems.add(path, line, f"[readers.{name}] caption_credit '{pattern}' needs the groups (?P<caption>…) and (?P<credit>…)")
             ok = False
     return ok
