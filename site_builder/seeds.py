@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from pathlib import Path
 
 from .errors import Problems
 from .inputs import decode_text, list_files, read_bytes, strip_invisible
 from .model import Article, Block, Config
+from .readers.common import slugify  # noqa: F401 - the one slug rule, used by pages too
 from .readers import READERS, Findings, Parsed, choose, load_settings, table_line, unrecognised
 from .sidecar import RIGHTS, Sidecar, read_sidecar
 from .sourcefile import check_text
@@ -25,13 +25,6 @@ from .sourcefile import check_text
 WORDS_PER_MINUTE = 230
 MAX_TITLE = 300
 EXCERPT_WORDS = 150
-
-
-def slugify(text: str) -> str:
-    """A lowercase ASCII slug: ``Más allá del Darién`` → ``mas-alla-del-darien``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].rstrip("-")
 
 
 _WORD = re.compile(r"[\u4e00-\u9fff]|[^\W_]+(?:['’][^\W_]+)*")
@@ -117,7 +110,11 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
     if not text.strip():
         problems.add(path, 1, "seed file is empty")
         return None
-    text = strip_invisible(text, path, problems)
+    findings = Findings(path, problems, sidecar_path, sidecar.given)
+    scratch = Problems(problems.root)
+    text = strip_invisible(text, path, scratch)
+    for problem in scratch.items:  # removed from what we show; naming the reader accepts the file as read
+        findings.add("reader", problem.line, problem.message, problem.hint, problem.warning, problem.column)
     where = problems.where(sidecar_path)
     shape, guessed = (sidecar.reader, False) if sidecar.reader else choose(text, path, settings)
     if shape is None:
@@ -126,7 +123,6 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
     if guessed:
         problems.warn(path, 1, f"read as '{shape}' by a guess ({READERS[shape].looks_for(settings[shape])})",
                       f"if that is right, say so in {where}: 'reader: {shape}'")
-    findings = Findings(path, problems, sidecar_path, sidecar.given)
     parsed = READERS[shape].read(path, text, findings, {**settings[shape], "related": sidecar.related})
     if parsed is None and not sidecar.title:
         return None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import Problems
 from .readers import READERS
-from .readers.common import SAFE_URL, clean
+from .readers.common import SAFE_URL, clean, slugify
 from .sourcefile import Field, LineDict, check_fields, check_text, parse_date, parse_yaml, read_text
 
 RIGHTS = ("full", "excerpt")
@@ -67,8 +67,6 @@ def read_sidecar(path: Path, problems: Problems) -> Sidecar | None:
 def _checked(values: dict, data: LineDict, path: Path, problems: Problems) -> dict | None:
     errors = len(problems.errors)
     line = lambda key: data.line(key, 1)  # noqa: E731
-    from .seeds import slugify  # the one slug rule
-
     if values["url"] and not SAFE_URL.match(values["url"]):
         problems.add(path, line("url"), "url must be an http(s) URL")
     if values["slug"] is not None and slugify(values["slug"]) != values["slug"]:

@@ -9,6 +9,7 @@ a seed is kept byte-for-byte, so every problem inside it must be one its sidecar
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,16 +56,23 @@ class Findings:
     def __init__(self, path: Path, problems: Problems, sidecar: Path, settled: set[str]):
         self.path, self.problems, self.sidecar, self.settled = path, problems, sidecar, settled
 
-    def add(self, key: str, line: int, message: str, hint: str = "", warning: bool = False) -> None:
+    def add(self, key: str, line: int, message: str, hint: str = "", warning: bool = False, column: int = 0) -> None:
         if key in self.settled:
             return
         where = self.problems.where(self.sidecar)
         settle = f"or set '{key}' in {where}" if hint else f"set '{key}' in {where}"
         hint = f"{hint}; {settle}" if hint else settle
-        (self.problems.warn if warning else self.problems.add)(self.path, line, message, hint)
+        (self.problems.warn if warning else self.problems.add)(self.path, line, message, hint, column)
 
     def warn(self, key: str, line: int, message: str, hint: str = "") -> None:
         self.add(key, line, message, hint, warning=True)
+
+
+def slugify(text: str) -> str:
+    """A lowercase ASCII slug: ``Más allá del Darién`` → ``mas-alla-del-darien``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-")
 
 
 def clean(text: str) -> str:
