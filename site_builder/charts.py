@@ -31,6 +31,7 @@ from .errors import Problems
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
 from .parallel import Background
+from .write import write_atomically
 
 CACHE_VERSION = "3"
 CHART_LIBRARIES = ("altair", "vl-convert-python")  # their versions are part of each chart's cache key
@@ -254,12 +255,9 @@ class ChartRenderer:
             return None
 
     def _write_cache(self, key: str, files: RenderedFiles) -> None:
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in vars(files).items() if k != "png"}
         for name, payload in ((f"{key}.png", files.png), (f"{key}.json", json.dumps(data).encode())):
-            tmp = self.cache_dir / f".{name}.{os.getpid()}.tmp"  # two builds may write it at once
-            tmp.write_bytes(payload)
-            os.replace(tmp, self.cache_dir / name)
+            write_atomically(self.cache_dir / name, payload)  # two builds may write it at once
 
     def _render(self, spec: ChartSpec, datasets: dict[str, Dataset]) -> RenderedFiles:
         os.environ["TZ"] = "UTC"  # temporal scales render in the process time zone
@@ -302,10 +300,7 @@ def vega_bundle(cache_dir: Path) -> str:
     import vl_convert
 
     bundle = vl_convert.javascript_bundle()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # two builds may make it at once
-    tmp.write_text(bundle, "utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, bundle)  # two builds may make it at once
     return bundle
 
 

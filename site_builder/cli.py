@@ -23,12 +23,16 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--out", type=Path, help="output folder (default: output_dir from content/site.toml)")
     build_cmd.add_argument("--strict", action="store_true", help="treat every warning as an error (the Netlify build uses this)")
     build_cmd.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
+    build_cmd.add_argument("--chart-cache", type=Path, metavar="DIR",
+                           help="where rendered charts and the Vega bundle are kept between builds (default: "
+                                "$SITE_BUILDER_CACHE, else $XDG_CACHE_HOME/site-builder, else ~/.cache/site-builder)")
 
     check_cmd = commands.add_parser("check", help="check everything a build checks, without publishing",
                                     description="Check the site as 'build' would (same messages, same exit codes) "
                                                 "without writing the output folder: for editors and pre-commit hooks.")
     check_cmd.add_argument("--strict", action="store_true", help="treat every warning as an error, as the Netlify build does")
     check_cmd.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
+    check_cmd.add_argument("--chart-cache", type=Path, metavar="DIR", help="as for build")
 
     serve_cmd = commands.add_parser("serve", help="preview the site with live reload",
                                     description="Build the site (drafts included) into a temporary folder outside the project and "
@@ -45,20 +49,22 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / "content" / "site.toml").is_file():
         parser.error(f"{root} is not a site: content/site.toml is missing (use --root)")
     if args.command == "build":
-        return run_build(root, args.out, args.strict, args.drafts)
+        return run_build(root, args.out, args.strict, args.drafts, args.chart_cache)
     if args.command == "check":
-        return run_build(root, None, args.strict, args.drafts, check_only=True)
+        return run_build(root, None, args.strict, args.drafts, args.chart_cache, check_only=True)
     from .serve import serve
     return serve(root, args.host, args.port)
 
 
-def run_build(root: Path, out: Path | None, strict: bool, drafts: bool, check_only: bool = False) -> int:
+def run_build(root: Path, out: Path | None, strict: bool, drafts: bool, chart_cache: Path | None = None,
+              check_only: bool = False) -> int:
     """Build (or only check) the site; print problems, then one summary line."""
     from .build import build
     from .check import check
 
     try:
-        report = check(root, strict, drafts) if check_only else build(root, out=out, strict=strict, drafts=drafts)
+        report = (check(root, strict, drafts, chart_cache) if check_only
+                  else build(root, out=out, strict=strict, drafts=drafts, chart_cache=chart_cache))
     except BuildError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

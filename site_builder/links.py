@@ -9,9 +9,9 @@ appears in it, else the site configuration or a template that contains it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -20,7 +20,7 @@ from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problems
-from .write import Output
+from .write import Output, write_atomically
 
 LINK_ATTRIBUTES = ("href", "src", "srcset")
 SAFE_SCHEMES = ("https", "mailto", "tel", "data")
@@ -207,10 +207,7 @@ def _load(cache: Path | None) -> tuple[str, dict[str, Findings]]:
 def _save(cache: Path, published: str, findings: dict[str, Findings]) -> None:
     """Keep this build's findings (only these: the file never grows past one site)."""
     pages = {relative: [f.key, f.scan, f.depends_on, f.broken] for relative, f in sorted(findings.items())}
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"published": published, "pages": pages}, ensure_ascii=False, separators=(",", ":")), "utf-8")
-    os.replace(tmp, cache)
+    write_atomically(cache, json.dumps({"published": published, "pages": pages}, ensure_ascii=False, separators=(",", ":")))
 
 
 def _judge(link: Link, base: str, files: set[str], page_keys: dict[str, str],
@@ -242,30 +239,41 @@ def _resolve(path: str, files: set[str]) -> str | None:
 
 class _Locator:
     """Finds the input file and line that wrote a link: the page's source first, then
-    the site configuration and the templates (for links every page shares)."""
+    the site configuration and the templates (for links every page shares).
+
+    A build with thousands of broken links asks for each one: each address's pattern is
+    compiled once, a line is matched only when it holds the address as plain text, and
+    where the shared files hold an address is looked up once per build."""
 
     def __init__(self, root: Path):
         self.root = root
         self.shared = [root / "content" / "site.toml"] + sorted((root / "templates").rglob("*.html"))
         self._lines: dict[Path, list[str]] = {}
+        self._in_shared: dict[str, tuple[Path, int] | None] = {}
 
     def find(self, source: str, link: Link) -> tuple[Path | str, int]:
         own = self.root / source if source else None
-        candidates = ([own] if own else []) + self.shared
-        text = " ".join(link.text.split())
-        # the address anywhere it could come from; the link text only in the page itself
-        searches = [(self._whole(link.url.strip()), candidates)] + ([(re.compile(re.escape(text)), [own])] if text and own else [])
-        for pattern, paths in searches:
-            for path in paths:
-                for number, line in enumerate(self._read(path), 1):
-                    if pattern.search(line):
-                        return path, number
+        url = link.url.strip()
+        found = self._line_with(own, url, _whole(url)) if own else None
+        if found:
+            return own, found
+        if url not in self._in_shared:
+            self._in_shared[url] = next(((path, line) for path in self.shared
+                                         if (line := self._line_with(path, url, _whole(url)))), None)
+        if self._in_shared[url]:
+            return self._in_shared[url]
+        text = " ".join(link.text.split())  # the link text only in the page itself
+        found = self._line_with(own, text) if text and own else None
+        if found:
+            return own, found
         return (own, 1) if own and own.is_file() else (source or "(output)", 0)
 
-    @staticmethod
-    def _whole(url: str) -> re.Pattern:
-        """``url`` as a whole address, so that ``/`` does not match inside ``/a/b``."""
-        return re.compile(r"(?<![\w/.#%-])" + re.escape(url) + r"(?![\w/.#%-])")
+    def _line_with(self, path: Path, text: str, pattern: re.Pattern | None = None) -> int:
+        """The first line of ``path`` holding ``text`` (as a whole address, with ``pattern``); 0 if none."""
+        for number, line in enumerate(self._read(path), 1):
+            if text in line and (pattern is None or pattern.search(line)):
+                return number
+        return 0
 
     def _read(self, path: Path) -> list[str]:
         if path not in self._lines:
@@ -274,3 +282,9 @@ class _Locator:
             except (OSError, UnicodeDecodeError):
                 self._lines[path] = []
         return self._lines[path]
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole(url: str) -> re.Pattern:
+    """``url`` as a whole address, so that ``/`` does not match inside ``/a/b``."""
+    return re.compile(r"(?<![\w/.#%-])" + re.escape(url) + r"(?![\w/.#%-])")
