@@ -14,11 +14,17 @@ NEED_NPM := command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get in
 
 .PHONY: serve build test test-fast bench bench-peers lighthouse clean
 
+# Installing is quiet: pip's output goes to $(INSTALL_LOG), printed only when a step fails.
+INSTALL_LOG := $(VENV)/install.log
+QUIETLY = >>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); echo "install failed (log: $(INSTALL_LOG))"; exit 1; }
+
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing site_builder and its dependencies into $(VENV) …"
+	@: > $(INSTALL_LOG)
+	@$(BIN)/python -m pip install --quiet --upgrade pip $(QUIETLY)
+	@$(BIN)/python -m pip install --quiet -e '.[test]' $(QUIETLY)
+	@touch $(STAMP)
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download does not work offline);
 # faketime gives the reproducible-build test a different wall clock.
