@@ -14,7 +14,7 @@ import string
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .model import Claim, Column, Dataset, Figure, Query
 from .inputs import decode_text, list_files, read_bytes
 from .sourcefile import Field, LineDict, check_fields, check_text, parse_date, parse_yaml, read_text
@@ -54,22 +54,29 @@ def load_datasets(data_dir: Path, problems: Problems) -> dict[str, Dataset]:
     files = list_files(data_dir, problems, (".csv", ".yaml"), recursive=False)
     stems = {p.stem for p in files if p.suffix == ".csv"} | {p.stem for p in _unlisted(data_dir, files)}
     for csv_path in (p for p in files if p.suffix == ".csv"):
-        if not _SLUG.match(csv_path.stem):
-            problems.add(csv_path, 0, "dataset file name is not a clean URL slug (a-z, 0-9, '-' and '_')",
-                         f"rename it to {re.sub(r'[^a-z0-9_]+', '-', csv_path.stem.lower()).strip('-') or 'data'}.csv")
-            continue
-        yaml_path = csv_path.with_suffix(".yaml")
-        if not yaml_path.is_file():
-            problems.add(csv_path, 1, "dataset has no provenance file",
-                         f"add {yaml_path.name} with title, agency, url, definition, unit, as_of and columns")
-            continue
-        dataset = _load_dataset(csv_path, yaml_path, problems)
+        since = len(problems.items)
+        dataset = _load_named_dataset(csv_path, problems)
         if dataset:
             datasets[dataset.name] = dataset
+        else:  # what uses it is not reported again, but named with this problem
+            problems.failed(f"dataset:{csv_path.stem}", since)
     for yaml_path in (p for p in files if p.suffix == ".yaml"):
         if yaml_path.stem not in stems:
             problems.add(yaml_path, 1, "provenance file has no CSV beside it")
     return datasets
+
+
+def _load_named_dataset(csv_path: Path, problems: Problems) -> Dataset | None:
+    if not _SLUG.match(csv_path.stem):
+        problems.add(csv_path, 0, "dataset file name is not a clean URL slug (a-z, 0-9, '-' and '_')",
+                     f"rename it to {re.sub(r'[^a-z0-9_]+', '-', csv_path.stem.lower()).strip('-') or 'data'}.csv")
+        return None
+    yaml_path = csv_path.with_suffix(".yaml")
+    if not yaml_path.is_file():
+        problems.add(csv_path, 1, "dataset has no provenance file",
+                     f"add {yaml_path.name} with title, agency, url, definition, unit, as_of and columns")
+        return None
+    return _load_dataset(csv_path, yaml_path, problems)
 
 
 def _unlisted(folder: Path, listed: list[Path]) -> list[Path]:
@@ -247,8 +254,11 @@ def _cell(cell: str, column: Column) -> Any:
 
 # ---- queries -----------------------------------------------------------------------
 
-def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], problems: Problems) -> Query | None:
-    """Check a query mapping (dataset, column, where, agg) against the loaded datasets."""
+def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], problems: Problems,
+                user: str = "") -> Query | None:
+    """Check a query mapping (dataset, column, where, agg) against the loaded datasets.
+    ``user`` ("figure:key") is what the query is for: when its dataset failed to load,
+    it is named with that problem instead of reported again."""
     if not isinstance(meta, dict):
         problems.add(path, line, "query must be a mapping with dataset, column, where and agg")
         return None
@@ -257,8 +267,9 @@ def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], 
         return None
     dataset = datasets.get(values["dataset"])
     if dataset is None:
-        problems.add(path, meta.line("dataset", line), f"unknown dataset '{values['dataset']}'",
-                     f"known: {', '.join(sorted(datasets))}")
+        if not problems.blocked([f"dataset:{values['dataset']}"], user or f"query:{problems.where(path)}"):
+            problems.add(path, meta.line("dataset", line), f"unknown dataset '{values['dataset']}'",
+                         did_you_mean(values["dataset"], datasets))
         return None
     names = {c.name for c in dataset.columns} | set(dataset.derived)
     for key in [values["column"], *values["where"]]:
@@ -331,31 +342,43 @@ def _load_yaml_file(path: Path, problems: Problems, kind: type) -> Any:
 
 
 def load_figures(path: Path, datasets: dict[str, Dataset], problems: Problems) -> dict[str, Figure]:
-    """Figures cited in prose: ``key: {label, query, format, suffix}`` computed now."""
+    """Figures cited in prose: ``key: {label, query, format, suffix}`` computed now.
+    A figure (or the whole file) that fails is recorded as failed: the pages that cite
+    it are named with its problem rather than reported again."""
     figures = {}
+    since = len(problems.items)
     data = _load_yaml_file(path, problems, dict) if path.is_file() else None
+    problems.failed("figures", since)  # the whole file: every page citing a figure depends on it
     for key, meta in (data or {}).items():
-        line = data.line(key, 1)
-        if not re.match(r"^[a-z0-9][a-z0-9._-]*$", key):
-            problems.add(path, line, f"figure key '{key}' may only hold a-z, 0-9, '.', '_' and '-'")
-            continue
-        if not isinstance(meta, dict):
-            problems.add(path, line, f"figure '{key}' must be a mapping with label and query")
-            continue
-        values = check_fields(meta, FIGURE_FIELDS, path, problems, line, f"figure '{key}'")
-        query = parse_query(meta.get("query"), path, meta.line("query", line), datasets, problems) if values else None
-        if query is None:
-            continue
-        try:
-            value = run_query(query, datasets)
-            text = format_number(value, values["format"]) + values["suffix"]
-        except (ValueError, IndexError, KeyError) as exc:
-            problems.add(path, line, f"figure '{key}': {exc}")
-            continue
-        dataset = datasets[query.dataset]
-        figures[key] = Figure(key, problems.where(path), line, values["label"], query, values["format"],
-                              values["suffix"], value, text, dataset.url)
+        since = len(problems.items)
+        figure = _figure(key, meta, data.line(key, 1), path, datasets, problems)
+        if figure is None:
+            problems.failed(f"figure:{key}", since)
+        else:
+            figures[key] = figure
     return figures
+
+
+def _figure(key: str, meta: Any, line: int, path: Path, datasets: dict[str, Dataset], problems: Problems) -> Figure | None:
+    if not re.match(r"^[a-z0-9][a-z0-9._-]*$", key):
+        problems.add(path, line, f"figure key '{key}' may only hold a-z, 0-9, '.', '_' and '-'")
+        return None
+    if not isinstance(meta, dict):
+        problems.add(path, line, f"figure '{key}' must be a mapping with label and query")
+        return None
+    values = check_fields(meta, FIGURE_FIELDS, path, problems, line, f"figure '{key}'")
+    query = parse_query(meta.get("query"), path, meta.line("query", line), datasets, problems,
+                        f"figure:{key}") if values else None
+    if query is None:
+        return None
+    try:
+        value = run_query(query, datasets)
+        text = format_number(value, values["format"]) + values["suffix"]
+    except (ValueError, IndexError, KeyError) as exc:
+        problems.add(path, line, f"figure '{key}': {exc}")
+        return None
+    return Figure(key, problems.where(path), line, values["label"], query, values["format"],
+                  values["suffix"], value, text, datasets[query.dataset].url)
 
 
 def load_claims(claims_dir: Path, article_slugs: set[str], datasets: dict[str, Dataset],
@@ -382,7 +405,8 @@ def _claim(entry: Any, path: Path, slug: str, datasets: dict[str, Dataset], prob
         return None
     query = None
     if entry.get("query") is not None:
-        query = parse_query(entry["query"], path, entry.line("query", line), datasets, problems)
+        query = parse_query(entry["query"], path, entry.line("query", line), datasets, problems,
+                            f"claim:{problems.where(path)}:{line}")
         if query is None:
             return None
     elif not values["reason"]:

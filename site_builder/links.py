@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .write import Output
 
 LINK_ATTRIBUTES = ("href", "src", "srcset")
@@ -225,12 +225,26 @@ def _judge(link: Link, base: str, files: set[str], page_keys: dict[str, str],
     path = unquote(urljoin(base, parts.path)) if parts.path else base
     target = _resolve(path, files)
     if target is None:
-        return Verdict((f"broken {kind} '{link.url}': nothing is published at {path}", "check the address or build with --drafts"))
+        return Verdict((f"broken {kind} '{link.url}': nothing is published at {path}", _closest_address(path, files)))
     fragment = unquote(parts.fragment)
     if fragment and target in page_keys:
-        trouble = None if fragment in scanned(target).ids else (f"broken anchor '{link.url}': {path} has no id '{fragment}'", "link to a heading's id")
+        ids = scanned(target).ids
+        trouble = None if fragment in ids else (f"broken anchor '{link.url}': {path} has no id '{fragment}'",
+                                                _closest_id(fragment, ids))
         return Verdict(trouble, target, page_keys[target])
     return Verdict(None, target)
+
+
+def _closest_address(path: str, files: set[str]) -> str:
+    """'did you mean' a published address (pages by their URL, other files by path)."""
+    addresses = {page_url(f) if f.endswith(".html") else f"/{f}" for f in files}
+    hint = did_you_mean(path, addresses)
+    return hint if hint.startswith("did you mean") else "check the address or build with --drafts"
+
+
+def _closest_id(fragment: str, ids: set[str]) -> str:
+    hint = did_you_mean(fragment, ids)
+    return hint.replace("did you mean '", "did you mean '#") if hint.startswith("did you mean") else "link to a heading's id"
 
 
 def _resolve(path: str, files: set[str]) -> str | None:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .model import Block, Figure
 from .seeds import count_text_words
 
@@ -61,6 +61,11 @@ class Rendered:
     charts: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
     words: int = 0
+
+
+def _figure_hint(key: str, figures: dict[str, Figure]) -> str:
+    hint = did_you_mean(key, figures)
+    return hint if hint.startswith("did you mean") else "define it in content/figures.yaml"
 
 
 def heading_slug(text: str) -> str:
@@ -163,7 +168,7 @@ class Markdown:
         if child == 0:  # the child: render, send the result, leave without cleanup
             os.close(read_end)
             try:
-                found = Problems(problems.root)
+                found = problems.child()
                 rendered = self._render(text, path, first_line, refs, found, quoted)
                 payload = pickle.dumps((rendered, found.items))
             except BaseException as exc:  # a bug: let the parent show it
@@ -214,9 +219,8 @@ class Markdown:
                 parts = token.info.split()
                 if len(parts) != 2:
                     problems.add(path, line, "a chart block needs exactly one id: ```chart <id>")
-                elif parts[1] not in refs.charts:
-                    problems.add(path, line, f"unknown chart '{parts[1]}'",
-                                 f"known: {', '.join(sorted(refs.charts)) or 'none'}")
+                elif parts[1] not in refs.charts and not problems.blocked([f"chart:{parts[1]}"], f"page:{problems.where(path)}"):
+                    problems.add(path, line, f"unknown chart '{parts[1]}'", did_you_mean(parts[1], refs.charts))
                 else:
                     result.charts.append(parts[1])
             if token.type == "heading_open" and token.tag in ("h2", "h3"):
@@ -233,9 +237,8 @@ class Markdown:
                 if child.type == "brace_span" and child.meta["kind"] == "fig":
                     key = child.meta["value"].strip()
                     if key not in refs.figures:
-                        close = sorted(k for k in refs.figures if k.split("-")[0] == key.split("-")[0])[:5]
-                        problems.add(path, line, f"unknown figure key '{key}'",
-                                     f"define it in content/figures.yaml{'; similar: ' + ', '.join(close) if close else ''}")
+                        if not problems.blocked([f"figure:{key}", "figures"], f"page:{problems.where(path)}"):
+                            problems.add(path, line, f"unknown figure key '{key}'", _figure_hint(key, refs.figures))
                     else:
                         result.figures.append(key)
 
