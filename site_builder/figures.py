@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .model import Dataset, Figure
 from .numbers import FORMS, PERCENT, derive, format_number, format_points, format_share
 from .queries import parse_query, run_query
@@ -128,11 +128,22 @@ def fill(text: str, figures: dict[str, Figure], path: Path | str, line: int, pro
         try:
             return lookup(kind, value, figures).text
         except KeyError as exc:
-            problems.add(path, line, f"unknown figure key {exc}", "define it in content/figures.yaml")
+            unknown_figure(str(exc.args[0]), figures, path, line, problems)
         except ValueError as exc:
             problems.add(path, line, f"figure {exc}")
         return match.group(0)
     return SPAN.sub(one, text) if "{" in text else text
+
+
+def unknown_figure(key: str, figures: dict[str, Figure], path: Path | str, line: int, problems: Problems) -> None:
+    """Report a ``{fig:key}`` that names no figure, unless that figure (or the whole
+    figures file) failed to load: then the text is named with that problem instead."""
+    where = problems.where(path)
+    if problems.blocked([f"figure:{key}", "figures"], f"{'page' if where.endswith('.md') else 'file'}:{where}"):
+        return
+    hint = did_you_mean(key, figures)
+    problems.add(path, line, f"unknown figure key '{key}'",
+                 hint if hint.startswith("did you mean") else "define it in content/figures.yaml")
 
 
 def line_of(source_text: str, snippet: str, default: int) -> int:

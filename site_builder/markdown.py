@@ -25,7 +25,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .errors import Problems, did_you_mean
-from .figures import NUMBER_KINDS, exempted, lookup
+from .figures import NUMBER_KINDS, exempted, lookup, unknown_figure
 from .model import Block, Figure
 from .seeds import count_text_words
 
@@ -62,11 +62,6 @@ class Rendered:
     charts: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
     words: int = 0
-
-
-def _figure_hint(key: str, figures: dict[str, Figure]) -> str:
-    hint = did_you_mean(key, figures)
-    return hint if hint.startswith("did you mean") else "define it in content/figures.yaml"
 
 
 def heading_slug(text: str) -> str:
@@ -252,9 +247,7 @@ class Markdown:
         try:
             lookup(kind, value, refs.figures)
         except KeyError as exc:
-            key = str(exc).strip("'")
-            if not problems.blocked([f"figure:{key}", "figures"], f"page:{problems.where(path)}"):
-                problems.add(path, line, f"unknown figure key '{key}'", _figure_hint(key, refs.figures))
+            unknown_figure(str(exc.args[0]), refs.figures, path, line, problems)
             return
         except ValueError as exc:
             problems.add(path, line, f"figure {exc}")
