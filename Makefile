@@ -46,8 +46,12 @@ $(LIGHTHOUSE):
 	$(NEED_NPM)
 	$(NPM_INSTALL) .cache/npm-lighthouse lighthouse
 
+# make serve PORT=8001 HOST=0.0.0.0 picks another port, or shares the preview on your network.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
 serve: $(STAMP)
-	$(BIN)/site-builder serve
+	$(BIN)/site-builder serve --host $(HOST) --port $(PORT)
 
 build: $(STAMP)
 	TZ=UTC $(BIN)/site-builder build --strict

@@ -1,4 +1,4 @@
-"""The command line: ``site-builder build`` and ``site-builder serve``.
+"""The command line: ``site-builder build``, ``serve`` and ``new``.
 
 Exit codes: 0 success, 1 content errors (printed as ``path:line: message``), 2 usage.
 """
@@ -13,6 +13,21 @@ from .errors import BuildError
 
 
 def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if not (root / "content" / "site.toml").is_file():
+        parser.error(f"{root} is not a site: content/site.toml is missing (use --root)")
+    if args.command == "build":
+        return run_build(root, args.out, args.strict, args.drafts)
+    if args.command == "new":
+        return run_new(root, args.kind, args.name, args.dataset, parser)
+    from .serve import serve
+    return serve(root, args.host, args.port)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Every command and option (the README lists each; a test checks it does)."""
     parser = argparse.ArgumentParser(prog="site-builder", description="Build a static explainer site from seeds and content.")
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: the current folder)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{build,serve,new}")
@@ -43,17 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                               "elsewhere is copied into seeds/ first)")
     new_cmd.add_argument("name", help="a page path (topics/the-route), a chart id (darien-yearly) or a seed file")
     new_cmd.add_argument("--dataset", help="for a chart: the dataset it draws (default: the first one)")
-
-    args = parser.parse_args(argv)
-    root = args.root.resolve()
-    if not (root / "content" / "site.toml").is_file():
-        parser.error(f"{root} is not a site: content/site.toml is missing (use --root)")
-    if args.command == "build":
-        return run_build(root, args.out, args.strict, args.drafts)
-    if args.command == "new":
-        return run_new(root, args.kind, args.name, args.dataset, parser)
-    from .serve import serve
-    return serve(root, args.host, args.port)
+    return parser
 
 
 def run_build(root: Path, out: Path | None, strict: bool, drafts: bool) -> int:
