@@ -67,13 +67,26 @@ def did_you_mean(name: str, known: Iterable[str], aliases: dict[str, str] | None
     target = (aliases or {}).get(name)
     if target in known:
         return f"did you mean '{target}'?"
-    # 0.75, not difflib's 0.6: 'date' is 0.67 from 'draft', 'titel' 0.8 from 'title'
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    close = _closest(name, known)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return f"did you mean '{close}'?"
     if not known:
         return f"{label}: none"
     return f"{label}: {', '.join(known[:listed])}" + (f", … ({len(known)} in all)" if len(known) > listed else "")
+
+
+def _closest(name: str, known: list[str]) -> str | None:
+    """The one known name clearly closest to ``name``: none when two are as close
+    ('/topics/p30/' is as near '/topics/p20/' as '/topics/p10/': a guess would mislead)."""
+    # 0.75, not difflib's 0.6: 'date' is 0.67 from 'draft', 'titel' 0.8 from 'title'
+    close = difflib.get_close_matches(name, known, n=2, cutoff=0.75)
+    if len(close) == 2 and _ratio(name, close[0]) == _ratio(name, close[1]):
+        return None
+    return close[0] if close else None
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def merged(items: Iterable[Problem]) -> list[Problem]:

@@ -79,3 +79,7 @@ def test_misspelt_links_and_anchors_get_a_suggestion(site):
 def test_an_unknown_page_key_names_the_documented_one(failing_site):
     assert failing_site({"content/pages/x.md": page("X", layout="page")}) == [
         "content/pages/x.md:4: unknown key 'layout' in front matter (did you mean 'template'?)"]
+
+
+def test_no_guess_between_equally_close_names():
+    assert did_you_mean("/topics/p30/", ["/topics/p10/", "/topics/p20/"]) == "known: /topics/p10/, /topics/p20/"
