@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import page
-from fixtures_site import chart_files
+from fixtures_site import REPOST, chart_files
 from site_builder.errors import BuildError, Problems, did_you_mean
 from site_builder.sourcefile import KEY_ALIASES
 
@@ -83,3 +83,9 @@ def test_an_unknown_page_key_names_the_documented_one(failing_site):
 
 def test_no_guess_between_equally_close_names():
     assert did_you_mean("/topics/p30/", ["/topics/p10/", "/topics/p20/"]) == "known: /topics/p10/, /topics/p20/"
+
+
+def test_a_misspelt_article_slug_gets_a_suggestion(failing_site):
+    messages = failing_site({"seeds/003_repost.txt": REPOST,
+                             "content/pages/x.md": page("X", articles="[a-reposted-stroy]")})
+    assert messages == ["content/pages/x.md:1: unknown article 'a-reposted-stroy' in 'articles' (did you mean 'a-reposted-story'?)"]
