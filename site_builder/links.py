@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .errors import Problems, did_you_mean
+from .errors import SHOWN_DEPENDENTS, Problems, did_you_mean
 from .write import Output
 
 LINK_ATTRIBUTES = ("href", "src", "srcset")
@@ -124,6 +124,7 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     verdicts: dict[tuple[str, str, str], Verdict] = {}
     findings: dict[str, Findings] = {}
     locator = _Locator(root)
+    seen_in: dict[tuple[Path | str, int, str, str], list[str]] = {}  # one warning per broken link, with its pages
     for relative, key in page_keys.items():
         old = stored.get(relative) if stored_published == published else None
         if old and old.key == key and all(page_keys.get(target) == target_key for target, target_key in old.depends_on):
@@ -135,10 +136,19 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
         source = output.written.get(relative.lower(), "")
         for url, tag, text, message, hint in found.broken:
             path, line = locator.find(source, Link(url, tag, text))
-            problems.warn(path, line, message, f"{hint}; seen in {relative}")
+            seen_in.setdefault((path, line, message, hint), []).append(relative)
+    for (path, line, message, hint), pages in seen_in.items():
+        problems.warn(path, line, message, f"{hint}; seen in {_pages(pages)}")
     if cache is not None and (published != stored_published or findings != stored):
         _save(cache, published, findings)
     return parsed
+
+
+def _pages(pages: list[str]) -> str:
+    """``x/index.html``, or ``5 pages: a, b, c, …`` for a link every page shares (a template's)."""
+    if len(pages) == 1:
+        return pages[0]
+    return f"{len(pages)} pages: {', '.join(pages[:SHOWN_DEPENDENTS])}" + (", …" if len(pages) > SHOWN_DEPENDENTS else "")
 
 
 @dataclass
