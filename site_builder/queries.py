@@ -43,7 +43,7 @@ def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], 
     for key in [values["column"], *values["where"], *([values["of"]] if values["of"] else [])]:
         if key not in names:
             problems.add(path, meta.line("column", line), f"dataset '{dataset.name}' has no column '{key}'",
-                         f"columns: {', '.join(sorted(names))}")
+                         did_you_mean(key, names, listed=len(names), label="columns"))
             return None
     if values["agg"] not in AGGREGATES:
         problems.add(path, meta.line("agg", line), f"unknown agg '{values['agg']}'", f"use one of {', '.join(AGGREGATES)}")

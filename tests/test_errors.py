@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import page
-from fixtures_site import REPOST, chart_files
+from fixtures_site import REPOST, chart_files, data_files
 from site_builder.errors import BuildError, Problems, did_you_mean
 from site_builder.sourcefile import KEY_ALIASES
 
@@ -89,3 +89,11 @@ def test_a_misspelt_article_slug_gets_a_suggestion(failing_site):
     messages = failing_site({"seeds/003_repost.txt": REPOST,
                              "content/pages/x.md": page("X", articles="[a-reposted-stroy]")})
     assert messages == ["content/pages/x.md:1: unknown article 'a-reposted-stroy' in 'articles' (did you mean 'a-reposted-story'?)"]
+
+
+def test_a_misspelt_column_or_dataset_in_a_figure_gets_a_suggestion(failing_site):
+    figures = ("a:\n  label: A\n  query: {dataset: crossings, column: cuont, where: {year: 2023}, agg: value}\n"
+               "b:\n  label: B\n  query: {dataset: crosings, column: count, where: {year: 2023}, agg: value}\n")
+    assert failing_site({**data_files(), "content/figures.yaml": figures}) == [
+        "content/figures.yaml:3: dataset 'crossings' has no column 'cuont' (did you mean 'count'?)",
+        "content/figures.yaml:6: unknown dataset 'crosings' (did you mean 'crossings'?)"]
