@@ -9,7 +9,8 @@ from pathlib import Path
 from .errors import Problems, did_you_mean
 from .model import Config
 
-KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search"}
+KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search",
+         "check_numbers", "readers", "seeds"}
 
 
 def load_config(path: Path, problems: Problems) -> Config | None:
@@ -48,6 +49,11 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         problems.add(path, _line_of(path, "search"), "search must be true or false",
                      "false builds no search page and no search index")
         ok = False
+    check_numbers = data.get("check_numbers", False)
+    if not isinstance(check_numbers, bool):
+        problems.add(path, _line_of(path, "check_numbers"), "check_numbers must be true or false",
+                     "true reports every number typed by hand in the site's texts")
+        ok = False
     terms = {k: tuple(v) for k, v in (data.get("terms") or {}).items() if isinstance(v, list) and len(v) == 2}
     if not ok:
         return None
@@ -55,7 +61,13 @@ def load_config(path: Path, problems: Problems) -> Config | None:
                   language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
                   author=str(data.get("author", "")), output_dir=output_dir,
                   sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
-                  search=search)
+                  search=search, check_numbers=check_numbers, readers=_table(data, "readers"), seeds=_table(data, "seeds"))
+
+
+def _table(data: dict, key: str) -> dict:
+    """A table checked by the stage that uses it (seeds: ``[seeds]`` and ``[readers.*]``)."""
+    value = data.get(key)
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def _line_of(path: Path, key: str) -> int:

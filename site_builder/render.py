@@ -22,6 +22,7 @@ from .errors import Problems, did_you_mean
 
 def format_date(value: Any, style: str = "long") -> str:
     """``29 February 2024``; datetimes keep their time only in ``style='full'``."""
+    value = _as_date(value)
     if value is None:
         return ""
     text = f"{value.day} {value:%B %Y}"
@@ -36,7 +37,17 @@ def _made(folder: Path) -> Path:
 
 
 def iso_date(value: Any) -> str:
+    value = _as_date(value)
     return value.isoformat() if value is not None else ""
+
+
+def _as_date(value: Any) -> dt.date | dt.datetime | None:
+    """Pages keep their dates as ISO text (see :class:`~site_builder.model.Page`)."""
+    if isinstance(value, str):
+        if not value:
+            return None
+        return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    return value
 
 
 class _TracedContext(jinja2.runtime.Context):

@@ -12,20 +12,28 @@ import json
 import shutil
 from pathlib import Path
 
+from .config import load_config
 from .data import load_datasets
 from .errors import Problems
 from .model import Column, Dataset
 from .pages import page_address
-from .seeds import SIDECAR_FIELDS, load_article
+from .seeds import load_article, seed_options
+from .sidecar import FIELDS as SIDECAR_FIELDS
 
 # One line each, shown beside a sidecar key the new file leaves commented out.
 SIDECAR_NOTES = {
+    "reader": "which reader to use: frontmatter, html, repost, plaintext or scraped",
+    "title": "when the file has none, or a wrong one",
+    "authors": "people only, e.g. [Ana Ruiz]; the outlet goes in 'outlet'",
+    "date": "YYYY-MM-DD it was published (for a repost: reposted)",
+    "original_published": "YYYY-MM-DD, a repost's original date",
     "outlet": "the publication's name, when the file does not say it",
-    "url": "the canonical https:// address, when known",
+    "url": "the original's canonical https:// address",
     "slug": "the address /articles/<slug>/ (default: from the title)",
     "related": "short lines of a scraped page that were links to other stories",
     "tags": "topic tags, e.g. [asylum, darien]",
-    "original_published": "YYYY-MM-DD, when a repost names the original date",
+    "rights": "full or excerpt (default: [seeds] in content/site.toml)",
+    "encoding": "when the file is not UTF-8, e.g. windows-1252",
 }
 
 
@@ -106,7 +114,9 @@ def new_seed(root: Path, name: str) -> tuple[Path, list[str]]:
     seed = _seed_file(root, name)
     sidecar = _free(root / "content" / "seeds" / f"{seed.stem}.yaml")
     problems = Problems(root)
-    article = load_article(seed, sidecar, root, problems)
+    config_path = root / "content" / "site.toml"
+    config = load_config(config_path, problems)  # the site's reader settings decide what is found
+    article = load_article(seed, sidecar, root, problems, *seed_options(config, config_path, problems)) if config else None
     found = [f"title {article.title!r}", f"outlet {article.outlet or '(none)'}",
              f"published {article.published or '(none)'}"] if article else []
     lines = [f"# What {seed.relative_to(root).as_posix()} cannot tell reliably (README: \"Adding a seed article\").",

@@ -77,8 +77,9 @@ def test_misspelt_links_and_anchors_get_a_suggestion(site):
 
 
 def test_an_unknown_page_key_names_the_documented_one(failing_site):
-    assert failing_site({"content/pages/x.md": page("X", layout="page")}) == [
-        "content/pages/x.md:4: unknown key 'layout' in front matter (did you mean 'template'?)"]
+    assert failing_site({"content/pages/x.md": page("X", layout="page", pubdate="2024-01-02")}, strict=True) == [
+        "content/pages/x.md:4: warning: unknown key 'layout' in front matter (did you mean 'template'?)",
+        "content/pages/x.md:5: warning: unknown key 'pubdate' in front matter (did you mean 'date'?)"]
 
 
 def test_no_guess_between_equally_close_names():
