@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import load_config
 from .data import load_datasets
-from .errors import Problems
+from .errors import BuildError, Problems
 from .model import Column, Dataset
 from .pages import page_address
 from .seeds import load_article, seed_options
@@ -128,7 +128,8 @@ def new_seed(root: Path, name: str) -> tuple[Path, list[str]]:
     lines.append("tags: []".ljust(26) + f"# {SIDECAR_NOTES['tags']}")
     sidecar.parent.mkdir(parents=True, exist_ok=True)
     sidecar.write_text("\n".join(lines) + "\n", "utf-8")
-    steps = [f"set outlet, url and tags in {sidecar.relative_to(root).as_posix()}"]
+    steps = [f"check: {problem}" for problem in BuildError(problems.items).problems]  # each names its sidecar key
+    steps += [f"set outlet, url and tags in {sidecar.relative_to(root).as_posix()}"]
     steps += [f"it is published at {article.url}" if article else "run site-builder build to see what the reader needs"]
     steps += [f"check its figures: content/claims/{article.slug}.yaml (README: Claims)"] if article else []
     return sidecar, steps

@@ -89,3 +89,12 @@ def test_new_never_overwrites(tmp_path, capsys):
         main(["--root", str(root), "new", "page", "about"])
     assert "content/pages/about.md already exists; nothing was written" in capsys.readouterr().err
     assert (root / "content" / "pages" / "about.md").read_text().startswith("---\ntitle: Mine")
+
+
+def test_new_seed_prints_what_the_reader_could_only_guess(tmp_path, capsys):
+    root = make_site(tmp_path / "site", {})
+    received = tmp_path / "004_scraped.txt"
+    received.write_text("Skip to content\n\nA scraped headline here\n\nBy Somebody\n\nFebruary 29, 2024\n\nSome text of the article, long enough.\n")
+    out = new(root, "seed", str(received), capsys=capsys)
+    assert "  - check: seeds/004_scraped.txt:1: warning: read as 'scraped' by a guess" in out
+    assert "'reader: scraped'" in out
