@@ -14,11 +14,17 @@ NEED_NPM := command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get in
 
 .PHONY: serve build test test-fast bench bench-peers lighthouse clean
 
+# Installing is quiet: pip's output goes to $(INSTALL_LOG), printed only when a step fails.
+INSTALL_LOG := $(VENV)/install.log
+QUIETLY = >>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); echo "install failed (log: $(INSTALL_LOG))"; exit 1; }
+
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing site_builder and its dependencies into $(VENV) …"
+	@: > $(INSTALL_LOG)
+	@$(BIN)/python -m pip install --quiet --upgrade pip $(QUIETLY)
+	@$(BIN)/python -m pip install --quiet -e '.[test]' $(QUIETLY)
+	@touch $(STAMP)
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download does not work offline);
 # faketime gives the reproducible-build test a different wall clock.
@@ -40,8 +46,12 @@ $(LIGHTHOUSE):
 	$(NEED_NPM)
 	$(NPM_INSTALL) .cache/npm-lighthouse lighthouse
 
+# make serve PORT=8001 HOST=0.0.0.0 picks another port, or shares the preview on your network.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
 serve: $(STAMP)
-	$(BIN)/site-builder serve
+	$(BIN)/site-builder serve --host $(HOST) --port $(PORT)
 
 build: $(STAMP)
 	TZ=UTC $(BIN)/site-builder build --strict

@@ -22,7 +22,7 @@ from .context import TemplateContext
 from .data import load_datasets
 from .figures import cite_figures, load_figures
 from .numerals import check_site as check_numbers
-from .errors import Problem, Problems
+from .errors import Problem, Problems, did_you_mean
 from .feeds import structured_data, write_feeds
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
@@ -214,7 +214,7 @@ def _check_links(site: Site, problems: Problems) -> None:
     for page in site.pages:
         for slug in page.articles:
             if slug not in slugs:
-                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", f"known: {', '.join(sorted(slugs))}")
+                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", did_you_mean(slug, slugs))
     owners: dict[str, str] = {}
     reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page"}
     items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from markupsafe import escape
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
 from .parallel import Background
@@ -49,6 +49,7 @@ SVG_THEME = {
 }
 PNG_THEME = json.loads(json.dumps(SVG_THEME).replace(TEXT, "#1a1a1a").replace(RULE, "#555555"))
 PNG_THEME["background"] = "#ffffff"
+_DECLARED = re.compile(r"""@chart\(\s*(?:id\s*=\s*)?["']([a-z0-9-]+)["']""")  # ids a module that failed meant to declare
 
 
 def chart(id: str, *, title: str, takeaway: str, description: str, datasets: list[str],
@@ -79,7 +80,11 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
         try:
             exec(_compiled(source, str(path)), module.__dict__)
         except Exception as exc:  # content code: report it where it happened
+            since = len(problems.items)
             problems.add(path, _error_line(exc, path), f"chart module failed to load: {type(exc).__name__}: {exc}")
+            problems.failed(f"file:{problems.where(path)}", since)
+            for chart_id in _DECLARED.findall(source):  # pages placing its charts are named with it
+                problems.failed_with(f"chart:{chart_id}", f"file:{problems.where(path)}")
             continue
         digest = hashlib.sha256(source.encode()).hexdigest()
         for name in sorted(vars(module)):
@@ -97,8 +102,9 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
                 continue
             unknown = [d for d in meta["datasets"] if d not in datasets]
             if unknown:
-                problems.add(path, line, f"chart '{meta['id']}' uses unknown dataset '{unknown[0]}'",
-                             f"known: {', '.join(sorted(datasets))}")
+                if not problems.blocked([f"dataset:{d}" for d in unknown], f"chart:{meta['id']}"):
+                    problems.add(path, line, f"chart '{meta['id']}' uses unknown dataset '{unknown[0]}'",
+                                 did_you_mean(unknown[0], datasets))
                 continue
             extra = _files_digest(path.parent, meta.pop("files"), path, line, problems)
             if extra is None:

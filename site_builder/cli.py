@@ -1,4 +1,4 @@
-"""The command line: ``site-builder build``, ``site-builder check`` and ``site-builder serve``.
+"""The command line: ``site-builder build``, ``check``, ``serve`` and ``new``.
 
 Exit codes: 0 success, 1 content errors (printed as ``path:line: message``), 2 usage.
 """
@@ -13,9 +13,26 @@ from .errors import BuildError
 
 
 def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if not (root / "content" / "site.toml").is_file():
+        parser.error(f"{root} is not a site: content/site.toml is missing (use --root)")
+    if args.command == "build":
+        return run_build(root, args.out, args.strict, args.drafts, args.chart_cache)
+    if args.command == "check":
+        return run_build(root, None, args.strict, args.drafts, args.chart_cache, check_only=True)
+    if args.command == "new":
+        return run_new(root, args.kind, args.name, args.dataset, parser)
+    from .serve import serve
+    return serve(root, args.host, args.port)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Every command and option (the README lists each; a test checks it does)."""
     parser = argparse.ArgumentParser(prog="site-builder", description="Build a static explainer site from seeds and content.")
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: the current folder)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,new}")
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder",
                                     description="Build the site. The output folder (content/site.toml: output_dir, default "
@@ -44,16 +61,16 @@ def main(argv: list[str] | None = None) -> int:
                                 "which may show drafts and unpublished errors; use 0.0.0.0 to share it on your network)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
 
-    args = parser.parse_args(argv)
-    root = args.root.resolve()
-    if not (root / "content" / "site.toml").is_file():
-        parser.error(f"{root} is not a site: content/site.toml is missing (use --root)")
-    if args.command == "build":
-        return run_build(root, args.out, args.strict, args.drafts, args.chart_cache)
-    if args.command == "check":
-        return run_build(root, None, args.strict, args.drafts, args.chart_cache, check_only=True)
-    from .serve import serve
-    return serve(root, args.host, args.port)
+    new_cmd = commands.add_parser("new", help="write a first page, chart module or seed sidecar",
+                                  description="Write a file that builds as it stands and print what to edit next. "
+                                              "Nothing is overwritten.")
+    new_cmd.add_argument("kind", choices=("page", "chart", "seed"),
+                         help="page: content/pages/NAME.md; chart: content/charts/NAME.py (one dataset, its "
+                              "data table); seed: content/seeds/<stem>.yaml for a file in seeds/ (a path "
+                              "elsewhere is copied into seeds/ first)")
+    new_cmd.add_argument("name", help="a page path (topics/the-route), a chart id (darien-yearly) or a seed file")
+    new_cmd.add_argument("--dataset", help="for a chart: the dataset it draws (default: the first one)")
+    return parser
 
 
 def run_build(root: Path, out: Path | None, strict: bool, drafts: bool, chart_cache: Path | None = None,
@@ -75,6 +92,26 @@ def run_build(root: Path, out: Path | None, strict: bool, drafts: bool, chart_ca
         print(warning, file=sys.stderr)
     print(f"checked {report.pages} pages: no errors" + (f", {len(report.warnings)} warnings" if report.warnings else "")
           if check_only else report.summary())
+    return 0
+
+
+def run_new(root: Path, kind: str, name: str, dataset: str | None, parser: argparse.ArgumentParser) -> int:
+    from .scaffold import ScaffoldError, new_chart, new_page, new_seed
+
+    if dataset and kind != "chart":
+        parser.error("--dataset is for 'new chart' only")
+    try:
+        if kind == "page":
+            path, steps = new_page(root, name)
+        elif kind == "chart":
+            path, steps = new_chart(root, name, dataset)
+        else:
+            path, steps = new_seed(root, name)
+    except ScaffoldError as exc:
+        parser.error(str(exc))
+    print(f"wrote {path.relative_to(root).as_posix()}\nnext:")
+    for step in steps + ["preview: make serve (or site-builder serve); then make test-fast"]:
+        print(f"  - {step}")
     return 0
 
 

@@ -6,7 +6,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .model import Config
 
 KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search",
@@ -29,7 +29,8 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         return None
     ok = True
     for key in sorted(set(data) - KNOWN):
-        problems.add(path, _line_of(path, key), f"unknown key '{key}'", f"known keys: {', '.join(sorted(KNOWN))}")
+        problems.add(path, _line_of(path, key), f"unknown key '{key}'",
+                     did_you_mean(key, KNOWN, listed=len(KNOWN), label="known keys"))
         ok = False
     for key in ("title", "base_url"):
         if not isinstance(data.get(key), str) or not data[key]:

@@ -50,22 +50,29 @@ def load_datasets(data_dir: Path, problems: Problems) -> dict[str, Dataset]:
     files = list_files(data_dir, problems, (".csv", ".yaml"), recursive=False)
     stems = {p.stem for p in files if p.suffix == ".csv"} | {p.stem for p in _unlisted(data_dir, files)}
     for csv_path in (p for p in files if p.suffix == ".csv"):
-        if not _SLUG.match(csv_path.stem):
-            problems.add(csv_path, 0, "dataset file name is not a clean URL slug (a-z, 0-9, '-' and '_')",
-                         f"rename it to {re.sub(r'[^a-z0-9_]+', '-', csv_path.stem.lower()).strip('-') or 'data'}.csv")
-            continue
-        yaml_path = csv_path.with_suffix(".yaml")
-        if not yaml_path.is_file():
-            problems.add(csv_path, 1, "dataset has no provenance file",
-                         f"add {yaml_path.name} with title, agency, url, definition, unit, as_of and columns")
-            continue
-        dataset = _load_dataset(csv_path, yaml_path, problems)
+        since = len(problems.items)
+        dataset = _load_named_dataset(csv_path, problems)
         if dataset:
             datasets[dataset.name] = dataset
+        else:  # what uses it is not reported again, but named with this problem
+            problems.failed(f"dataset:{csv_path.stem}", since)
     for yaml_path in (p for p in files if p.suffix == ".yaml"):
         if yaml_path.stem not in stems:
             problems.add(yaml_path, 1, "provenance file has no CSV beside it")
     return datasets
+
+
+def _load_named_dataset(csv_path: Path, problems: Problems) -> Dataset | None:
+    if not _SLUG.match(csv_path.stem):
+        problems.add(csv_path, 0, "dataset file name is not a clean URL slug (a-z, 0-9, '-' and '_')",
+                     f"rename it to {re.sub(r'[^a-z0-9_]+', '-', csv_path.stem.lower()).strip('-') or 'data'}.csv")
+        return None
+    yaml_path = csv_path.with_suffix(".yaml")
+    if not yaml_path.is_file():
+        problems.add(csv_path, 1, "dataset has no provenance file",
+                     f"add {yaml_path.name} with title, agency, url, definition, unit, as_of and columns")
+        return None
+    return _load_dataset(csv_path, yaml_path, problems)
 
 
 def _unlisted(folder: Path, listed: list[Path]) -> list[Path]:

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .errors import Problems
-from .figures import NUMBER_KINDS, exempted, keys_of, lookup
+from .errors import Problems, did_you_mean
+from .figures import NUMBER_KINDS, exempted, keys_of, lookup, unknown_figure
 from .model import Block, Figure
 from .seeds import count_text_words
 
@@ -168,7 +168,7 @@ class Markdown:
         if child == 0:  # the child: render, send the result, leave without cleanup
             os.close(read_end)
             try:
-                found = Problems(problems.root)
+                found = problems.child()
                 rendered = self._render(text, path, first_line, refs, found, quoted)
                 payload = pickle.dumps((rendered, found.items))
             except BaseException as exc:  # a bug: let the parent show it
@@ -219,9 +219,8 @@ class Markdown:
                 parts = token.info.split()
                 if len(parts) != 2:
                     problems.add(path, line, "a chart block needs exactly one id: ```chart <id>")
-                elif parts[1] not in refs.charts:
-                    problems.add(path, line, f"unknown chart '{parts[1]}'",
-                                 f"known: {', '.join(sorted(refs.charts)) or 'none'}")
+                elif parts[1] not in refs.charts and not problems.blocked([f"chart:{parts[1]}"], f"page:{problems.where(path)}"):
+                    problems.add(path, line, f"unknown chart '{parts[1]}'", did_you_mean(parts[1], refs.charts))
                 else:
                     result.charts.append(parts[1])
             if token.type == "heading_open" and token.tag in ("h2", "h3"):
@@ -248,10 +247,7 @@ class Markdown:
         try:
             lookup(kind, value, refs.figures)
         except KeyError as exc:
-            key = str(exc).strip("'")
-            close = sorted(k for k in refs.figures if k.split("-")[0] == key.split("-")[0])[:5]
-            problems.add(path, line, f"unknown figure key '{key}'",
-                         f"define it in content/figures.yaml{'; similar: ' + ', '.join(close) if close else ''}")
+            unknown_figure(str(exc.args[0]), refs.figures, path, line, problems)
             return
         except ValueError as exc:
             problems.add(path, line, f"figure {exc}")
