@@ -20,7 +20,7 @@ from .config import load_config
 from .data import load_claims, load_datasets, load_figures
 from .errors import Problem, Problems
 from .links import ScannedPage, check_links, scan
-from .feeds import structured_data, write_feeds
+from .feeds import modified_dates, structured_data, write_feeds
 from .markdown import CHART_MARKER, Markdown, References
 from .memo import InputMemo, remembered
 from .minify import minify_page, minify_stylesheet
@@ -124,7 +124,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     with Output(out, manifest) as output:
         report.pages, scanned = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
-        write_feeds(site.config, site.articles, output)
+        write_feeds(site.config, site.articles, output, modified_dates(site))
         if not defer:
             report.link_scans = check_links(output, paths.root, problems, links, scanned)
             problems.check(strict)

@@ -15,23 +15,25 @@ from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
-from .model import Article, Config, Dataset
+from .model import Article, Config, Dataset, Site
 from .write import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_PATH = "feed.xml"
 NOT_IN_SITEMAP = {"404.html"}
+EMBED_SUFFIX = "/embed/index.html"  # a chart alone, for other sites to frame: its chart page is the one to find
 
 
-def write_feeds(config: Config, articles: list[Article], output: Output) -> None:
+def write_feeds(config: Config, articles: list[Article], output: Output, dates: dict[str, str] | None = None) -> None:
     """Write ``feed.xml``, ``sitemap.xml`` and ``robots.txt`` into ``output``.
 
     Call after every page is written: the sitemap lists the HTML files written so far
-    (except the 404 page and the search index's own files).
+    (except the 404 page, embed pages and the search index's own files), each with its
+    date in ``dates`` (address → ``YYYY-MM-DD``, see :func:`modified_dates`) as ``lastmod``.
     """
     output.write(FEED_PATH, atom_feed(config, articles), "feeds")
-    output.write("sitemap.xml", sitemap(config.base_url, _page_urls(output.entries)), "feeds")
+    output.write("sitemap.xml", sitemap(config.base_url, _page_urls(output.entries), dates or {}), "feeds")
     output.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}/sitemap.xml\n", "feeds")
 
 
@@ -70,12 +72,27 @@ def atom_feed(config: Config, articles: list[Article]) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def sitemap(base_url: str, urls: list[str]) -> bytes:
-    """A sitemap listing ``urls`` (paths starting with ``/``) under ``base_url``."""
+def modified_dates(site: Site) -> dict[str, str]:
+    """Each page's last change as ``YYYY-MM-DD``, by address: a page's ``updated`` (else
+    ``date``), an article's latest date, a dataset's ``as_of``, a chart's newest data.
+    The sitemap, JSON-LD and the dates readers see all come from these same fields."""
+    dates = {page.url: page.modified for page in site.pages if page.modified}
+    dates.update({a.url: _rfc3339(_last_date(a))[:10] for a in site.articles if _last_date(a)})
+    dates.update({d.url: d.as_of for d in site.datasets.values() if d.as_of})
+    dates.update({chart.url: chart.modified for chart in site.rendered_charts.values() if chart.modified})
+    return dates
+
+
+def sitemap(base_url: str, urls: list[str], dates: dict[str, str] | None = None) -> bytes:
+    """A sitemap listing ``urls`` (paths starting with ``/``) under ``base_url``, with
+    the ``lastmod`` of each address that has one in ``dates``."""
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     for url in sorted(set(urls)):
-        _text(ET.SubElement(root, f"{{{SITEMAP}}}url"), "loc", f"{base_url}{url}", SITEMAP)
+        entry = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        _text(entry, "loc", f"{base_url}{url}", SITEMAP)
+        if (dates or {}).get(url):
+            _text(entry, "lastmod", dates[url], SITEMAP)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -85,7 +102,7 @@ def _page_urls(files) -> list[str]:
     urls = []
     for relative in sorted(PurePosixPath(f) for f in files if f.endswith(".html")):
         relative = relative.as_posix()
-        if relative in NOT_IN_SITEMAP or relative.startswith("pagefind/"):
+        if relative in NOT_IN_SITEMAP or relative.startswith("pagefind/") or relative.endswith(EMBED_SUFFIX):
             continue
         urls.append("/" + relative.removesuffix("index.html"))
     return urls

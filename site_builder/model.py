@@ -92,6 +92,13 @@ class Page:
     charts: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
     word_count: int = 0
+    date: str = ""      # first published, YYYY-MM-DD (front matter ``date``)
+    updated: str = ""   # last revised, YYYY-MM-DD (front matter ``updated``)
+
+    @property
+    def modified(self) -> str:
+        """The date readers, the sitemap and JSON-LD give as this page's last change."""
+        return self.updated or self.date
 
 
 @dataclass
@@ -214,6 +221,26 @@ class Chart:
     png_url: str
     sources: list[Dataset]
     files: Any = None  # the rendered files (SVG, PNG, CSV, spec) to publish
+
+    @property
+    def url(self) -> str:
+        """The chart's own page (interactive version, citation, embed code)."""
+        return f"/charts/{self.spec.id}/"
+
+    @property
+    def embed_url(self) -> str:
+        """The chart alone, the one page other sites may frame."""
+        return f"/charts/{self.spec.id}/embed/"
+
+    @property
+    def data_dates(self) -> list[str]:
+        """The distinct "figures as of" dates of the chart's datasets, oldest first."""
+        return sorted({d.as_of for d in self.sources if d.as_of})
+
+    @property
+    def modified(self) -> str:
+        """The chart changes when its newest data do (sitemap, JSON-LD, citation)."""
+        return self.data_dates[-1] if self.data_dates else ""
 
 
 @dataclass

@@ -21,12 +21,13 @@ from .inputs import decode_text, list_files, strip_invisible
 from .memo import SourceMemo
 from .model import Config, Page
 from .seeds import slugify
-from .sourcefile import Field, check_text, read_document
+from .sourcefile import Field, check_text, parse_date, read_document
 
 PAGE_FIELDS = {
     "title": Field(str, required=True), "summary": Field(str, required=True),
     "order": Field(int, default=0), "template": Field(str), "tags": Field(list, default=list),
     "articles": Field(list, default=list), "draft": Field(bool, default=False),
+    "date": Field(str), "updated": Field(str),
 }
 MAX_TITLE, MAX_SUMMARY = 150, 500
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # exactly the names slugify() leaves as they are, up to 80 long
@@ -104,9 +105,21 @@ def read_page(data: bytes, path: Path, address: tuple[str, str, str, str], confi
         problems.warn(path, doc.body_line, "the page has front matter but no text", "write the page below the second '---'")
     title = check_text(meta["title"], "title", path, problems, doc.meta.line("title"), MAX_TITLE)
     summary = check_text(meta["summary"], "summary", path, problems, doc.meta.line("summary"), MAX_SUMMARY)
+    dates = {key: _iso_date(meta[key], key, path, doc.meta.line(key), problems) for key in ("date", "updated")}
     section, slug, url, output = address
     template = meta["template"] or config.sections.get(section, {}).get("template", "page")
     return Page(source=problems.where(path), slug=slug, section=section, url=url, output=output,
                 title=title, summary=summary, order=meta["order"],
                 template=template, tags=list(meta["tags"]), articles=list(meta["articles"]),
-                draft=meta["draft"], body=doc.body, body_line=doc.body_line)
+                draft=meta["draft"], body=doc.body, body_line=doc.body_line, **dates)
+
+
+def _iso_date(value: str | None, key: str, path: Path, line: int, problems: Problems) -> str:
+    """A front-matter date as ``YYYY-MM-DD`` (kept as text: the page memo is JSON), or ""."""
+    if value is None:
+        return ""
+    try:
+        return parse_date(value).isoformat()[:10]
+    except ValueError as exc:
+        problems.add(path, line, f"'{key}': {exc}")
+        return ""

@@ -17,9 +17,12 @@ from .errors import Problems
 
 
 def format_date(value: Any, style: str = "long") -> str:
-    """``29 February 2024``; datetimes keep their time only in ``style='full'``."""
-    if value is None:
+    """``29 February 2024``; datetimes keep their time only in ``style='full'``.
+    Text is read as an ISO date (pages and datasets keep their dates as ``YYYY-MM-DD``)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
     text = f"{value.day} {value:%B %Y}"
     if style == "full" and isinstance(value, dt.datetime):
         text += f", {value:%H:%M}"
