@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import output_key, site_digest
+from .cite import citation
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .data import load_claims, load_datasets, load_figures
@@ -175,7 +176,8 @@ def _check_links(site: Site, problems: Problems) -> None:
             if slug not in slugs:
                 problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", f"known: {', '.join(sorted(slugs))}")
     owners: dict[str, str] = {}
-    reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page"}
+    reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page",
+                "/charts/": "the chart catalogue", "/data/": "the data catalogue"}
     items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
     items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
     for url, source in items:
@@ -246,7 +248,8 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
         return assets[name]
 
     renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, "noindex": noindex, **context,
-                                          "structured_data": lambda items, image="": structured_data(site.config, items, image)},
+                                          "structured_data": lambda items, image="": structured_data(site.config, items, image),
+                                          "citation": lambda item: citation(site.config, item)},
                         cache_dir)
     chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""
                   for cid, chart in sorted(site.rendered_charts.items())}
@@ -301,6 +304,8 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
         plan(section.output, "content/site.toml", "section", section.url, "", template_job("section.html", page=section))
     plan("articles/index.html", "templates/articles.html", "articles", "", "", template_job("articles.html"))
     plan("404.html", "templates/404.html", "404", "", "", template_job("404.html"))
+    plan("charts/index.html", "templates/charts.html", "charts", "", "", template_job("charts.html"))
+    plan("data/index.html", "templates/data.html", "data", "", "", template_job("data.html"))
     if site.config.search:
         plan("search/index.html", "templates/search.html", "search", "", "", template_job("search.html"))
     for chart_id, chart in sorted(site.rendered_charts.items()):

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
-from .model import Article, Config, Dataset, Site
+from .model import Article, Chart, Config, Dataset, Page, Site
 from .write import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -133,15 +133,18 @@ def _rfc3339(value: dt.date | dt.datetime | None) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def structured_data(config: Config, items: Article | list[Dataset], image: str = "") -> Markup:
+def structured_data(config: Config, items: Article | Page | Chart | list[Dataset], image: str = "") -> Markup:
     """A ``<script type="application/ld+json">`` element describing ``items``.
 
     An article becomes a ``NewsArticle`` credited to its original authors and outlet;
-    a list of datasets becomes one ``Dataset`` each. ``<``, ``>`` and ``&`` are written
-    as JSON escapes, so no text can close the element early.
+    one of our pages an ``Article`` and a chart an ``ImageObject``, both under the site's
+    licence; a list of datasets becomes one ``Dataset`` each. ``<``, ``>`` and ``&`` are
+    written as JSON escapes, so no text can close the element early.
     """
     if isinstance(items, Article):
         data: dict = _news_article(config, items, image)
+    elif isinstance(items, (Page, Chart)):
+        data = _our_work(config, items)
     else:
         data = {"@context": "https://schema.org", "@graph": [_dataset(config, d) for d in items]}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -168,6 +171,28 @@ def _news_article(config: Config, article: Article, image: str) -> dict:
     return data
 
 
+def _our_work(config: Config, item: Page | Chart) -> dict:
+    """One of our pages (``Article``) or charts (``ImageObject``), dated and licensed."""
+    site = {"@type": "Organization", "name": config.author or config.title, "url": config.base_url + "/"}
+    if isinstance(item, Chart):
+        data = {"@type": "ImageObject", "name": item.spec.title, "description": item.spec.description,
+                "contentUrl": config.base_url + item.png_url, "url": config.base_url + item.url}
+    else:
+        data = {"@type": "Article", "headline": item.title, "description": item.summary, "url": config.base_url + item.url}
+        if item.date or item.updated:
+            data["datePublished"] = item.date or item.updated
+    if item.modified:
+        data["dateModified"] = item.modified
+    data.update({"@context": "https://schema.org", "author": site, "publisher": site, "inLanguage": config.language})
+    return _licensed(config, data)
+
+
+def _licensed(config: Config, data: dict) -> dict:
+    if config.license:
+        data["license"] = config.license.url
+    return data
+
+
 def _dataset(config: Config, dataset: Dataset) -> dict:
     page = f"{config.base_url}{dataset.url}"
     data = {"@type": "Dataset", "name": dataset.title, "description": dataset.definition,
@@ -181,4 +206,4 @@ def _dataset(config: Config, dataset: Dataset) -> dict:
         data["dateModified"] = dataset.as_of
     if dataset.unit:
         data["variableMeasured"] = dataset.unit
-    return data
+    return _licensed(config, data)

@@ -8,6 +8,7 @@ never mixed in one field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -228,6 +229,20 @@ class Chart:
         return f"/charts/{self.spec.id}/"
 
     @property
+    def svg_url(self) -> str:
+        """The SVG download (with title, source and the site's address)."""
+        return f"/charts/{self.spec.id}.svg"
+
+    @property
+    def width(self) -> int:
+        """The inline SVG's drawn width in px (for layout before it loads)."""
+        return _svg_size(self.svg, "width")
+
+    @property
+    def height(self) -> int:
+        return _svg_size(self.svg, "height")
+
+    @property
     def embed_url(self) -> str:
         """The chart alone, the one page other sites may frame."""
         return f"/charts/{self.spec.id}/embed/"
@@ -243,6 +258,21 @@ class Chart:
         return self.data_dates[-1] if self.data_dates else ""
 
 
+def _svg_size(svg: str, name: str) -> int:
+    match = re.search(rf'<svg[^>]*?\s{name}="([\d.]+)', svg)
+    return round(float(match.group(1))) if match else 0
+
+
+@dataclass
+class License:
+    """The terms of what the site itself made (``[license]`` in ``site.toml``)."""
+
+    name: str            # "CC BY 4.0"
+    url: str             # the licence's own page
+    covers: str = ""     # what it applies to: "Our text, charts and derived data"
+    others: str = ""     # what it does not: "Official data keep their publishers' terms."
+
+
 @dataclass
 class Config:
     title: str
@@ -255,6 +285,7 @@ class Config:
     nav: list[dict[str, str]]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
+    license: License | None = None
 
 
 @dataclass

@@ -105,7 +105,8 @@ def test_news_article_json_ld_credits_outlet_and_authors(site):
 
 def test_sources_page_describes_each_dataset(site):
     built = site(_files())
-    (data,) = _json_ld(built.read("sources/index.html"))
+    page, data = _json_ld(built.read("sources/index.html"))
+    assert page["@type"] == "Article" and page["headline"] == "Sources"
     (dataset,) = data["@graph"]
     assert dataset["@type"] == "Dataset" and dataset["name"] == "Crossings by year"
     assert dataset["creator"]["name"] == "Test Agency"
@@ -126,7 +127,7 @@ def test_search_index_and_page(site):
 def test_pages_and_stylesheet_are_minified(site):
     built = site(_files())
     html = built.read("topics/numbers/index.html")
-    assert "\n  " not in html.split("<pre>")[0] and "<!--" not in html
+    assert "\n  " not in html.split("<pre")[0] and "<!--" not in html
     assert "  keep   this" in html  # <pre> untouched
     css = next((built.out / "static").glob("style.*.css")).read_text("utf-8")
     assert "\n" not in css.strip() and "/*" not in css

@@ -7,15 +7,25 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from conftest import page
+from conftest import MINIMAL_CONFIG, page
 from fixtures_site import chart_files
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
+LICENSED = MINIMAL_CONFIG.replace("[terms]", """[license]
+name = "CC BY 4.0"
+url = "https://creativecommons.org/licenses/by/4.0/"
+covers = "Our text & charts"
+others = "Official data keep their own terms."
+
+[terms]""")
+
+
 def _files(**extra) -> dict[str, str]:
     return {
         **chart_files(),
+        "content/site.toml": LICENSED,
         "content/pages/index.md": page("Home", "Welcome.", template="home"),
         "content/pages/topics/numbers.md": page("Numbers", "```chart crossings-bar\n```\n", order=1,
                                                 date="2024-03-01", updated="2024-05-02"),
@@ -52,3 +62,55 @@ def test_a_bad_page_date_is_reported_with_its_line(tmp_path):
     with pytest.raises(BuildError) as caught:
         build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache")
     assert "content/pages/index.md:4: 'updated': ambiguous date '31/12/2024': write it as YYYY-MM-DD" in str(caught.value)
+
+
+def test_every_page_and_chart_can_be_cited_and_names_the_licence(site):
+    built = site(_files())
+    numbers = built.read("topics/numbers/index.html")
+    assert "<summary>Cite this page</summary>" in numbers and "<summary>Cite this chart</summary>" in numbers
+    assert ("Test Site (2024). “Numbers” [page]. Test Site. Updated 2024-05-02. https://example.org/topics/numbers/"
+            in numbers.replace("&#34;", '"'))
+    bibtex = re.search(r'<pre class="bibtex"><code>(@misc\{example-topics-numbers,.*?)</code>', numbers, re.S).group(1)
+    assert "title = {{Numbers}}" in bibtex and "year = {2024}" in bibtex and "url = {https://example.org/topics/numbers/}" in bibtex
+    chart = built.read("charts/crossings-bar/index.html")
+    assert "Test Site (2024). “Crossings per year” [chart]. Test Site. Data as of 2024-01-01." in chart
+    assert "Cite this dataset" in built.read("data/crossings/index.html")
+    assert "(n.d.)" in built.read("topics/plain/index.html")
+    for html in (numbers, chart, built.read("index.html")):
+        assert ('Our text &amp; charts: <a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>.'
+                ' Official data keep their own terms.') in html
+    page_ld = _json_ld(numbers)[0]
+    assert page_ld["@type"] == "Article" and page_ld["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert (page_ld["datePublished"], page_ld["dateModified"]) == ("2024-03-01", "2024-05-02")
+    chart_ld = _json_ld(chart)[0]
+    assert chart_ld["@type"] == "ImageObject" and chart_ld["dateModified"] == "2024-01-01" and chart_ld["license"]
+    assert _json_ld(built.read("data/crossings/index.html"))[0]["@graph"][0]["license"].startswith("https://creativecommons")
+
+
+def test_bibtex_fields_cannot_break_the_entry():
+    from site_builder.cite import citation
+    from site_builder.model import Config
+
+    config = Config("Site", "", "en", "https://example.org", "", "public", {}, [])
+    from site_builder.model import Page
+    item = Page("p.md", "p", "", "/p/", "p/index.html", "Braces } and {50% & $5_x}", "s", 0, "page", [], [], False, "", 1)
+    found = citation(config, item)
+    assert "title = {{Braces  and 50\\% \\& \\$5\\_x}}" in found.bibtex
+    assert found.bibtex.count("{") == found.bibtex.count("}")
+
+
+def test_catalogues_list_every_chart_and_dataset(site):
+    built = site(_files())
+    charts = built.read("charts/index.html")
+    assert 'href="/charts/crossings-bar/"' in charts and 'src="/charts/crossings-bar.svg"' in charts
+    assert "They rose fast." in charts
+    data = built.read("data/index.html")
+    assert 'href="/data/crossings/"' in data and "3 rows" in data and 'href="/data/crossings/crossings.csv"' in data
+    assert 'href="/charts/"' in built.read("index.html") and 'href="/data/"' in built.read("index.html")
+
+
+def test_data_tables_use_thousands_separators_but_not_in_years(site):
+    built = site(_files())
+    dataset = built.read("data/crossings/index.html")
+    assert "<td>25,565</td>" in dataset and "<td>2023</td>" in dataset and "2,023" not in dataset
+    assert "<td>25,565</td>" in built.read("topics/numbers/index.html")
