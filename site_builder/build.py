@@ -311,6 +311,8 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     for chart_id, chart in sorted(site.rendered_charts.items()):
         plan(f"charts/{chart_id}/index.html", chart.spec.source, "chart_page", chart_id, chart_id,
              template_job("chart_page.html", page=chart.spec, chart=chart, source=chart.spec.source))
+        plan(f"charts/{chart_id}/embed/index.html", chart.spec.source, "chart_embed", chart_id, chart_id,
+             template_job("chart_embed.html", chart=chart, source=chart.spec.source))
         files = chart.files
         output.write(f"charts/{chart_id}.svg", files.svg, chart.spec.source)
         output.write(f"charts/{chart_id}.png", files.png, chart.spec.source)
