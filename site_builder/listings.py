@@ -45,10 +45,12 @@ def template_context(site: Site, assets: dict[str, str], noindex: bool, chart_ht
     context.mapping("chart_html", chart_html)  # what ```chart id``` embeds in a body
     return context
 
+
 def _asset(assets: dict[str, str], name: str) -> str:
     if name not in assets:
         raise KeyError(f"no static file '{name}' (files: {', '.join(sorted(assets))})")
     return assets[name]
+
 
 def _sections(pages: list[Page]) -> dict[str, list[Page]]:
     sections: dict[str, list[Page]] = {}
@@ -56,12 +58,14 @@ def _sections(pages: list[Page]) -> dict[str, list[Page]]:
         sections.setdefault(page.section, []).append(page)
     return sections
 
+
 def _cited_by(pages: list[Page], articles: list[Article]) -> dict[str, list[Page]]:
     cited_by: dict[str, list[Page]] = {a.slug: [] for a in articles}
     for page in pages:
         for slug in page.articles:
             cited_by[slug].append(page)
     return cited_by
+
 
 def _neighbours(sections: dict[str, list[Page]]) -> dict[str, tuple[Page | None, Page | None]]:
     """Each page's previous and next page in its section (not the section's index)."""
@@ -71,6 +75,7 @@ def _neighbours(sections: dict[str, list[Page]]) -> dict[str, tuple[Page | None,
         for i, page in enumerate(ordered):
             neighbours[page.url] = (ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None)
     return neighbours
+
 
 def section_indexes(site: Site) -> list[Section]:
     """An index page for each configured section that has no index.md of its own."""
@@ -82,6 +87,7 @@ def section_indexes(site: Site) -> list[Section]:
         indexes.append(Section(name, str(settings.get("title", name.title())), str(settings.get("summary", "")),
                                f"/{name}/", f"{name}/index.html", members))
     return indexes
+
 
 def sort_date(article: Article) -> str:
     date = article.original_published or article.published

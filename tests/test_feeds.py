@@ -63,7 +63,7 @@ def test_sitemap_lists_every_page_once_and_robots_points_at_it(site):
     assert locs == sorted(locs) and len(locs) == len(set(locs))
     pages = {"/" + p.relative_to(built.out).as_posix().removesuffix("index.html") for p in built.pages()}
     pages -= {"/404.html"}
-    pages = {p for p in pages if not p.startswith("/pagefind/")}
+    pages = {p for p in pages if not p.startswith("/pagefind/") and not p.endswith("/embed/")}  # embeds: noindex
     assert {l.removeprefix("https://example.org") for l in locs} == pages
     assert "https://example.org/topics/numbers/" in locs and "https://example.org/404.html" not in locs
     assert "Sitemap: https://example.org/sitemap.xml" in built.read("robots.txt")
