@@ -9,6 +9,9 @@
     if (single && !geo && !spec.params) {
       spec.params = [{ name: "zoom", select: "interval", bind: "scales" }];
     }
+    // one image named by the chart's description (the data table below has the values),
+    // not hundreds of unnamed marks for a screen reader to step through
+    spec.config = Object.assign({}, spec.config, { aria: false });
     return spec;
   }
   function loadScript(src) {
@@ -37,7 +40,17 @@
           tooltip: { disableDefaultStyle: true }
         });
       })
-      .then(function () { status.textContent = "Hover or tap the marks for values."; })
+      .then(function () {
+        var svg = box.querySelector("svg");
+        if (svg) {
+          svg.querySelectorAll("[role], [aria-roledescription], [aria-label]").forEach(function (mark) {
+            ["role", "aria-roledescription", "aria-label"].forEach(function (name) { mark.removeAttribute(name); });
+          });
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", box.getAttribute("data-vega-label"));
+        }
+        status.textContent = "Hover or tap the marks for values.";
+      })
       .catch(function (error) {
         button.disabled = false;
         status.textContent = "The interactive version could not load: " + error.message;
