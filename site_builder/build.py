@@ -239,6 +239,7 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
     """Render every chart that a page uses (from the cache where possible), and have
     the Vega bundle ready when there are charts."""
+    renderer.credit = f"{site.config.title} · {site.config.base_url}"  # on every downloaded image
     renderer.start(site.charts, site.datasets)
     for chart_id in sorted(site.charts):
         spec = site.charts[chart_id]

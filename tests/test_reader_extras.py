@@ -114,3 +114,30 @@ def test_data_tables_use_thousands_separators_but_not_in_years(site):
     dataset = built.read("data/crossings/index.html")
     assert "<td>25,565</td>" in dataset and "<td>2023</td>" in dataset and "2,023" not in dataset
     assert "<td>25,565</td>" in built.read("topics/numbers/index.html")
+
+
+def test_downloaded_images_keep_title_source_notes_and_site(site):
+    built = site(_files())
+    exported = built.read("charts/crossings-bar.svg")
+    for text in ("Crossings per year", "They rose fast.", "Source: Test Agency. Data as of 2024-01-01.",
+                 "Note: 2023 is provisional.", "Test Site · https://example.org"):
+        assert text in exported, text
+    inline = re.search(r'<div class="chart-image">(.*?)</div>', built.read("topics/numbers/index.html"), re.S).group(1)
+    assert "Test Site · https://example.org" not in inline and "Source: Test Agency" not in inline  # pages stay lean
+    png = (built.out / "charts/crossings-bar.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert height > 2 * (200 + 80)  # scale 2: the chart's 200 px plus title and credit lines
+
+
+def test_credit_lines_wrap_and_name_every_agency_once():
+    from site_builder.exports import LINE, credit_lines
+    from site_builder.model import ChartSpec, Dataset
+
+    def dataset(agency, as_of):
+        return Dataset("d", "d.yaml", "/data/d/", "data/d/index.html", "T", agency, "", "", "", "", as_of, [], [], {}, [], [], "")
+    spec = ChartSpec("c", "Title", "Takeaway", "Description", ["a", "b"], ["A long note " * 12], "c.py", 1)
+    lines = credit_lines(spec, [dataset("Agency A", "2024-01-01"), dataset("Agency A", "2024-03-01")], "Site · https://x.org")
+    assert lines[0] == "Source: Agency A. Data as of 2024-01-01 and 2024-03-01."
+    assert all(len(line) <= LINE for line in lines) and lines[-1] == "Site · https://x.org"
+    assert sum(line.startswith("Note:") for line in lines) == 1 and len(lines) > 3
