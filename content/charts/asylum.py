@@ -130,7 +130,7 @@ def asylum_grant_rates(data):
     )
     spec = alt.layer(bars, labels).properties(
         width=278,
-        height=300,
+        height=340,  # at 300 px the FY2021 labels 10.6 and 7.5 touched
         description=(
             "Grouped bars of asylum grant rates, FY2018–FY2021: China about 50–59%, the Northern "
             "Triangle 10–13%, Mexico 5–7%; FY2020 (October–June only) drawn lighter."
