@@ -141,3 +141,8 @@ def test_credit_lines_wrap_and_name_every_agency_once():
     assert lines[0] == "Source: Agency A. Data as of 2024-01-01 and 2024-03-01."
     assert all(len(line) <= LINE for line in lines) and lines[-1] == "Site · https://x.org"
     assert sum(line.startswith("Note:") for line in lines) == 1 and len(lines) > 3
+
+
+def test_contents_box_only_with_three_second_level_headings(site):
+    built = site(_files(**{"content/pages/glossary.md": page("Glossary", "## A\n\n### a1\n\n### a2\n\n### a3\n")}))
+    assert "On this page" not in built.read("glossary/index.html")
