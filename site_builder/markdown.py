@@ -64,9 +64,27 @@ class Rendered:
     words: int = 0
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def romanised(text: str) -> str:
+    """``text`` with each run of Chinese characters as one pinyin word without tones
+    (``走线`` → ``zouxian``), so that an anchor reads in any browser bar and link."""
+    if not _CJK.search(text):
+        return text
+    from pypinyin import Style, lazy_pinyin  # loaded only for a heading in Chinese
+
+    return _CJK.sub(lambda m: f" {''.join(lazy_pinyin(m.group(), style=Style.NORMAL))} ", text).strip()
+
+
+def unaccented(text: str) -> str:
+    """``zǒuxiàn`` → ``zouxian``: a pinyin gloss as an anchor."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def heading_slug(text: str) -> str:
-    """Anchor ids for headings: lowercase, Unicode letters kept, spaces to '-'."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """Anchor ids for headings: lowercase, Unicode letters kept, Chinese as pinyin, spaces to '-'."""
+    text = unicodedata.normalize("NFKC", romanised(text)).lower()
     return re.sub(r"[^\w\u4e00-\u9fff]+", "-", text).strip("-") or "section"
 
 
@@ -82,6 +100,35 @@ def _span_rule(state, silent: bool) -> bool:
         token.content = match.group(0)
     state.pos = match.end()
     return True
+
+
+def _term_heading_ids(state) -> None:
+    """Give a heading that holds a marked term (``## {zh:走线|zǒuxiàn}``) an anchor made
+    from its gloss (``zouxian``), or from the term itself in pinyin: the anchors plugin
+    sees only plain text, and named such a heading "section"."""
+    used = {str(t.attrGet("id")) for t in state.tokens if t.type == "heading_open" and t.attrGet("id")}
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open" or token.tag not in ("h2", "h3") or token.attrGet("id"):
+            continue
+        children = state.tokens[i + 1].children or []
+        if not any(c.type == "brace_span" and c.meta["kind"] != "fig" for c in children):
+            continue
+        title = "".join(_slug_text(c) for c in children)
+        slug, n = heading_slug(title), 1
+        while (slug if n == 1 else f"{slug}-{n - 1}") in used:
+            n += 1
+        slug = slug if n == 1 else f"{slug}-{n - 1}"
+        used.add(slug)
+        token.attrSet("id", slug)
+
+
+def _slug_text(child) -> str:
+    if child.type in ("text", "code_inline"):
+        return child.content
+    if child.type == "brace_span" and child.meta["kind"] != "fig":
+        term, _, gloss = child.meta["value"].partition("|")
+        return unaccented(gloss.strip()) or term
+    return ""
 
 
 class Markdown:
@@ -102,6 +149,7 @@ class Markdown:
         md.use(footnote_plugin)
         md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug,
                permalink=True, permalinkSymbol="#", permalinkBefore=False)
+        md.core.ruler.before("anchor", "term_heading_ids", _term_heading_ids)
         md.inline.ruler.before("emphasis", "brace_span", _span_rule)
         md.add_render_rule("brace_span", lambda renderer, tokens, idx, options, env: self._render_span(tokens, idx, env))
         default_fence = md.renderer.rules["fence"]
@@ -310,6 +358,9 @@ class Markdown:
                     parts.append(escape(figure.text))
                 elif kind in refs.terms:
                     parts.append(Markup('<span lang="{}">{}</span>').format(refs.terms[kind][0], term))
+                    gloss = value.partition("|")[2].strip()
+                    if gloss:  # the contents list reads like the heading: term, then its gloss
+                        parts.append(Markup(' (<i lang="{}">{}</i>)').format(refs.terms[kind][1], gloss))
                 else:
                     parts.append(escape(term))
             elif child.type in ("text", "code_inline"):

@@ -146,3 +146,15 @@ def test_credit_lines_wrap_and_name_every_agency_once():
 def test_contents_box_only_with_three_second_level_headings(site):
     built = site(_files(**{"content/pages/glossary.md": page("Glossary", "## A\n\n### a1\n\n### a2\n\n### a3\n")}))
     assert "On this page" not in built.read("glossary/index.html")
+
+
+def test_chinese_headings_get_pinyin_anchors_and_contents_show_the_gloss(site):
+    from site_builder.markdown import heading_slug
+
+    assert heading_slug("走线 on TikTok") == "zouxian-on-tiktok"
+    assert heading_slug("Darién Gap") == "darién-gap"  # other letters as before
+    body = "## {zh:走线|zǒuxiàn}\n\nA.\n\n## {zh:润学}\n\nB.\n\n## Plain\n\nC.\n\n## {zh:走线|zǒuxiàn}\n\nD.\n"
+    built = site(_files(**{"content/pages/topics/plain.md": page("Plain", body, order=2)}))
+    html = built.read("topics/plain/index.html")
+    assert re.findall(r'<h2 id="([^"]+)"', html) == ["zouxian", "runxue", "plain", "zouxian-1"]
+    assert '<a href="#zouxian"><span lang="zh-Hans">走线</span> (<i lang="zh-Latn-pinyin">zǒuxiàn</i>)</a>' in html
