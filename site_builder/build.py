@@ -25,7 +25,7 @@ from .errors import Problem, Problems
 from .feeds import modified_dates, structured_data, write_feeds
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
-from .markdown import Markdown, References
+from .markdown import Markdown, References, glossary_terms
 from .memo import InputMemo, remembered
 from .minify import minify_stylesheet
 from .model import Chart, Site
@@ -194,8 +194,21 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     charts = load_chart_specs(paths.charts, datasets, problems)
     datasets, claims = cite_figures(paths.root, datasets, claims, charts, figures, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
+    site.glossary = _glossary(site, paths, problems)
     _check_links(site, problems)
     return site
+
+
+def _glossary(site: Site, paths: Paths, problems: Problems) -> dict[str, str]:
+    """The terms of the page named by ``glossary`` in site.toml, linked where pages mention them."""
+    if not site.config.glossary:
+        return {}
+    page = next((p for p in site.pages if p.url == site.config.glossary), None)
+    if page is None:
+        problems.add(paths.config, 0, f"glossary: no page at {site.config.glossary}",
+                     "give the address of a page, e.g. glossary = \"/glossary/\"")
+        return {}
+    return glossary_terms(page.body, page.url)
 
 
 def _check_links(site: Site, problems: Problems) -> None:
@@ -227,7 +240,7 @@ def _check_with_references(site: Site, paths: Paths, problems: Problems, strict:
 def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
     """Turn every page and article body into HTML; unknown references are reported."""
     markdown = Markdown(site.config.terms)
-    refs = References(set(site.charts), site.figures, site.config.terms)
+    refs = References(set(site.charts), site.figures, site.config.terms, site.glossary)
     for page in site.pages:
         rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, problems)
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
@@ -279,7 +292,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     renderer = Renderer(paths.templates, context, cache_dir)
     chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or ""
                        for cid, chart in sorted(site.rendered_charts.items())})
-    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms), context, site.config.terms)
+    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms, site.glossary), context, site.config.terms)
     shared = engine_digest() + folder_digest(paths.templates)
     jobs = []
     for declared in planned_outputs(site):

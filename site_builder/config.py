@@ -10,7 +10,7 @@ from .errors import Problems
 from .model import Config, License
 
 KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search",
-         "license"}
+         "license", "glossary"}
 LICENSE_KEYS = {"name", "url", "covers", "others"}
 
 
@@ -58,7 +58,7 @@ def load_config(path: Path, problems: Problems) -> Config | None:
                   language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
                   author=str(data.get("author", "")), output_dir=output_dir,
                   sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
-                  search=search, license=license or None)
+                  search=search, license=license or None, glossary=str(data.get("glossary", "")))
 
 
 def _license(table, path: Path, problems: Problems) -> License | None | bool:

@@ -42,6 +42,7 @@ def template_context(site: Site, assets: dict[str, str], noindex: bool, chart_ht
     context.mapping("claims", site.claims)
     context.value("all_claims", [claim for slug in sorted(site.claims) for claim in site.claims[slug]])
     context.mapping("figures", site.figures)  # what {fig:key} prints in a body
+    context.value("glossary", site.glossary)  # what a body links to the glossary
     context.mapping("chart_html", chart_html)  # what ```chart id``` embeds in a body
     return context
 

@@ -48,11 +48,86 @@ def is_local(url: str) -> bool:
 
 @dataclass
 class References:
-    """What a page may refer to: chart ids, figures, and term languages."""
+    """What a page may refer to: chart ids, figures, term languages, and the glossary's
+    terms (name → address of its definition), linked at their first mention."""
 
     charts: set[str]
     figures: dict[str, Figure]
     terms: dict[str, tuple[str, str]]
+    glossary: dict[str, str] = field(default_factory=dict)
+
+
+_GLOSSARY_TERM = re.compile(r"^### +([^\n#*_`\[\]{}<>]+?) *$", re.M)
+
+
+def glossary_terms(body: str, url: str) -> dict[str, str]:
+    """The terms a glossary page defines: each plain ``###`` heading, and the two halves
+    of one like ``CBP (US Customs and Border Protection)``, → ``url#anchor``. Headings
+    with markup are left out: their text is not what readers' pages spell."""
+    terms: dict[str, str] = {}
+    for match in _GLOSSARY_TERM.finditer(body):
+        heading = match.group(1).strip()
+        parts = re.fullmatch(r"(.+?)\s*\((.+)\)", heading)
+        for name in (parts.groups() if parts else (heading,)):
+            if len(name.strip()) >= 3:
+                terms.setdefault(name.strip(), f"{url}#{heading_slug(heading)}")
+    return terms
+
+
+def _glossary_links(state) -> None:
+    """Link the first mention of each glossary term in a page's text to its definition
+    (not in headings, links or code; never in a quoted article or on the glossary itself)."""
+    refs: References | None = state.env.get("refs")
+    if not refs or not refs.glossary or state.env.get("quoted"):
+        return
+    linked: set[str] = state.env.setdefault("glossary_linked", set())  # definitions linked so far
+    in_heading = False
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            in_heading = token.type == "heading_open"
+        elif token.type == "inline" and not in_heading and token.children:
+            token.children = _link_terms(token.children, refs.glossary, linked)
+
+
+def _link_terms(children: list, glossary: dict[str, str], linked: set[str]) -> list:
+    from markdown_it.token import Token
+
+    result, depth = [], 0
+    for child in children:
+        depth += child.type == "link_open"
+        depth -= child.type == "link_close"
+        if child.type != "text" or depth:
+            result.append(child)
+            continue
+        text = child.content
+        while True:
+            found = _first_term(text, glossary, linked)
+            if found is None:
+                break
+            name, start, end = found
+            linked.add(glossary[name])  # one link per definition, whichever of its names came first
+            link = Token("link_open", "a", 1)
+            link.attrSet("href", glossary[name])
+            link.attrSet("class", "term")
+            result += [Token("text", "", 0, content=text[:start]), link,
+                       Token("text", "", 0, content=text[start:end]), Token("link_close", "a", -1)]
+            text = text[end:]
+        result.append(Token("text", "", 0, content=text))
+    return result
+
+
+def _first_term(text: str, glossary: dict[str, str], linked: set[str]) -> tuple[str, int, int] | None:
+    """The earliest mention in ``text`` of a term not yet linked: whole words, any case
+    unless the term is an acronym, a plural 's' allowed."""
+    best = None
+    for name, href in glossary.items():
+        if href in linked:
+            continue
+        flags = 0 if name.isupper() else re.IGNORECASE
+        match = re.search(rf"(?<!\w){re.escape(name)}s?(?!\w)", text, flags)
+        if match and (best is None or match.start() < best[1]):
+            best = (name, match.start(), match.end())
+    return best
 
 
 @dataclass
@@ -150,6 +225,7 @@ class Markdown:
         md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug,
                permalink=True, permalinkSymbol="#", permalinkBefore=False)
         md.core.ruler.before("anchor", "term_heading_ids", _term_heading_ids)
+        md.core.ruler.after("inline", "glossary_links", _glossary_links)
         md.inline.ruler.before("emphasis", "brace_span", _span_rule)
         md.add_render_rule("brace_span", lambda renderer, tokens, idx, options, env: self._render_span(tokens, idx, env))
         default_fence = md.renderer.rules["fence"]
@@ -249,7 +325,7 @@ class Markdown:
         return rendered
 
     def _render(self, text, path, first_line, refs, problems, quoted) -> Rendered:
-        env = {"refs": refs}
+        env = {"refs": refs, "quoted": quoted}
         tokens = self.md.parse(text, env)
         result = Rendered(html="")
         self._check(tokens, path, first_line, refs, problems, result)

@@ -322,6 +322,7 @@ class Config:
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
     license: License | None = None
+    glossary: str = ""  # the address of the page whose ### headings are terms linked site-wide
 
 
 @dataclass
@@ -337,3 +338,4 @@ class Site:
     claims: dict[str, list[Claim]]
     charts: dict[str, ChartSpec]
     rendered_charts: dict[str, Chart] = field(default_factory=dict)
+    glossary: dict[str, str] = field(default_factory=dict)  # term → address of its definition

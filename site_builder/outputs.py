@@ -12,6 +12,7 @@ list the pages written) are written before and after these, by :mod:`site_builde
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -122,7 +123,10 @@ class Bodies:
         return Markdown(self.terms)  # made only when a page is rendered
 
     def page(self, page: Page, problems: Problems) -> Rendered | None:
-        rendered = self.markdown.render(page.body, self.root / page.source, page.body_line, self.refs, problems)
+        refs = self.refs
+        if any(href.startswith(page.url + "#") for href in refs.glossary.values()):
+            refs = dataclasses.replace(refs, glossary={})  # the glossary does not link to itself
+        rendered = self.markdown.render(page.body, self.root / page.source, page.body_line, refs, problems)
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
         page.word_count = rendered.words
         return self._used(rendered)
@@ -135,6 +139,7 @@ class Bodies:
 
     def _used(self, rendered: Rendered) -> Rendered:
         self.context.record("config", None)  # terms
+        self.context.record("glossary", None)  # the terms linked at their first mention
         for key in rendered.figures:
             self.context.record("figures", key)
         for chart_id in rendered.charts:

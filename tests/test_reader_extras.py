@@ -158,3 +158,30 @@ def test_chinese_headings_get_pinyin_anchors_and_contents_show_the_gloss(site):
     html = built.read("topics/plain/index.html")
     assert re.findall(r'<h2 id="([^"]+)"', html) == ["zouxian", "runxue", "plain", "zouxian-1"]
     assert '<a href="#zouxian"><span lang="zh-Hans">走线</span> (<i lang="zh-Latn-pinyin">zǒuxiàn</i>)</a>' in html
+
+
+def test_glossary_terms_link_to_their_definition_at_first_mention_only(site):
+    glossary = page("Glossary", "## Terms\n\n### Credible fear\n\nA screening.\n\n### CBP (Customs and Border Protection)\n\nAn agency.\n")
+    body = ("# x\n\nA credible fear interview; another credible fear case.\n\n"
+            "Customs and Border Protection, or CBP, counts. [credible fear](/glossary/) stays.\n\n## Credible fear\n")
+    built = site(_files(**{"content/site.toml": LICENSED.replace('base_url = "https://example.org"',
+                                                                'base_url = "https://example.org"\nglossary = "/glossary/"'),
+                           "content/pages/glossary.md": glossary,
+                           "content/pages/topics/plain.md": page("Plain", body, order=2)}))
+    html = built.read("topics/plain/index.html")
+    assert re.findall(r'<a href="(/glossary/#[^"]+)" class="term">([^<]+)</a>', html) == [
+        ("/glossary/#credible-fear", "credible fear"), ("/glossary/#cbp-customs-and-border-protection", "Customs and Border Protection")]
+    assert 'class="term"' not in built.read("glossary/index.html")
+
+
+def test_a_glossary_address_without_a_page_is_reported(tmp_path):
+    import pytest
+    from conftest import make_site
+    from site_builder.build import build
+    from site_builder.errors import BuildError
+
+    config = LICENSED.replace('base_url = "https://example.org"', 'base_url = "https://example.org"\nglossary = "/terms/"')
+    root = make_site(tmp_path / "s", {"content/site.toml": config, "content/pages/index.md": page("Home", "Hi.")})
+    with pytest.raises(BuildError) as caught:
+        build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache")
+    assert "glossary: no page at /terms/" in str(caught.value)
