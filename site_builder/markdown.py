@@ -57,7 +57,8 @@ class References:
     glossary: dict[str, str] = field(default_factory=dict)
 
 
-_GLOSSARY_TERM = re.compile(r"^### +([^\n#*_`\[\]{}<>]+?) *$", re.M)
+_GLOSSARY_TERM = re.compile(r"^### +([^\n#*_`\[\]<>]+?) *$", re.M)
+_TERM_SPAN = re.compile(r"\{[a-z][a-z-]{0,15}:([^{}|\n]+)(?:\|([^{}\n]*))?\}")
 
 
 def glossary_terms(body: str, url: str) -> dict[str, str]:
@@ -66,11 +67,15 @@ def glossary_terms(body: str, url: str) -> dict[str, str]:
     with markup are left out: their text is not what readers' pages spell."""
     terms: dict[str, str] = {}
     for match in _GLOSSARY_TERM.finditer(body):
-        heading = match.group(1).strip()
+        if re.search(r"[{}]", _TERM_SPAN.sub("", match.group(1))):
+            continue  # a figure or other markup: not a plain name
+        # a marked term is spelled as its text; its anchor comes from its gloss (see _slug_text)
+        heading = _TERM_SPAN.sub(lambda m: m.group(1).strip(), match.group(1)).strip()
+        anchor = heading_slug(_TERM_SPAN.sub(lambda m: unaccented((m.group(2) or "").strip()) or m.group(1), match.group(1)))
         parts = re.fullmatch(r"(.+?)\s*\((.+)\)", heading)
         for name in (parts.groups() if parts else (heading,)):
             if len(name.strip()) >= 3:
-                terms.setdefault(name.strip(), f"{url}#{heading_slug(heading)}")
+                terms.setdefault(name.strip(), f"{url}#{anchor}")
     return terms
 
 

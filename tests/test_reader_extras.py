@@ -185,3 +185,13 @@ def test_a_glossary_address_without_a_page_is_reported(tmp_path):
     with pytest.raises(BuildError) as caught:
         build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache")
     assert "glossary: no page at /terms/" in str(caught.value)
+
+
+def test_spanish_names_carry_their_language_and_marked_glossary_headings_still_link(site):
+    config = LICENSED.replace('zh = ["zh-Hans", "zh-Latn-pinyin"]', 'zh = ["zh-Hans", "zh-Latn-pinyin"]\nes = ["es", "en"]')
+    config = config.replace('base_url = "https://example.org"', 'base_url = "https://example.org"\nglossary = "/glossary/"')
+    glossary = page("Glossary", "## Terms\n\n### SNM ({es:Servicio Nacional de Migración})\n\nPanama's service.\n")
+    built = site(_files(**{"content/site.toml": config, "content/pages/glossary.md": glossary,
+                           "content/pages/topics/plain.md": page("Plain", "The SNM counts.", order=2)}))
+    assert '<h3 id="snm-servicio-nacional-de-migración">SNM (<span lang="es">Servicio Nacional de Migración</span>)' in built.read("glossary/index.html")
+    assert '<a href="/glossary/#snm-servicio-nacional-de-migración" class="term">SNM</a>' in built.read("topics/plain/index.html")
