@@ -74,6 +74,7 @@ class Article:
     word_count: int = 0
     reading_minutes: int = 0
     html: str = field(default="", metadata=RENDERED)
+    related_urls: dict[str, str] = field(default_factory=dict)  # related title → its address, where known
 
 
 @dataclass

@@ -49,6 +49,7 @@ SIDECAR_FIELDS = {
     "url": Field(str, default=""),
     "slug": Field(str),
     "related": Field(list, default=list),
+    "related_urls": Field(dict, default=dict),  # related title → its address, where known
     "tags": Field(list, default=list),
     "original_published": Field(str),
 }
@@ -62,6 +63,7 @@ class Sidecar:
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     original_published: object = None
+    related_urls: tuple[tuple[str, str], ...] = ()
 
 
 def slugify(text: str) -> str:
@@ -355,12 +357,17 @@ def read_sidecar(path: Path, problems: Problems) -> Sidecar | None:
         problems.add(path, data.line("slug", 1), f"slug '{values['slug']}' may only hold a-z, 0-9 and '-'",
                      f"try '{slugify(values['slug']) or 'a-title-in-latin-letters'}'")
         ok = False
+    related_urls = tuple((clean(str(title)), str(url)) for title, url in values["related_urls"].items())
+    for title, url in related_urls:
+        if not _SAFE_URL.match(url):
+            problems.add(path, data.line("related_urls", 1), f"related_urls: '{title[:40]}' needs an http(s) URL")
+            ok = False
     original = _date_field(data, "original_published", path, problems, 1)
     if original is False or not ok:
         return None
     return Sidecar(outlet=clean(values["outlet"] or ""), url=values["url"], slug=values["slug"] or "",
                    related=tuple(clean(r) for r in values["related"]), tags=tuple(values["tags"]),
-                   original_published=original)
+                   original_published=original, related_urls=related_urls)
 
 
 def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems) -> Article | None:
@@ -397,7 +404,7 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems)
         outlet=sidecar.outlet or parsed.outlet, published=parsed.published,
         original_published=sidecar.original_published or parsed.original_published, source_url=sidecar.url, category=parsed.category,
         images=list(parsed.images), body=body, credit_line=parsed.credit_line,
-        related=list(parsed.related), tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
+        related=list(parsed.related), related_urls=dict(sidecar.related_urls), tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
         summary=parsed.dek or _first_paragraph(body) or parsed.title,
         word_count=words, reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)))
 

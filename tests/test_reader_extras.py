@@ -195,3 +195,15 @@ def test_spanish_names_carry_their_language_and_marked_glossary_headings_still_l
                            "content/pages/topics/plain.md": page("Plain", "The SNM counts.", order=2)}))
     assert '<h3 id="snm-servicio-nacional-de-migración">SNM (<span lang="es">Servicio Nacional de Migración</span>)' in built.read("glossary/index.html")
     assert '<a href="/glossary/#snm-servicio-nacional-de-migración" class="term">SNM</a>' in built.read("topics/plain/index.html")
+
+
+def test_topics_that_draw_on_an_article_leave_out_pages_that_only_list_it(site):
+    from fixtures_site import REPOST
+
+    slug = "a-reposted-story"
+    built = site(_files(**{"seeds/repost.txt": REPOST,
+                           "content/pages/topics/plain.md": page("Plain", "Text.", order=2, articles=f"[{slug}]"),
+                           "content/pages/sources.md": page("Sources", "All.", template="sources", articles=f"[{slug}]")}))
+    html = built.read(f"articles/{slug}/index.html")
+    section = re.search(r"Topics that draw on this article</h2>(.*?)</section>", html, re.S).group(1)
+    assert 'href="/topics/plain/"' in section and 'href="/sources/"' not in section
