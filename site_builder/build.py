@@ -21,6 +21,7 @@ from .claims import claim_figures, load_claims
 from .context import TemplateContext
 from .data import load_datasets
 from .figures import cite_figures, load_figures
+from .numerals import check_site as check_numbers
 from .errors import Problem, Problems
 from .feeds import modified_dates, structured_data, write_feeds
 from .links import ScannedPage, check_links, scan
@@ -33,8 +34,9 @@ from .outputs import Bodies, File, Planned, planned_outputs, render_output
 from .pages import load_pages
 from .parallel import Job, run_jobs
 from .render import Renderer
+from .redirects import write_redirects
 from .search import SearchIndex, index_output
-from .seeds import load_articles
+from .seeds import load_articles, seed_options
 from .write import DuplicateOutput, Output, OutputPathError
 
 
@@ -127,7 +129,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     with Output(out, kept.manifest) as output:
         report.pages, scanned = write_site(site, paths, output, problems, charts.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
-        write_feeds(site.config, site.articles, output, modified_dates(site))
+        write_redirects(site.config, site.pages, output)
+        write_feeds(site.config, site.articles, output, site.pages, modified_dates(site))
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
         if not defer:
             link_check(problems)
@@ -182,8 +185,10 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     config = load_config(paths.config, problems)
     problems.check()
     datasets = remembered(memo, "datasets", [paths.data], problems, lambda found: load_datasets(paths.data, found))
+    settings, rights = seed_options(config, paths.config, problems)
     articles = remembered(memo, "articles", [paths.seeds, paths.sidecars], problems, lambda found: load_articles(
-        paths.seeds, paths.sidecars, paths.root, found) if paths.seeds.is_dir() else [])
+        paths.seeds, paths.sidecars, paths.root, found, settings, rights) if paths.seeds.is_dir() else [],
+        extra=repr((settings, rights)))
     pages = load_pages(paths.pages, config, problems, drafts, cache_dir)
     figures = remembered(memo, "figures", [paths.figures, paths.data], problems,
                          lambda found: load_figures(paths.figures, datasets, found))
@@ -192,8 +197,10 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
                         lambda found: load_claims(paths.claims, slugs, datasets, found), extra=tuple(sorted(slugs)))
     figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
     charts = load_chart_specs(paths.charts, datasets, problems)
-    datasets, claims = cite_figures(paths.root, datasets, claims, charts, figures, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
+    if config.check_numbers:
+        check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
+    cite_figures(paths.root, site, problems)
     site.glossary = _glossary(site, paths, problems)
     _check_links(site, problems)
     return site
@@ -222,6 +229,7 @@ def _check_links(site: Site, problems: Problems) -> None:
                 "/charts/": "the chart catalogue", "/data/": "the data catalogue"}
     items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
     items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
+    items += [(alias, p.source) for p in site.pages for alias in p.aliases]
     for url, source in items:
         key = url.lower()
         if key in owners and owners[key] != source:

@@ -37,8 +37,8 @@ def citation(config: Config, item: Page | Article | Dataset | Chart) -> Citation
     if isinstance(item, Chart):
         note = f"Data as of {' and '.join(item.data_dates)}" if item.data_dates else ""
         return _make("chart", [site], item.spec.title, config.title, item.modified, config.base_url + item.url, note, item.url)
-    note = f"Updated {item.updated}" if item.updated else ""
-    return _make("page", [site], item.title, config.title, item.modified, config.base_url + item.url, note, item.url)
+    note = f"Updated {item.updated[:10]}" if item.updated else ""
+    return _make("page", [site], item.title, config.title, item.modified[:10], config.base_url + item.url, note, item.url)
 
 
 def _make(kind: str, authors: list[str], title: str, container: str, date: str, url: str, note: str, path: str) -> Citation:

@@ -10,7 +10,7 @@ from .errors import Problems
 from .model import Config, License
 
 KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search",
-         "license", "glossary"}
+         "check_numbers", "readers", "seeds", "license", "glossary"}
 LICENSE_KEYS = {"name", "url", "covers", "others"}
 
 
@@ -51,6 +51,11 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         ok = False
     license = _license(data.get("license"), path, problems)
     ok = ok and license is not False
+    check_numbers = data.get("check_numbers", False)
+    if not isinstance(check_numbers, bool):
+        problems.add(path, _line_of(path, "check_numbers"), "check_numbers must be true or false",
+                     "true reports every number typed by hand in the site's texts")
+        ok = False
     terms = {k: tuple(v) for k, v in (data.get("terms") or {}).items() if isinstance(v, list) and len(v) == 2}
     if not ok:
         return None
@@ -58,7 +63,14 @@ def load_config(path: Path, problems: Problems) -> Config | None:
                   language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
                   author=str(data.get("author", "")), output_dir=output_dir,
                   sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
-                  search=search, license=license or None, glossary=str(data.get("glossary", "")))
+                  search=search, check_numbers=check_numbers, readers=_table(data, "readers"), seeds=_table(data, "seeds"),
+                  license=license or None, glossary=str(data.get("glossary", "")))
+
+
+def _table(data: dict, key: str) -> dict:
+    """A table checked by the stage that uses it (seeds: ``[seeds]`` and ``[readers.*]``)."""
+    value = data.get(key)
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def _license(table, path: Path, problems: Problems) -> License | None | bool:

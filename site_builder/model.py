@@ -75,6 +75,10 @@ class Article:
     reading_minutes: int = 0
     html: str = field(default="", metadata=RENDERED)
     related_urls: dict[str, str] = field(default_factory=dict)  # related title → its address, where known
+    updated: dt.datetime | dt.date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # the seed's own metadata that no field holds
+    rights: str = "full"  # 'full', or 'excerpt': the opening of the body and a link to the original
+    excerpted: bool = False  # the body shown is shorter than the seed's
 
 
 @dataclass
@@ -100,8 +104,12 @@ class Page:
     charts: list[str] = field(default_factory=list, metadata=RENDERED)
     figures: list[str] = field(default_factory=list, metadata=RENDERED)
     word_count: int = field(default=0, metadata=RENDERED)
-    date: str = ""      # first published, YYYY-MM-DD (front matter ``date``)
-    updated: str = ""   # last revised, YYYY-MM-DD (front matter ``updated``)
+    description: str = ""  # the meta description; the summary when the page gives none
+    date: str = ""  # ISO dates (pages are remembered between builds as JSON)
+    updated: str = ""
+    authors: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # old addresses that redirect here
+    extra: dict[str, Any] = field(default_factory=dict)  # free front matter for templates
 
     @property
     def modified(self) -> str:
@@ -159,7 +167,7 @@ class Dataset:
     digest: str
     download: bytes = b""  # the CSV exactly as read and checked, published as the download
     measure: str = ""  # a short key for what one unit counts; a claim with another 'definition' is another measure
-    partial: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (rows selected, what they cover)
+    partial: list[tuple[dict[str, Any], str, tuple[str, ...]]] = field(default_factory=list)  # (rows, what they cover, columns or all)
 
 
 @dataclass
@@ -198,7 +206,7 @@ class Figure:
     source: str
     line: int
     label: str
-    query: Query
+    query: Query | None  # None for the verdict counts ({claims:…}), computed from the claims
     format: str
     suffix: str
     value: float | int | None = None
@@ -324,6 +332,9 @@ class Config:
     search: bool = True  # a search page and its Pagefind index
     license: License | None = None
     glossary: str = ""  # the address of the page whose ### headings are terms linked site-wide
+    check_numbers: bool = False  # report every number typed by hand in content text (see numerals.py)
+    readers: dict[str, Any] = field(default_factory=dict)  # [readers.<name>]: each seed reader's settings
+    seeds: dict[str, Any] = field(default_factory=dict)  # [seeds]: rights and excerpt_words for every seed
 
 
 @dataclass

@@ -20,12 +20,10 @@ from .errors import Problems
 
 
 def format_date(value: Any, style: str = "long") -> str:
-    """``29 February 2024``; datetimes keep their time only in ``style='full'``.
-    Text is read as an ISO date (pages and datasets keep their dates as ``YYYY-MM-DD``)."""
-    if value is None or value == "":
+    """``29 February 2024``; datetimes keep their time only in ``style='full'``."""
+    value = _as_date(value)
+    if value is None:
         return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
     text = f"{value.day} {value:%B %Y}"
     if style == "full" and isinstance(value, dt.datetime):
         text += f", {value:%H:%M}"
@@ -56,7 +54,17 @@ def _decimals(value: float) -> int:
 
 
 def iso_date(value: Any) -> str:
+    value = _as_date(value)
     return value.isoformat() if value is not None else ""
+
+
+def _as_date(value: Any) -> dt.date | dt.datetime | None:
+    """Pages keep their dates as ISO text (see :class:`~site_builder.model.Page`)."""
+    if isinstance(value, str):
+        if not value:
+            return None
+        return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    return value
 
 
 class _TracedContext(jinja2.runtime.Context):

@@ -52,18 +52,6 @@ def test_pages_and_charts_show_their_dates_and_the_sitemap_agrees(site):
     assert entries["https://example.org/data/crossings/"] == "2024-01-01"
 
 
-def test_a_bad_page_date_is_reported_with_its_line(tmp_path):
-    from conftest import make_site
-    from site_builder.build import build
-    from site_builder.errors import BuildError
-    import pytest
-
-    root = make_site(tmp_path / "s", {"content/pages/index.md": page("Home", "Hi.", updated="'31/12/2024'")})
-    with pytest.raises(BuildError) as caught:
-        build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache")
-    assert "content/pages/index.md:4: 'updated': ambiguous date '31/12/2024': write it as YYYY-MM-DD" in str(caught.value)
-
-
 def test_every_page_and_chart_can_be_cited_and_names_the_licence(site):
     built = site(_files())
     numbers = built.read("topics/numbers/index.html")
