@@ -23,10 +23,10 @@ from .data import load_datasets
 from .figures import cite_figures, load_figures
 from .numerals import check_site as check_numbers
 from .errors import Problem, Problems, did_you_mean
-from .feeds import structured_data, write_feeds
+from .feeds import modified_dates, structured_data, write_feeds
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
-from .markdown import Markdown, References
+from .markdown import Markdown, References, glossary_terms
 from .memo import InputMemo, remembered
 from .minify import minify_stylesheet
 from .model import Chart, Site
@@ -134,7 +134,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
         report.pages, scanned = write_site(site, paths, output, problems, cache_dir, charts.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_redirects(site.config, site.pages, output)
-        write_feeds(site.config, site.articles, output, site.pages)
+        write_feeds(site.config, site.articles, output, site.pages, modified_dates(site))
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
         if not defer:
             link_check(problems)
@@ -205,8 +205,21 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     if config.check_numbers:
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
     cite_figures(paths.root, site, problems)
+    site.glossary = _glossary(site, paths, problems)
     _check_links(site, problems)
     return site
+
+
+def _glossary(site: Site, paths: Paths, problems: Problems) -> dict[str, str]:
+    """The terms of the page named by ``glossary`` in site.toml, linked where pages mention them."""
+    if not site.config.glossary:
+        return {}
+    page = next((p for p in site.pages if p.url == site.config.glossary), None)
+    if page is None:
+        problems.add(paths.config, 0, f"glossary: no page at {site.config.glossary}",
+                     "give the address of a page, e.g. glossary = \"/glossary/\"")
+        return {}
+    return glossary_terms(page.body, page.url)
 
 
 def _check_links(site: Site, problems: Problems) -> None:
@@ -216,7 +229,8 @@ def _check_links(site: Site, problems: Problems) -> None:
             if slug not in slugs:
                 problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", did_you_mean(slug, slugs))
     owners: dict[str, str] = {}
-    reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page"}
+    reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page",
+                "/charts/": "the chart catalogue", "/data/": "the data catalogue"}
     items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
     items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
     items += [(alias, p.source) for p in site.pages for alias in p.aliases]
@@ -238,7 +252,7 @@ def _check_with_references(site: Site, paths: Paths, problems: Problems, strict:
 def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
     """Turn every page and article body into HTML; unknown references are reported."""
     markdown = Markdown(site.config.terms)
-    refs = References(set(site.charts), site.figures, site.config.terms)
+    refs = References(set(site.charts), site.figures, site.config.terms, site.glossary)
     for page in site.pages:
         rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, problems)
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
@@ -250,6 +264,7 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
     """Render every chart that a page uses (from the cache where possible), and have
     the Vega bundle ready when there are charts."""
+    renderer.credit = f"{site.config.title} · {site.config.base_url}"  # on every downloaded image
     renderer.start(site.charts, site.datasets)
     for chart_id in sorted(site.charts):
         spec = site.charts[chart_id]
@@ -289,7 +304,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     renderer = Renderer(paths.templates, context, shared_cache)  # compiled templates: keyed by their source
     chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or ""
                        for cid, chart in sorted(site.rendered_charts.items())})
-    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms), context, site.config.terms)
+    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms, site.glossary), context, site.config.terms)
     shared = engine_digest() + folder_digest(paths.templates)
     jobs = []
     for declared in planned_outputs(site):

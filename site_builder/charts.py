@@ -28,12 +28,13 @@ from typing import Any, Callable
 from markupsafe import escape
 
 from .errors import Problems, did_you_mean
+from .exports import credit_lines, with_credits
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
 from .parallel import Background
 from .write import write_atomically
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 CHART_LIBRARIES = ("altair", "vl-convert-python")  # their versions are part of each chart's cache key
 TEXT = "#010101"   # sentinel colours replaced with currentColor so charts follow dark mode
 RULE = "#020202"
@@ -145,9 +146,10 @@ def _error_line(exc: BaseException, path: Path) -> int:
 class RenderedFiles:
     """What rendering one chart produces; stored in the cache as is."""
 
-    svg: str
-    png: bytes
+    svg: str           # lean, for pages (currentColor, no title: the page shows them)
+    png: bytes         # the download, with title, takeaway, source, notes and credit
     spec_json: str
+    export_svg: str    # the SVG download, like the PNG
     columns: list[str]
     rows: list[list[Any]]
     csv: str
@@ -167,6 +169,7 @@ class ChartRenderer:
     """
 
     cache_dir: Path
+    credit: str = ""  # the site's name and address, printed on every downloaded image
     renders: int = 0
     _rendering: Background | None = field(default=None, repr=False)
     _bundling: Background | None = field(default=None, repr=False)
@@ -215,7 +218,7 @@ class ChartRenderer:
         from .cache import version
 
         parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True),
-                 spec.title, spec.description]  # with their figures filled in, and drawn into the SVG
+                 spec.title, spec.description, spec.takeaway, *spec.notes, self.credit]  # with their figures filled in, and drawn into the downloads
         parts += [f"{name}={version(name)}" for name in CHART_LIBRARIES]
         parts += [datasets[name].digest for name in spec.datasets]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
@@ -284,15 +287,18 @@ class ChartRenderer:
         vl_spec.setdefault("description", spec.description)
         svg_spec = _themed(vl_spec, SVG_THEME)
         png_spec = _themed(vl_spec, PNG_THEME)
+        sources = [datasets[name] for name in spec.datasets]
+        export_spec = with_credits(png_spec, spec, credit_lines(spec, sources, self.credit))
         try:
             svg = vl_convert.vegalite_to_svg(svg_spec, allowed_base_urls=[])
-            png = vl_convert.vegalite_to_png(png_spec, scale=2, allowed_base_urls=[])
+            png = vl_convert.vegalite_to_png(export_spec, scale=2, allowed_base_urls=[])
+            export_svg = vl_convert.vegalite_to_svg(export_spec, allowed_base_urls=[])
         except Exception as exc:  # vl-convert reports spec errors as ValueError
             raise ChartError(f"Vega-Lite could not render the spec: {exc}") from None
         self.renders += 1
         columns = list(rows[0])
         table = [[row.get(c) for c in columns] for row in rows]
-        return RenderedFiles(svg=_accessible_svg(svg, spec), png=png,
+        return RenderedFiles(svg=_accessible_svg(svg, spec), png=png, export_svg=export_svg,
                              spec_json=json.dumps(png_spec, indent=1, sort_keys=True, ensure_ascii=False),
                              columns=columns, rows=table, csv=to_csv(columns, table))
 

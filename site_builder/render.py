@@ -36,6 +36,24 @@ def _made(folder: Path) -> Path:
     return folder
 
 
+def thousands(value: Any, column: str = "") -> Any:
+    """``25565`` → ``25,565`` for numbers readers compare; anything else as it is. A
+    column whose name or label says it holds years (``fiscal_year``, "Year") keeps
+    its numbers plain: 2,023 is no year."""
+    if "year" in column.lower():
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{_decimals(value)}f}"
+    return value
+
+
+def _decimals(value: float) -> int:
+    text = repr(value)
+    return 0 if "e" in text or "." not in text else min(len(text.split(".")[1].rstrip("0")), 6)
+
+
 def iso_date(value: Any) -> str:
     value = _as_date(value)
     return value.isoformat() if value is not None else ""
@@ -81,6 +99,7 @@ class Renderer:
             keep_trailing_newline=True)
         self.env.filters["date"] = format_date
         self.env.filters["isodate"] = iso_date
+        self.env.filters["thousands"] = thousands
         self.env.template_context = context
         self.env.globals.update(context.globals())
 

@@ -25,7 +25,7 @@ def test_minimal_site_has_every_page_type(site):
     for relative in ["index.html", "about/index.html", "topics/index.html", "topics/route/index.html",
                      "topics/why/index.html", "articles/index.html", "articles/a-reposted-story/index.html", "404.html"]:
         assert (out / relative).is_file(), relative
-    assert built.report.pages == 9  # with the search page
+    assert built.report.pages == 11  # with the search page and the chart and data catalogues
     route = built.read("topics/route/index.html")
     assert '<h2 id="leg-one"' in route
     assert 'href="/articles/a-reposted-story/"' in route  # the article it draws on
@@ -38,7 +38,7 @@ def test_minimal_site_has_every_page_type(site):
     css = [p.name for p in (out / "static").iterdir() if p.suffix == ".css"]
     assert len(css) == 1 and re.fullmatch(r"style\.[0-9a-f]{10}\.css", css[0])
     assert f'href="/static/{css[0]}"' in route
-    assert built.report.summary().startswith("built 9 pages")
+    assert built.report.summary().startswith("built 11 pages")
 
 
 def test_text_is_escaped_and_raw_html_is_off(site):
@@ -73,7 +73,7 @@ def test_chart_renders_inline_svg_with_table_and_downloads(site):
     assert "They rose fast." in html and "2023 is provisional." in html
     assert "<summary>Show the data</summary>" in html
     table = re.search(r'<table class="data">.*?</table>', html, re.S).group(0)
-    assert re.findall(r"<td>([^<]*)</td>", table) == ["2021", "77", "2022", "2005", "2023", "25565"]
+    assert re.findall(r"<td>([^<]*)</td>", table) == ["2021", "77", "2022", "2,005", "2023", "25,565"]
     assert (built.out / "charts/crossings-bar.csv").read_text() == "Year,Crossings\n2021,77\n2022,2005\n2023,25565\n"
     spec = json.loads((built.out / "charts/crossings-bar.vl.json").read_text())
     assert spec["data"]["values"] == [{"Year": "2021", "Crossings": 77}, {"Year": "2022", "Crossings": 2005},

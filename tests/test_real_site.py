@@ -142,13 +142,25 @@ def test_chart_table_csv_and_spec_agree(built, chart_id):
     rows = list(csv.reader(io.StringIO((built / f"charts/{chart_id}.csv").read_text("utf-8"))))
     unescape = lambda s: s.replace("&amp;", "&").replace("&#39;", "'").replace("&#34;", '"').replace("&lt;", "<").replace("&gt;", ">")
     assert [unescape(h) for h in header] == rows[0]
-    assert [[unescape(c) for c in r] for r in cells] == rows[1:]
+    assert [[unescape(c) for c in r] for r in cells] == [[_as_shown(v, c) for v, c in zip(r, rows[0])] for r in rows[1:]]
     spec = json.loads((built / f"charts/{chart_id}.vl.json").read_text("utf-8"))
     values = _inline_values(spec)
     plotted = [{k: ("" if v is None else str(v)) for k, v in row.items()} for row in values]
     table_rows = [dict(zip(rows[0], r)) for r in rows[1:]]
     assert all(row in plotted for row in table_rows), chart_id
     assert "Source:" in figure and 'href="https://' in figure
+
+
+def _as_shown(value: str, column: str) -> str:
+    """A CSV cell as the table shows it: numbers with thousands separators (not years)."""
+    from site_builder.render import thousands
+
+    for kind in (int, float):
+        try:
+            return str(thousands(kind(value), column))
+        except ValueError:
+            continue
+    return value
 
 
 def _inline_values(spec) -> list[dict]:

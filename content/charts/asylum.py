@@ -134,6 +134,6 @@ def asylum_grant_rates(data):
     )
     spec = alt.layer(bars, labels).properties(
         width=278,
-        height=300,
+        height=340,  # at 300 px the FY2021 labels 10.6 and 7.5 touched
     )
     return spec, rows

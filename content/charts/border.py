@@ -59,7 +59,8 @@ def usbp_fiscal_share(data):
 
     rows = _fiscal_rows(data[USBP_ANNUAL])
     base = alt.Chart(alt.Data(values=rows))
-    x = alt.X("Fiscal year:O", title=None, axis=alt.Axis(labelAngle=0))
+    # "FY2019" six times in 255 px ran together; "FY19" leaves room between labels
+    x = alt.X("Fiscal year:O", title=None, axis=alt.Axis(labelAngle=0, labelExpr="replace(datum.label, 'FY20', 'FY')"))
 
     count_bars = base.mark_bar(color=BP_COLOUR).encode(
         x=x.axis(None),
