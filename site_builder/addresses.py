@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .model import Site
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 NAME = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 MAX_SLUG = 80
 # addresses the build itself publishes (see outputs.indexes): an input claiming one is at fault
-RESERVED = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page"}
+RESERVED = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page",
+            "/charts/": "the chart catalogue", "/data/": "the data catalogue"}
 
 
 def slugify(text: str) -> str:
@@ -40,10 +41,11 @@ def check_addresses(site: Site, problems: Problems) -> None:
     for page in site.pages:
         for slug in page.articles:
             if slug not in slugs:
-                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", f"known: {', '.join(sorted(slugs))}")
+                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", did_you_mean(slug, slugs))
     owners: dict[str, str] = {}
     items = list(RESERVED.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
     items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
+    items += [(alias, p.source) for p in site.pages for alias in p.aliases]
     for url, source in items:
         key = url.lower()
         if key in owners and owners[key] != source:

@@ -24,18 +24,19 @@ from .data import load_datasets
 from .figures import cite_figures, load_figures
 from .numerals import check_site as check_numbers
 from .errors import Problem, Problems
-from .feeds import structured_data, write_feeds
+from .feeds import modified_dates, structured_data, write_feeds
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
-from .markdown import Markdown, References
+from .markdown import Markdown, References, glossary_terms
 from .memo import InputMemo, remembered
 from .model import Chart, Site
 from .outputs import Bodies, File, Planned, planned_outputs, render_output, static_files, write_hashed
 from .pages import load_pages
 from .parallel import Job, run_jobs
 from .render import Renderer
+from .redirects import write_redirects
 from .search import SearchIndex, index_output
-from .seeds import load_articles
+from .seeds import load_articles, seed_options
 from .write import DuplicateOutput, Output, OutputPathError
 
 
@@ -132,7 +133,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     with Output(out, kept.manifest) as output:
         report.pages, scanned = write_site(site, paths, output, problems, cache_dir, charts.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
-        write_feeds(site.config, site.articles, output)
+        write_redirects(site.config, site.pages, output)
+        write_feeds(site.config, site.articles, output, site.pages, modified_dates(site))
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
         if not defer:
             link_check(problems)
@@ -187,8 +189,10 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     config = load_config(paths.config, problems)
     problems.check()
     datasets = remembered(memo, "datasets", [paths.data], problems, lambda found: load_datasets(paths.data, found))
+    settings, rights = seed_options(config, paths.config, problems)
     articles = remembered(memo, "articles", [paths.seeds, paths.sidecars], problems, lambda found: load_articles(
-        paths.seeds, paths.sidecars, paths.root, found, cache_dir) if paths.seeds.is_dir() else [])
+        paths.seeds, paths.sidecars, paths.root, found, settings, rights, cache_dir) if paths.seeds.is_dir() else [],
+        extra=repr((settings, rights)))
     pages = load_pages(paths.pages, config, problems, drafts, cache_dir)
     figures = remembered(memo, "figures", [paths.figures, paths.data], problems,
                          lambda found: load_figures(paths.figures, datasets, found))
@@ -201,8 +205,21 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     if config.check_numbers:
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
     cite_figures(paths.root, site, problems)
+    site.glossary = _glossary(site, paths, problems)
     check_addresses(site, problems)
     return site
+
+
+def _glossary(site: Site, paths: Paths, problems: Problems) -> dict[str, str]:
+    """The terms of the page named by ``glossary`` in site.toml, linked where pages mention them."""
+    if not site.config.glossary:
+        return {}
+    page = next((p for p in site.pages if p.url == site.config.glossary), None)
+    if page is None:
+        problems.add(paths.config, 0, f"glossary: no page at {site.config.glossary}",
+                     "give the address of a page, e.g. glossary = \"/glossary/\"")
+        return {}
+    return glossary_terms(page.body, page.url)
 
 
 def _check_with_references(site: Site, paths: Paths, problems: Problems, strict: bool) -> None:
@@ -216,7 +233,7 @@ def _check_with_references(site: Site, paths: Paths, problems: Problems, strict:
 def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
     """Turn every page and article body into HTML; unknown references are reported."""
     markdown = Markdown(site.config.terms)
-    refs = References(set(site.charts), site.figures, site.config.terms)
+    refs = References(set(site.charts), site.figures, site.config.terms, site.glossary)
     for page in site.pages:
         rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, problems)
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
@@ -228,6 +245,7 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
     """Render every chart that a page uses (from the cache where possible), and have
     the Vega bundle ready when there are charts."""
+    renderer.credit = f"{site.config.title} · {site.config.base_url}"  # on every downloaded image
     renderer.start(site.charts, site.datasets)
     for chart_id in sorted(site.charts):
         spec = site.charts[chart_id]
@@ -267,7 +285,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     renderer = Renderer(paths.templates, context, shared_cache)  # compiled templates: keyed by their source
     chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or ""
                        for cid, chart in sorted(site.rendered_charts.items())})
-    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms), context, site.config.terms)
+    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms, site.glossary), context, site.config.terms)
     shared = engine_digest() + folder_digest(paths.templates)
     jobs = []
     for declared in planned_outputs(site):

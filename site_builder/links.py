@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .errors import Problems
+from .errors import SHOWN_DEPENDENTS, Problems, did_you_mean
 from .write import Output, write_atomically
 
 LINK_ATTRIBUTES = ("href", "src", "srcset")
@@ -124,6 +124,7 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     verdicts: dict[tuple[str, str, str], Verdict] = {}
     findings: dict[str, Findings] = {}
     locator = _Locator(root)
+    seen_in: dict[tuple[Path | str, int, str, str], list[str]] = {}  # one warning per broken link, with its pages
     for relative, key in page_keys.items():
         old = stored.get(relative) if stored_published == published else None
         if old and old.key == key and all(page_keys.get(target) == target_key for target, target_key in old.depends_on):
@@ -135,10 +136,19 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
         source = output.written.get(relative.lower(), "")
         for url, tag, text, message, hint in found.broken:
             path, line = locator.find(source, Link(url, tag, text))
-            problems.warn(path, line, message, f"{hint}; seen in {relative}")
+            seen_in.setdefault((path, line, message, hint), []).append(relative)
+    for (path, line, message, hint), pages in seen_in.items():
+        problems.warn(path, line, message, f"{hint}; seen in {_pages(pages)}")
     if cache is not None and (published != stored_published or findings != stored):
         _save(cache, published, findings)
     return parsed
+
+
+def _pages(pages: list[str]) -> str:
+    """``x/index.html``, or ``5 pages: a, b, c, …`` for a link every page shares (a template's)."""
+    if len(pages) == 1:
+        return pages[0]
+    return f"{len(pages)} pages: {', '.join(pages[:SHOWN_DEPENDENTS])}" + (", …" if len(pages) > SHOWN_DEPENDENTS else "")
 
 
 @dataclass
@@ -222,12 +232,26 @@ def _judge(link: Link, base: str, files: set[str], page_keys: dict[str, str],
     path = unquote(urljoin(base, parts.path)) if parts.path else base
     target = _resolve(path, files)
     if target is None:
-        return Verdict((f"broken {kind} '{link.url}': nothing is published at {path}", "check the address or build with --drafts"))
+        return Verdict((f"broken {kind} '{link.url}': nothing is published at {path}", _closest_address(path, files)))
     fragment = unquote(parts.fragment)
     if fragment and target in page_keys:
-        trouble = None if fragment in scanned(target).ids else (f"broken anchor '{link.url}': {path} has no id '{fragment}'", "link to a heading's id")
+        ids = scanned(target).ids
+        trouble = None if fragment in ids else (f"broken anchor '{link.url}': {path} has no id '{fragment}'",
+                                                _closest_id(fragment, ids))
         return Verdict(trouble, target, page_keys[target])
     return Verdict(None, target)
+
+
+def _closest_address(path: str, files: set[str]) -> str:
+    """'did you mean' a published address (pages by their URL, other files by path)."""
+    addresses = {page_url(f) if f.endswith(".html") else f"/{f}" for f in files}
+    hint = did_you_mean(path, addresses)
+    return hint if hint.startswith("did you mean") else "check the address or build with --drafts"
+
+
+def _closest_id(fragment: str, ids: set[str]) -> str:
+    hint = did_you_mean(fragment, ids)
+    return hint.replace("did you mean '", "did you mean '#") if hint.startswith("did you mean") else "link to a heading's id"
 
 
 def _resolve(path: str, files: set[str]) -> str | None:

@@ -17,6 +17,7 @@ one-page edit parses one page, not a thousand front-matter headers.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -52,7 +53,7 @@ class InputMemo:
             self.hits += 1
             problems.items.extend(entry[2])
             return pickle.loads(entry[1])
-        found = Problems(problems.root)  # this loader's problems alone, to replay later
+        found = problems.child()  # this loader's problems alone, to replay later
         result = loader(found)
         problems.items.extend(found.items)
         if key is None:
@@ -187,7 +188,7 @@ def _line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-_PROBLEM_FIELDS = ("source", "line", "column", "message", "hint", "warning")
+_PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))
 
 
 def _racy(signature: list[int]) -> bool:
