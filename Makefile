@@ -19,14 +19,20 @@ LOCK_TEST := requirements/test.txt
 
 .PHONY: serve build test test-fast bench bench-peers lighthouse clean lock
 
+# Installing is quiet: pip's output goes to $(INSTALL_LOG), printed only when a step fails.
+INSTALL_LOG := $(VENV)/install.log
+QUIETLY = >>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); echo "install failed (log: $(INSTALL_LOG))"; exit 1; }
+
 # Exactly the locked versions, each checked against its hash; then our package without its
 # dependencies (they are all in the lock) and with the locked setuptools as build backend.
 $(STAMP): pyproject.toml $(LOCK_TEST)
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK_TEST)
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing site_builder and its locked dependencies into $(VENV) …"
+	@: > $(INSTALL_LOG)
+	@$(BIN)/python -m pip install --quiet --upgrade pip $(QUIETLY)
+	@$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK_TEST) $(QUIETLY)
+	@$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . $(QUIETLY)
+	@touch $(STAMP)
 
 # Re-resolve the locks after editing dependencies in pyproject.toml (pins that still fit are
 # kept); `make lock LOCK_FLAGS=--upgrade` moves every pin to the newest release. The lock is
@@ -61,8 +67,12 @@ $(LIGHTHOUSE):
 	$(NEED_NPM)
 	$(NPM_INSTALL) .cache/npm-lighthouse lighthouse
 
+# make serve PORT=8001 HOST=0.0.0.0 picks another port, or shares the preview on your network.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
 serve: $(STAMP)
-	$(BIN)/site-builder serve
+	$(BIN)/site-builder serve --host $(HOST) --port $(PORT)
 
 build: $(STAMP)
 	TZ=UTC $(BIN)/site-builder build --strict

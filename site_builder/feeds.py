@@ -15,23 +15,32 @@ from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
-from .model import Article, Config, Dataset
+from .model import Article, Chart, Config, Dataset, Page, Site
 from .write import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_PATH = "feed.xml"
 NOT_IN_SITEMAP = {"404.html"}
+EMBED_SUFFIX = "/embed/index.html"  # a chart alone, for other sites to frame: its chart page is the one to find
 
 
-def write_feeds(config: Config, articles: list[Article], output: Output) -> None:
+def write_feeds(config: Config, articles: list[Article], output: Output, pages: list[Page] = (),
+                dates: dict[str, str] | None = None) -> None:
     """Write ``feed.xml``, ``sitemap.xml`` and ``robots.txt`` into ``output``.
 
     Call after every page is written: the sitemap lists the HTML files written so far
-    (except the 404 page and the search index's own files).
+    (except the 404 page, redirect pages, embed pages and the search index's own files),
+    with the date each page, article, dataset or chart last changed where it gives one
+    (``dates``: address → ``YYYY-MM-DD``, see :func:`modified_dates`).
     """
     output.write(FEED_PATH, atom_feed(config, articles), "feeds")
-    output.write("sitemap.xml", sitemap(config.base_url, _page_urls(output.entries)), "feeds")
+    lastmod = {a.url: _rfc3339(_last_date(a))[:10] for a in articles if _last_date(a)}
+    lastmod.update({p.url: (p.updated or p.date)[:10] for p in pages if p.updated or p.date})
+    lastmod.update(dates or {})
+    aliases = {alias for page in pages for alias in page.aliases}
+    urls = [u for u in _page_urls(output.entries) if u not in aliases]
+    output.write("sitemap.xml", sitemap(config.base_url, urls, lastmod), "feeds")
     output.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}/sitemap.xml\n", "feeds")
 
 
@@ -70,12 +79,25 @@ def atom_feed(config: Config, articles: list[Article]) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def sitemap(base_url: str, urls: list[str]) -> bytes:
-    """A sitemap listing ``urls`` (paths starting with ``/``) under ``base_url``."""
+def modified_dates(site: Site) -> dict[str, str]:
+    """Each dataset's and chart's last change as ``YYYY-MM-DD``, by address: a dataset's
+    ``as_of``, a chart's newest data (pages and articles give their own, see :func:`write_feeds`).
+    The sitemap, JSON-LD and the dates readers see all come from these same fields."""
+    dates = {d.url: d.as_of for d in site.datasets.values() if d.as_of}
+    dates.update({chart.url: chart.modified for chart in site.rendered_charts.values() if chart.modified})
+    return dates
+
+
+def sitemap(base_url: str, urls: list[str], lastmod: dict[str, str] | None = None) -> bytes:
+    """A sitemap listing ``urls`` (paths starting with ``/``) under ``base_url``, each
+    with its ``lastmod`` (YYYY-MM-DD) where one is known."""
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     for url in sorted(set(urls)):
-        _text(ET.SubElement(root, f"{{{SITEMAP}}}url"), "loc", f"{base_url}{url}", SITEMAP)
+        entry = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        _text(entry, "loc", f"{base_url}{url}", SITEMAP)
+        if (lastmod or {}).get(url):
+            _text(entry, "lastmod", lastmod[url], SITEMAP)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -85,7 +107,7 @@ def _page_urls(files) -> list[str]:
     urls = []
     for relative in sorted(PurePosixPath(f) for f in files if f.endswith(".html")):
         relative = relative.as_posix()
-        if relative in NOT_IN_SITEMAP or relative.startswith("pagefind/"):
+        if relative in NOT_IN_SITEMAP or relative.startswith("pagefind/") or relative.endswith(EMBED_SUFFIX):
             continue
         urls.append("/" + relative.removesuffix("index.html"))
     return urls
@@ -102,7 +124,7 @@ def _first_date(article: Article) -> dt.date | dt.datetime | None:
 
 
 def _last_date(article: Article) -> dt.date | dt.datetime | None:
-    return article.published or article.original_published
+    return article.updated or article.published or article.original_published
 
 
 def _rfc3339(value: dt.date | dt.datetime | None) -> str:
@@ -116,20 +138,38 @@ def _rfc3339(value: dt.date | dt.datetime | None) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def structured_data(config: Config, items: Article | list[Dataset], image: str = "") -> Markup:
+def structured_data(config: Config, items: Article | Page | Chart | list[Dataset], image: str = "") -> Markup:
     """A ``<script type="application/ld+json">`` element describing ``items``.
 
     An article becomes a ``NewsArticle`` credited to its original authors and outlet;
-    a list of datasets becomes one ``Dataset`` each. ``<``, ``>`` and ``&`` are written
-    as JSON escapes, so no text can close the element early.
+    one of our pages an ``Article`` and a chart an ``ImageObject``, both under the site's
+    licence; a list of datasets becomes one ``Dataset`` each. ``<``, ``>`` and ``&`` are
+    written as JSON escapes, so no text can close the element early.
     """
     if isinstance(items, Article):
         data: dict = _news_article(config, items, image)
+    elif isinstance(items, Page):
+        data = _licensed(config, _web_page(config, items))
+    elif isinstance(items, Chart):
+        data = _chart(config, items)
     else:
         data = {"@context": "https://schema.org", "@graph": [_dataset(config, d) for d in items]}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+def _web_page(config: Config, page: Page) -> dict:
+    """A hand-written page that gives its dates or authors, as a schema.org ``Article``."""
+    data = {"@context": "https://schema.org", "@type": "Article", "headline": page.title,
+            "description": page.description or page.summary, "url": f"{config.base_url}{page.url}",
+            "author": [{"@type": "Person", "name": name} for name in page.authors]
+            or [{"@type": "Organization", "name": config.author or config.title}]}
+    if page.date:
+        data["datePublished"] = page.date
+    if page.updated or page.date:
+        data["dateModified"] = page.updated or page.date
+    return data
 
 
 def _news_article(config: Config, article: Article, image: str) -> dict:
@@ -151,6 +191,23 @@ def _news_article(config: Config, article: Article, image: str) -> dict:
     return data
 
 
+def _chart(config: Config, chart: Chart) -> dict:
+    """One of our charts, as a schema.org ``ImageObject``: dated by its data, licensed."""
+    site = {"@type": "Organization", "name": config.author or config.title, "url": config.base_url + "/"}
+    data = {"@context": "https://schema.org", "@type": "ImageObject", "name": chart.spec.title,
+            "description": chart.spec.description, "contentUrl": config.base_url + chart.png_url,
+            "url": config.base_url + chart.url, "author": site, "publisher": site, "inLanguage": config.language}
+    if chart.modified:
+        data["dateModified"] = chart.modified
+    return _licensed(config, data)
+
+
+def _licensed(config: Config, data: dict) -> dict:
+    if config.license:
+        data["license"] = config.license.url
+    return data
+
+
 def _dataset(config: Config, dataset: Dataset) -> dict:
     page = f"{config.base_url}{dataset.url}"
     data = {"@type": "Dataset", "name": dataset.title, "description": dataset.definition,
@@ -164,4 +221,4 @@ def _dataset(config: Config, dataset: Dataset) -> dict:
         data["dateModified"] = dataset.as_of
     if dataset.unit:
         data["variableMeasured"] = dataset.unit
-    return data
+    return _licensed(config, data)

@@ -8,6 +8,7 @@ never mixed in one field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +74,11 @@ class Article:
     word_count: int = 0
     reading_minutes: int = 0
     html: str = field(default="", metadata=RENDERED)
+    related_urls: dict[str, str] = field(default_factory=dict)  # related title → its address, where known
+    updated: dt.datetime | dt.date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # the seed's own metadata that no field holds
+    rights: str = "full"  # 'full', or 'excerpt': the opening of the body and a link to the original
+    excerpted: bool = False  # the body shown is shorter than the seed's
 
 
 @dataclass
@@ -98,6 +104,17 @@ class Page:
     charts: list[str] = field(default_factory=list, metadata=RENDERED)
     figures: list[str] = field(default_factory=list, metadata=RENDERED)
     word_count: int = field(default=0, metadata=RENDERED)
+    description: str = ""  # the meta description; the summary when the page gives none
+    date: str = ""  # ISO dates (pages are remembered between builds as JSON)
+    updated: str = ""
+    authors: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # old addresses that redirect here
+    extra: dict[str, Any] = field(default_factory=dict)  # free front matter for templates
+
+    @property
+    def modified(self) -> str:
+        """The date readers, the sitemap and JSON-LD give as this page's last change."""
+        return self.updated or self.date
 
 
 @dataclass
@@ -149,6 +166,7 @@ class Dataset:
     row_lines: list[int]
     digest: str
     download: bytes = b""  # the CSV exactly as read and checked, published as the download
+    reported_by: str = ""  # for second-hand figures: the report source_url links, the agency named apart
     measure: str = ""  # a short key for what one unit counts; a claim with another 'definition' is another measure
     partial: list[tuple[dict[str, Any], str, tuple[str, ...]]] = field(default_factory=list)  # (rows, what they cover, columns or all)
 
@@ -251,6 +269,55 @@ class Chart:
     sources: list[Dataset]
     files: Any = None  # the rendered files (SVG, PNG, CSV, spec) to publish
 
+    @property
+    def url(self) -> str:
+        """The chart's own page (interactive version, citation, embed code)."""
+        return f"/charts/{self.spec.id}/"
+
+    @property
+    def svg_url(self) -> str:
+        """The SVG download (with title, source and the site's address)."""
+        return f"/charts/{self.spec.id}.svg"
+
+    @property
+    def width(self) -> int:
+        """The inline SVG's drawn width in px (for layout before it loads)."""
+        return _svg_size(self.svg, "width")
+
+    @property
+    def height(self) -> int:
+        return _svg_size(self.svg, "height")
+
+    @property
+    def embed_url(self) -> str:
+        """The chart alone, the one page other sites may frame."""
+        return f"/charts/{self.spec.id}/embed/"
+
+    @property
+    def data_dates(self) -> list[str]:
+        """The distinct "figures as of" dates of the chart's datasets, oldest first."""
+        return sorted({d.as_of for d in self.sources if d.as_of})
+
+    @property
+    def modified(self) -> str:
+        """The chart changes when its newest data do (sitemap, JSON-LD, citation)."""
+        return self.data_dates[-1] if self.data_dates else ""
+
+
+def _svg_size(svg: str, name: str) -> int:
+    match = re.search(rf'<svg[^>]*?\s{name}="([\d.]+)', svg)
+    return round(float(match.group(1))) if match else 0
+
+
+@dataclass
+class License:
+    """The terms of what the site itself made (``[license]`` in ``site.toml``)."""
+
+    name: str            # "CC BY 4.0"
+    url: str             # the licence's own page
+    covers: str = ""     # what it applies to: "Our text, charts and derived data"
+    others: str = ""     # what it does not: "Official data keep their publishers' terms."
+
 
 @dataclass
 class Config:
@@ -264,7 +331,11 @@ class Config:
     nav: list[dict[str, str]]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
+    license: License | None = None
+    glossary: str = ""  # the address of the page whose ### headings are terms linked site-wide
     check_numbers: bool = False  # report every number typed by hand in content text (see numerals.py)
+    readers: dict[str, Any] = field(default_factory=dict)  # [readers.<name>]: each seed reader's settings
+    seeds: dict[str, Any] = field(default_factory=dict)  # [seeds]: rights and excerpt_words for every seed
 
 
 @dataclass
@@ -280,3 +351,4 @@ class Site:
     claims: dict[str, list[Claim]]
     charts: dict[str, ChartSpec]
     rendered_charts: dict[str, Chart] = field(default_factory=dict)
+    glossary: dict[str, str] = field(default_factory=dict)  # term → address of its definition

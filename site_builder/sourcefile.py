@@ -7,7 +7,6 @@ are reported the same way everywhere, as ``path:line: message``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .inputs import read_text  # noqa: F401 - re-exported: readers read through here
 
 
@@ -54,7 +53,8 @@ class _Strict:
                 raise yaml.MarkedYAMLError(None, None, "a key must be plain text", key_node.start_mark)
             key = str(key)
             if key in result:
-                raise yaml.MarkedYAMLError(None, None, f"duplicate key '{key}'", key_node.start_mark)
+                raise yaml.MarkedYAMLError(None, None, f"duplicate key '{key}', first defined on line {result.lines[key]}",
+                                           key_node.start_mark)
             result[key] = self.construct_object(value_node, deep=True)
             result.lines[key] = key_node.start_mark.line + 1 + self.line_offset
         return result
@@ -184,14 +184,15 @@ def split_front_matter(text: str, path: Path, problems: Problems, required: bool
     return Document(meta, text[body_start:], body_line, meta_line)
 
 
-def read_document(text: str, path: Path, problems: Problems,
-                  fields: dict[str, "Field"]) -> tuple[Document, dict[str, Any]] | None:
-    """Split the front matter and check it against ``fields``: the document and its
-    checked values, or None when either step reported a problem."""
+def read_document(text: str, path: Path, problems: Problems, fields: dict[str, "Field"],
+                  unknown: str = "error") -> tuple[Document, dict[str, Any]] | None:
+    """Split the front matter and check it against ``fields`` (``unknown`` as for
+    :func:`check_fields`): the document and its checked values, or None when either
+    step reported a problem."""
     doc = split_front_matter(text, path, problems)
     if doc is None:
         return None
-    values = check_fields(doc.meta, fields, path, problems, doc.meta_line)
+    values = check_fields(doc.meta, fields, path, problems, doc.meta_line, unknown=unknown)
     return None if values is None else (doc, values)
 
 
@@ -231,6 +232,17 @@ def parse_date(value: Any) -> dt.date | dt.datetime:
         raise ValueError(f"'{text}' is not a real date") from None
 
 
+# What other site generators call a key (README, "Front matter and sidecar keys"): a
+# hint names ours only where the mapping has it, so 'date' never suggests 'draft'.
+KEY_ALIASES = {
+    "layout": "template", "weight": "order", "tag": "tags", "categories": "tags", "category": "tags",
+    "keywords": "tags", "description": "summary", "excerpt": "summary", "subtitle": "summary",
+    "pubdate": "date", "published": "date", "publishdate": "date", "lastmod": "updated", "modified": "updated",
+    "author": "authors", "alias": "aliases", "permalink": "slug", "url": "slug", "hidden": "draft",
+    "unpublished": "draft", "name": "title", "heading": "title", "cover": "image", "link": "url",
+}
+
+
 @dataclass(frozen=True)
 class Field:
     """One expected key of a mapping: its type and whether it must be there."""
@@ -241,15 +253,15 @@ class Field:
 
 
 def check_fields(meta: LineDict, fields: dict[str, Field], path: Path, problems: Problems,
-                 line: int, what: str = "front matter") -> dict[str, Any] | None:
-    """Check ``meta`` against ``fields``: unknown keys (with a 'did you mean'), missing
-    required keys and wrong types are reported. Returns the values with defaults filled."""
+                 line: int, what: str = "front matter", unknown: str = "error") -> dict[str, Any] | None:
+    """Check ``meta`` against ``fields``: unknown keys (with a 'did you mean'; an error,
+    or a warning when ``unknown='warn'``), missing required keys and wrong types are
+    reported. Returns the values with defaults filled."""
     ok = True
     for key in sorted(set(meta) - set(fields)):
-        close = difflib.get_close_matches(key, list(fields), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(fields))}"
-        problems.add(path, meta.line(key, line), f"unknown key '{key}' in {what}", hint)
-        ok = False
+        hint = did_you_mean(key, fields, KEY_ALIASES, listed=len(fields), label="known keys")
+        (problems.warn if unknown == "warn" else problems.add)(path, meta.line(key, line), f"unknown key '{key}' in {what}", hint)
+        ok = ok and unknown == "warn"
     values: dict[str, Any] = {}
     for key, spec in fields.items():
         if key not in meta or meta[key] is None:

@@ -39,6 +39,20 @@ template = "topic"
 [[nav]]
 title = "Topics"
 url = "/topics/"
+
+# the outlets' habits our test seeds share with the real site's (README: "Adding a seed article")
+[readers.frontmatter]
+aliases = { subhed = "summary", "author-title" = "author_title", "featured-image" = "image", path = "url", cutline = "caption", "alt-text" = "alt" }
+
+[readers.repost]
+posted = ["Posted on"]
+elision = ["{snip}"]
+lead_ins = ["Why it matters", "Zoom in", "By the numbers", "The big picture"]
+
+[readers.scraped]
+navigation = ['^\\s*(?:\\d+\\.\\s+)?(?:Skip to|Jump to|Go to)\\b']
+caption_credit = ['^(?P<caption>.*?)\\s*Image:\\s*(?P<credit>\\S.*?)\\s*$']
+credit_line = ['^(?:This article was (?:originally )?(?:written|published) in \\w+ and )?translated (?:from \\w+ )?by .+$']
 """
 
 
@@ -78,6 +92,14 @@ def make_site(root: Path, files: dict[str, str | bytes], with_repo_theme: bool =
     return root
 
 
+@pytest.fixture(autouse=True)
+def chart_cache(tmp_path, monkeypatch) -> Path:
+    """Each test's own per-user chart cache (charts and the Vega bundle), beside its build
+    cache: no test reads or fills the real one in the user's home folder."""
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
 @pytest.fixture
 def site(tmp_path):
     """``site(files)`` builds a tiny site and returns :class:`Built`."""
@@ -103,7 +125,8 @@ def shared_site(tmp_path_factory):
         if key not in builds:
             folder = tmp_path_factory.mktemp("shared")
             root = make_site(folder / "site", files)
-            report = build(root, out=folder / "site" / "public", cache_dir=folder / "cache", **kwargs)
+            report = build(root, out=folder / "site" / "public", cache_dir=folder / "cache",
+                           chart_cache=folder / "cache", **kwargs)
             builds[key] = Built(root, folder / "site" / "public", report)
         return builds[key]
 
@@ -122,7 +145,7 @@ def real_site(tmp_path_factory) -> Path:
     """The output folder of the real site, built once per session (strict, as Netlify builds it).
     Shared: read it, never change it."""
     root = copy_repo(tmp_path_factory.mktemp("real"))
-    build(root, cache_dir=root / ".cache", strict=True)
+    build(root, cache_dir=root / ".cache", chart_cache=root / ".cache", strict=True)
     return root / "public"
 
 

@@ -121,7 +121,7 @@ def test_two_builds_on_different_machines_give_identical_bytes(tmp_path):
     assert [name for name in a if a[name] != b[name]] == []
 
 
-def test_the_build_needs_no_network(tmp_path):
+def test_the_build_needs_no_network(tmp_path, chart_cache):
     unshare = require_tool("unshare")
     root = copy_repo(tmp_path / "site")
     offline = [unshare, "--map-root-user", "--net"]
@@ -131,5 +131,5 @@ def test_the_build_needs_no_network(tmp_path):
     assert probe.returncode != 0 and "unreachable" in probe.stderr, probe.stderr  # the network really is gone
     # a cold chart cache: every chart is rendered and the Vega bundle made inside the sandbox
     run_build(root, cwd=root, env={"TZ": "UTC"}, prefix=offline)
-    assert len(list((root / ".cache" / "site-builder").glob("*.png"))) >= 5
+    assert len(list(chart_cache.glob("*.png"))) >= 5
     assert (root / "public" / "charts" / "route-map.svg").is_file()
