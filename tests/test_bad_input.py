@@ -64,6 +64,7 @@ def test_dangerous_markup_in_a_page_is_shown_as_text_never_run(site):
     assert all(w.warning for w in built.report.warnings)
 
 
+@pytest.mark.slow
 def test_a_page_of_several_megabytes_is_published_whole(site):
     paragraphs = [f"Paragraph {i} with *some* text and a [link](/x/)." for i in range(60_000)]
     built = site({"content/pages/x.md": page("X", "\n\n".join(paragraphs + ["THE-END-MARKER"]))})
@@ -106,7 +107,8 @@ except BuildError as exc:
 """
 
 
-@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name.endswith("-huge") else name
+                                  for name in sorted(PATHOLOGICAL)])
 def test_one_bad_file_is_handled_within_a_minute_and_1_5_gib(name, tmp_path):
     if name == "alias-bomb":
         levels = "".join(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]\n" for i in range(1, 12))

@@ -6,11 +6,11 @@ import csv
 import io
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import copy_repo
 
 from site_builder.build import build
 
@@ -32,17 +32,10 @@ PAGES = ["", "topics/route/", "topics/numbers/", "topics/why-they-leave/", "topi
          "topics/asylum/", "glossary/", "sources/", "about/", "corrections/"]
 
 
-def copy_repo(target: Path) -> Path:
-    for name in ("content", "seeds", "templates", "static"):
-        shutil.copytree(REPO / name, target / name)
-    return target
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = copy_repo(tmp_path_factory.mktemp("real"))
-    build(root, cache_dir=root / ".cache", strict=True)
-    return root / "public"
+@pytest.fixture
+def built(real_site):
+    """The real site's output, built once per session (conftest.real_site)."""
+    return real_site
 
 
 def read(out: Path, relative: str) -> str:
