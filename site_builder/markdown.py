@@ -21,6 +21,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 from markupsafe import Markup, escape
 
@@ -245,7 +246,7 @@ class Markdown:
         default_image = md.renderer.rules["image"]
 
         def image(renderer, tokens, idx, options, env):
-            if is_local(tokens[idx].attrGet("src") or ""):
+            if _own_image(tokens[idx].attrGet("src") or "", env.get("quoted")):
                 return default_image(tokens, idx, options, env)
             # a remote image would tell another site who reads us: keep its description only
             alt = renderer.renderInlineAsText(tokens[idx].children or [], options, env)
@@ -389,12 +390,13 @@ class Markdown:
 
     def _check_safety(self, tokens, path, first_line, problems, result, quoted) -> None:
         """Report what cannot be published as written: links markdown-it refused for
-        their scheme, remote images, raw HTML."""
+        their scheme, remote images, raw HTML. A quoted seed's relative links (see
+        :func:`_outlet_link`) are pointed at the original, or shown as text."""
         for token in tokens:
             if token.type != "inline" or not token.map:
                 continue
             line = first_line + token.map[0]
-            text = ""
+            text, unlinked = "", False
             for child in token.children or []:
                 if child.type == "softbreak":
                     line += 1
@@ -402,9 +404,13 @@ class Markdown:
                 elif child.type == "text":
                     text += child.content
                     continue
-                elif child.type in ("link_open", "image"):
+                elif child.type == "link_close" and unlinked:
+                    child.type, child.content, unlinked = "text", "", False
+                elif child.type == "link_open" and quoted:
+                    unlinked = _outlet_link(child, quoted, problems, path, line)
+                if child.type in ("link_open", "image"):
                     url = child.attrGet("href") or child.attrGet("src") or ""
-                    if child.type == "image" and not is_local(url):
+                    if child.type == "image" and not _own_image(url, quoted):
                         _report(problems, quoted, "remote-images", path, line,
                                 f"remote image '{url[:80]}' is not published; only its description is shown",
                                 "copy the image into static/ and use its /static/… address")
@@ -497,6 +503,32 @@ def _report(problems: Problems, quoted: Accepted | None, kind: str, path: Path, 
         quoted.report(problems, kind, path, line, message)
     else:
         (problems.warn if warning else problems.add)(path, line, message, hint)
+
+
+def _own_image(url: str, quoted: Accepted | None) -> bool:
+    """Whether an image is published from this site: a root-relative address on our
+    pages, but in a quoted seed only image data (its '/img/…' is on the outlet's server)."""
+    return is_local(url) and (not quoted or url.lower().startswith("data:image/"))
+
+
+_SCHEME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+
+
+def _outlet_link(token, quoted: Accepted, problems: Problems, path: Path, line: int) -> bool:
+    """A quoted seed's relative link ('/world/story', '#notes') is an address on the
+    outlet's site, not ours: it points at the original's site when the article's address
+    is known, else it is shown as plain text (a finding the sidecar may accept). True
+    when the link became text (its closing token must too)."""
+    href = token.attrGet("href") or ""
+    if _SCHEME.match(href):
+        return False
+    if quoted.original:
+        token.attrSet("href", urljoin(quoted.original, href))
+        return False
+    token.type, token.content = "text", ""
+    quoted.report(problems, "relative-links", path, line, f"link to '{href[:60]}' is an address on the original's "
+                  "site, unknown here; shown as plain text", "if the original's address is unknown, ")
+    return True
 
 
 def _figure(kind: str, value: str, refs: References) -> Figure | None:

@@ -60,6 +60,7 @@ class Accepted:
 
     kinds: frozenset[str] = frozenset()
     sidecar: str = ""
+    original: str = ""  # the original article's address: the seed's relative links point there
 
     def report(self, problems, kind: str, path, line: int, message: str,
                lead: str = "if it may be shown so, ", column: int = 0) -> None:

@@ -11,6 +11,7 @@ sidecar cannot settle.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import math
 import pickle
 import re
@@ -170,7 +171,8 @@ def _article(path: Path, parsed: Parsed, sidecar: Sidecar, shape: str, findings:
         related=list(parsed.related), tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
         summary=sidecar.summary or parsed.dek or _first_paragraph(full) or title,
         updated=sidecar.updated or parsed.updated, extra=parsed.extra,
-        rights=mode, excerpted=len(body) < len(full), accepted=findings.accepted,
+        rights=mode, excerpted=len(body) < len(full),
+        accepted=dataclasses.replace(findings.accepted, original=sidecar.url or parsed.source_url),
         word_count=words, reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)))
 
 

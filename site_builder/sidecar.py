@@ -20,6 +20,7 @@ ACCEPTABLE = {
     "raw-html": "HTML tags in the text, shown as typed, never run",
     "remote-images": "images on other sites, shown as their description only",
     "refused-links": "links that could run code or open local files, shown as plain text",
+    "relative-links": "links to the original's own site ('/world/…') when its address ('url') is unknown, shown as plain text",
     "deep-nesting": "lists or quotes nested past 50 levels, left out",
     "invisible-characters": "direction overrides and zero-width characters, removed",
     "empty-body": "an article with no text after its header",

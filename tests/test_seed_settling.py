@@ -34,7 +34,12 @@ BODIES = {
                           "category: {a: b}\ncanonical_url: ftp://x\n---\nText.\n",
     "no-body.md": "---\ntitle: Only a header\n---\n",
     "named-reader-wrong.txt": "just a line of text\n",
+    "outlet-links.md": "---\ntitle: Their links\n---\nSee [more](/world/other-story/), [this](other.html#x), "
+                       "[that](#gone) and ![their photo](/img/p.jpg).\n",
 }
+# what the repository's templates link to, so that a strict build of a tiny site can pass
+PAGES = {"content/pages/index.md": page("Home", template="home"), "content/pages/about.md": page("About", template="about"),
+         "content/pages/sources.md": page("Sources"), "content/pages/topics/route.md": page("Route", template="topic")}
 SIDECAR_FOR_BODY = {"named-reader-wrong": {"reader": "plaintext"}}
 VALUES = {"title": "A settled title", "date": "2024-01-02", "updated": "2024-01-03", "authors": ["A. Reporter"],
           "url": "https://example.org/original", "outlet": "An Outlet", "summary": "What it says.",
@@ -71,10 +76,7 @@ def test_every_seed_message_is_settled_by_the_sidecar_key_it_names(tmp_path):
     files = seed_files()
     sidecars = {stem: dict(values) for stem, values in SIDECAR_FOR_BODY.items()}
     sidecars = {f"body--{stem}": values for stem, values in sidecars.items()}
-    root = make_site(tmp_path / "site", {"content/pages/index.md": page("Home", template="home"),
-                                         "content/pages/about.md": page("About", template="about"),
-                                         "content/pages/sources.md": page("Sources"),
-                                         "content/pages/topics/route.md": page("Route", template="topic"), **files})
+    root = make_site(tmp_path / "site", {**PAGES, **files})
     seen = []
     for round_ in range(10):
         for stem, values in sidecars.items():
@@ -100,6 +102,26 @@ def test_every_seed_message_is_settled_by_the_sidecar_key_it_names(tmp_path):
     kinds = {kind for values in sidecars.values() for kind in values.get("accept", [])}
     # the walk met every kind of message this test is for (a regression would show as a gap)
     assert {"raw-html", "remote-images", "refused-links", "deep-nesting", "invisible-characters", "empty-body",
-            "ignored-metadata"} <= kinds
+            "ignored-metadata", "relative-links"} <= kinds
     assert {"title", "date", "encoding", "slug", "reader"} <= {key for values in sidecars.values() for key in values}
     assert len(seen) > 30
+
+
+QUOTED = ("---\ntitle: Their story\n---\n<b>Bold</b> [more](/world/other/) and ![photo](/img/p.jpg) "
+          "[run](javascript:alert(1)) {fig:nothing}\n")
+
+
+def test_accepting_changes_no_byte_of_the_page(site, tmp_path):
+    """Accepting findings only silences them: the page is the same, nothing unsafe in it."""
+    plain = site({**PAGES, "seeds/s.md": QUOTED}).read("articles/their-story/index.html")
+    accepted = site({"content/seeds/s.yaml": "accept: [raw-html, remote-images, refused-links, relative-links]\n"},
+                    strict=True).read("articles/their-story/index.html")
+    assert accepted == plain
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in plain and "<b>" not in plain
+    assert "/img/p.jpg" not in plain and 'href="javascript' not in plain
+    assert 'href="/world/other/"' not in plain and "{fig:nothing}" in plain
+
+
+def test_relative_links_of_a_seed_point_at_the_original(site):
+    built = site({"seeds/s.md": QUOTED, "content/seeds/s.yaml": "url: https://news.example/a/story\n"})
+    assert 'href="https://news.example/world/other/"' in built.read("articles/their-story/index.html")
