@@ -183,3 +183,29 @@ def test_files_changing_during_builds_never_raise_anything_but_build_errors(tmp_
         stop.set()
         thread.join()
     assert outcomes  # every run ended in a build or a clear refusal, never another exception
+
+
+BAD_SEEDS = {name: (REPO / "tests/invalid" / case / "seeds" / name).read_bytes() for case, name in (
+    ("seed-html-broken", "broken.html"), ("seed-html-no-title", "untitled.htm"),
+    ("seed-binary-junk", "photo.html"), ("seed-unrecognised", "x.txt"))}
+
+
+def published(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_a_bad_new_seed_fails_with_its_message_and_leaves_the_published_site_as_it_was(tmp_path):
+    """Broken HTML, a page with no title, binary junk, text no reader knows: each is one
+    'path:line: message' naming the seed, and the site already published is untouched."""
+    root = make_site(tmp_path / "site", {"seeds/good.md": "---\ntitle: A good story\n---\nText.\n"})
+    out = tmp_path / "public"
+    build(root, out=out, cache_dir=tmp_path / "cache")
+    before = published(out)
+    assert "articles/a-good-story/index.html" in before
+    for name, data in BAD_SEEDS.items():
+        (root / "seeds" / name).write_bytes(data)
+        with pytest.raises(BuildError) as info:
+            build(root, out=out, cache_dir=tmp_path / "cache")
+        assert [p.source for p in info.value.problems] == [f"seeds/{name}"], str(info.value)
+        assert published(out) == before, f"{name} changed what was published"
+        (root / "seeds" / name).unlink()
