@@ -155,7 +155,7 @@ def _article(path: Path, parsed: Parsed, sidecar: Sidecar, shape: str, findings:
         original_published=sidecar.original_published or parsed.original_published,
         source_url=sidecar.url or parsed.source_url, category=parsed.category,
         images=list(parsed.images), body=body, credit_line=parsed.credit_line,
-        related=list(parsed.related), tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
+        related=list(parsed.related), related_urls=dict(sidecar.related_urls), tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
         summary=parsed.dek or _first_paragraph(full) or title, updated=parsed.updated, extra=parsed.extra,
         rights=mode, excerpted=len(body) < len(full),
         word_count=words, reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)))
