@@ -32,7 +32,7 @@ FIELDS = {
     "date": Field(str), "updated": Field(str), "category": Field(str),
     "original_published": Field(str), "outlet": Field(str), "url": Field(str), "slug": Field(str),
     "related": Field(list, default=list), "tags": Field(list, default=list), "rights": Field(str),
-    "encoding": Field(str), "accept": Field(list, default=list),
+    "encoding": Field(str), "accept": Field(list, default=list), "related_urls": Field(dict, default=dict),
 }
 
 
@@ -52,6 +52,7 @@ class Sidecar:
     url: str = ""
     slug: str = ""
     related: tuple[str, ...] = ()
+    related_urls: tuple[tuple[str, str], ...] = ()  # related story title → its address, where known
     tags: tuple[str, ...] = ()
     rights: str = ""
     encoding: str = ""  # the seed's text encoding when it is not UTF-8 ('windows-1252')
@@ -101,12 +102,16 @@ def _checked(values: dict, data: LineDict, path: Path, problems: Problems) -> di
     dates = {key: _date(values[key], key, path, problems, line(key)) for key in ("date", "updated", "original_published")}
     title = check_text(values["title"], "title", path, problems, line("title"), 300) if values["title"] is not None else ""
     authors = values["authors"] if isinstance(values["authors"], list) else [values["authors"] or ""]
+    related_urls = tuple((clean(str(story)), str(url)) for story, url in values["related_urls"].items())
+    for story, url in related_urls:
+        if not SAFE_URL.match(url):
+            problems.add(path, line("related_urls"), f"related_urls: '{story[:40]}' needs an http(s) URL")
     if len(problems.errors) > errors:
         return None
     return {"reader": values["reader"] or "", "title": title, "summary": clean(values["summary"] or ""),
             "category": clean(values["category"] or ""), "authors": tuple(clean(str(a)) for a in authors if clean(str(a))),
             **dates, "outlet": clean(values["outlet"] or ""), "url": values["url"] or "", "slug": values["slug"] or "",
-            "related": tuple(clean(r) for r in values["related"]), "tags": tuple(values["tags"]),
+            "related": tuple(clean(r) for r in values["related"]), "related_urls": related_urls, "tags": tuple(values["tags"]),
             "rights": values["rights"] or "", "encoding": values["encoding"] or "",
             "accept": frozenset(values["accept"])}
 

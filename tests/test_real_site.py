@@ -111,7 +111,7 @@ def test_every_page_reachable_from_home_in_two_clicks(built):
     first = links("")
     second = set().union(*(links(l.lstrip("/")) for l in first if (built / l.lstrip("/") / "index.html").is_file()))
     pages = {"/" + p.parent.relative_to(built).as_posix() + "/" for p in built.rglob("index.html")}
-    pages = {p.replace("/./", "/") for p in pages if not p.endswith("/embed/")}  # embed pages are for other sites' frames
+    pages = {p.replace("/./", "/") for p in pages if not p.endswith("/embed/")}  # embeds are for other sites
     assert pages - first - second - {"/"} == set()
 
 
