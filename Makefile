@@ -80,9 +80,10 @@ build: $(STAMP)
 test: $(STAMP) $(BROWSER_STAMP) $(VNU_JAR)
 	TZ=UTC $(BIN)/python -m pytest -q
 
-# fewer edit sequences for the incremental-build state machine (30 in the full suite)
+# The inner loop: no browser, no case marked slow (tests/conftest.py says which are), and
+# fewer edit sequences for the incremental-build state machine (30 in the full suite).
 test-fast: $(STAMP)
-	TZ=UTC STATEFUL_EXAMPLES=8 $(BIN)/python -m pytest -q -m "not browser"
+	TZ=UTC STATEFUL_EXAMPLES=8 $(BIN)/python -m pytest -q -m "not browser and not slow"
 
 # Benchmarks (see README, Benchmarks): medians of 3 runs at 100, 1,000 and 10,000 articles.
 bench: $(STAMP)

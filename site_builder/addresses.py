@@ -43,11 +43,13 @@ def check_addresses(site: Site, problems: Problems) -> None:
             if slug not in slugs:
                 problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", did_you_mean(slug, slugs))
     owners: dict[str, str] = {}
+    fixes = {a.source: f"set another 'slug' in {a.accepted.sidecar}" for a in site.articles}  # seeds are not renamed
     items = list(RESERVED.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
     items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
     items += [(alias, p.source) for p in site.pages for alias in p.aliases]
     for url, source in items:
         key = url.lower()
         if key in owners and owners[key] != source:
-            problems.add(source, 1, f"its address {url} is already used by {owners[key]}", "rename the file or set another slug")
+            problems.add(source, 1, f"its address {url} is already used by {owners[key]}",
+                         fixes.get(source, "rename the file or set another slug"))
         owners.setdefault(key, source)

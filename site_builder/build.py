@@ -239,7 +239,7 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
         page.word_count = rendered.words
     for article in site.articles:
-        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems)
+        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems, article.accepted)
 
 
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
