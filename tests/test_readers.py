@@ -192,3 +192,10 @@ def test_a_text_no_reader_knows_is_published_as_its_message_suggests(tmp_path):
     assert article.body and article.body[0].text in text.decode()
     _, untitled = load(tmp_path, "x.txt", text, "reader: plaintext\n")
     assert untitled == ["seeds/x.txt:1: no title found in the file (set 'title' in content/seeds/x.yaml)"]
+
+
+def test_a_scraped_page_without_a_title_keeps_its_text_when_the_sidecar_gives_one(tmp_path):
+    text = (FIXTURES.parent / "invalid/seed-scraped-no-title/seeds/s.txt").read_bytes()
+    article, problems = load(tmp_path, "s.txt", text, "reader: scraped\ntitle: A titled page\n")
+    assert problems == [] and article.title == "A titled page"
+    assert "No title above the date." in [block.text for block in article.body]
