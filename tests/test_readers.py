@@ -187,9 +187,10 @@ def test_a_text_no_reader_knows_is_published_as_its_message_suggests(tmp_path):
     """The unrecognised seed's hint says: name a reader, give what it cannot find. Doing
     so publishes the text itself, not an empty article."""
     text = (FIXTURES.parent / "invalid/seed-unrecognised/seeds/x.txt").read_bytes()
-    article, problems = load(tmp_path, "x.txt", text, "reader: plaintext\ntitle: Notes\nauthors: [Ana Ruiz]\n")
-    assert problems == [] and article.title == "Notes" and article.authors == ["Ana Ruiz"]
-    assert article.body and article.body[0].text in text.decode()
+    for reader in ("plaintext", "repost"):
+        article, problems = load(tmp_path, "x.txt", text, f"reader: {reader}\ntitle: Notes\nauthors: [Ana Ruiz]\n")
+        assert problems == [] and article.title == "Notes" and article.authors == ["Ana Ruiz"]
+        assert article.body and article.body[0].text in text.decode()
     _, untitled = load(tmp_path, "x.txt", text, "reader: plaintext\n")
     assert untitled == ["seeds/x.txt:1: no title found in the file (set 'title' in content/seeds/x.yaml)"]
 
