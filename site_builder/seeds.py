@@ -180,7 +180,8 @@ def _article(path: Path, parsed: Parsed, sidecar: Sidecar, shape: str, findings:
 def _checked_title(parsed: Parsed, findings: Findings) -> str:
     """The file's title, its doubts reported as ones the sidecar's 'title' settles."""
     if not parsed.title:
-        findings.add("title", parsed.title_line, "no title found in the file")
+        if "title" not in findings.reported:  # the reader may have said why already
+            findings.add("title", parsed.title_line, "no title found in the file")
         return ""
     scratch = Problems(findings.problems.root)
     title = check_text(parsed.title, "title", findings.path, scratch, parsed.title_line, MAX_TITLE)
