@@ -28,6 +28,7 @@ from typing import Any, Callable
 from markupsafe import escape
 
 from .errors import Problems
+from . import exports
 from .exports import credit_lines, with_credits
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
@@ -214,6 +215,7 @@ class ChartRenderer:
                  spec.title, spec.description, spec.takeaway, *spec.notes, self.credit]  # with their figures filled in, and drawn into the downloads
         parts += [f"{name}={version(name)}" for name in CHART_LIBRARIES]
         parts += [datasets[name].digest for name in spec.datasets]
+        parts.append(_exports_digest())  # how the downloads are laid out
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
     def render(self, spec: ChartSpec, datasets: dict[str, Dataset], problems: Problems) -> RenderedFiles | None:
@@ -297,6 +299,11 @@ class ChartRenderer:
         return RenderedFiles(svg=_accessible_svg(svg, spec), png=png, export_svg=export_svg,
                              spec_json=json.dumps(png_spec, indent=1, sort_keys=True, ensure_ascii=False),
                              columns=columns, rows=table, csv=to_csv(columns, table))
+
+
+@functools.cache
+def _exports_digest() -> str:
+    return hashlib.sha256(Path(exports.__file__).read_bytes()).hexdigest()
 
 
 def vega_bundle(cache_dir: Path) -> str:

@@ -10,7 +10,8 @@ import textwrap
 
 from .model import ChartSpec, Dataset
 
-LINE = 72  # characters per credit line: the image stays near the chart's own width
+LINE = 60  # characters per credit line: the image stays near the chart's own width, and text
+           # drawn in a viewer's wider fallback font still fits inside it
 _OUTER_KEYS = ("$schema", "config", "background", "datasets", "padding", "autosize", "usermeta")
 
 
@@ -28,7 +29,7 @@ def with_credits(vl_spec: dict, spec: ChartSpec, lines: list[str]) -> dict:
     """``vl_spec`` (already themed) with the title and takeaway above and ``lines`` below."""
     inner = {key: value for key, value in vl_spec.items() if key not in _OUTER_KEYS}
     outer = {key: vl_spec[key] for key in _OUTER_KEYS if key in vl_spec}
-    outer["title"] = {"text": textwrap.wrap(spec.title, LINE - 20), "subtitle": textwrap.wrap(spec.takeaway, LINE),
+    outer["title"] = {"text": textwrap.wrap(spec.title, LINE - 16), "subtitle": textwrap.wrap(spec.takeaway, LINE),
                       "anchor": "start", "offset": 12, "subtitleFontSize": 12, "subtitlePadding": 6}
     footer = {"text": lines, "orient": "bottom", "anchor": "start", "fontSize": 11, "fontWeight": "normal",
               "offset": 14, "lineHeight": 15}

@@ -90,7 +90,8 @@ def test_bibtex_fields_cannot_break_the_entry():
 def test_catalogues_list_every_chart_and_dataset(site):
     built = site(_files())
     charts = built.read("charts/index.html")
-    assert 'href="/charts/crossings-bar/"' in charts and 'src="/charts/crossings-bar.svg"' in charts
+    assert 'href="/charts/crossings-bar/"' in charts and 'src="/charts/crossings-bar.thumb.svg"' in charts
+    assert (built.out / "charts/crossings-bar.thumb.svg").read_text("utf-8").startswith("<svg")
     assert "They rose fast." in charts
     data = built.read("data/index.html")
     assert 'href="/data/crossings/"' in data and "3 rows" in data and 'href="/data/crossings/crossings.csv"' in data
