@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .cache import base_key, engine_digest, folder_digest, render_key
+from .cache import base_key, engine_digest, folder_digest, render_key, shared_cache_dir
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .claims import claim_figures, load_claims
@@ -22,7 +22,7 @@ from .context import TemplateContext
 from .data import load_datasets
 from .figures import cite_figures, load_figures
 from .numerals import check_site as check_numbers
-from .errors import Problem, Problems
+from .errors import Problem, Problems, did_you_mean
 from .feeds import modified_dates, structured_data, write_feeds
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
@@ -100,7 +100,8 @@ class Report:
 
 
 def build(root: Path, out: Path | None = None, strict: bool = False, drafts: bool = False,
-          cache_dir: Path | None = None, defer: bool = False, memo: InputMemo | None = None) -> Report:
+          cache_dir: Path | None = None, defer: bool = False, memo: InputMemo | None = None,
+          chart_cache: Path | None = None) -> Report:
     """Build the site in ``root`` into ``out`` (default: the configured output folder).
 
     ``defer`` (the preview, where a contributor waits for the page) publishes as soon as
@@ -108,6 +109,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     checks the links and indexes the pages. Broken links are warnings only, so nothing
     that could stop the build is deferred (``strict`` cannot be combined with it).
     ``memo`` keeps loaded inputs from one build to the next (the preview; see :mod:`.memo`).
+    ``cache_dir`` holds what this project's builds keep (default ``.cache/site-builder``);
+    ``chart_cache`` the renders any build may share (see :func:`.cache.shared_cache_dir`).
 
     Raises :class:`BuildError` with every problem found; the previous output is then
     left untouched.
@@ -117,17 +120,18 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     started = time.perf_counter()
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
-    charts = ChartRenderer(cache_dir or paths.cache)
+    cache_dir = cache_dir or paths.cache
+    charts = ChartRenderer(shared_cache_dir(chart_cache))
     charts.start_bundle(paths.charts)  # in the background, while the site loads
-    site = gather(paths, problems, drafts, memo, charts.cache_dir)
+    site = gather(paths, problems, drafts, memo, cache_dir)
     _check_with_references(site, paths, problems, strict)
     render_charts(site, charts, problems)
     _check_with_references(site, paths, problems, strict)
     out = _output_folder(out or paths.root / site.config.output_dir, paths, problems)
     report = Report(chart_renders=charts.renders, output=out)
-    kept = KeptFiles(charts.cache_dir, out)
+    kept = KeptFiles(cache_dir, out)
     with Output(out, kept.manifest) as output:
-        report.pages, scanned = write_site(site, paths, output, problems, charts.cache_dir, noindex=drafts)
+        report.pages, scanned = write_site(site, paths, output, problems, cache_dir, charts.cache_dir, noindex=drafts)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_redirects(site.config, site.pages, output)
         write_feeds(site.config, site.articles, output, site.pages, modified_dates(site))
@@ -187,7 +191,7 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     datasets = remembered(memo, "datasets", [paths.data], problems, lambda found: load_datasets(paths.data, found))
     settings, rights = seed_options(config, paths.config, problems)
     articles = remembered(memo, "articles", [paths.seeds, paths.sidecars], problems, lambda found: load_articles(
-        paths.seeds, paths.sidecars, paths.root, found, settings, rights) if paths.seeds.is_dir() else [],
+        paths.seeds, paths.sidecars, paths.root, found, settings, rights, cache_dir) if paths.seeds.is_dir() else [],
         extra=repr((settings, rights)))
     pages = load_pages(paths.pages, config, problems, drafts, cache_dir)
     figures = remembered(memo, "figures", [paths.figures, paths.data], problems,
@@ -223,8 +227,9 @@ def _check_links(site: Site, problems: Problems) -> None:
     for page in site.pages:
         for slug in page.articles:
             if slug not in slugs:
-                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", f"known: {', '.join(sorted(slugs))}")
+                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", did_you_mean(slug, slugs))
     owners: dict[str, str] = {}
+    fixes = {a.source: f"set another 'slug' in {a.accepted.sidecar}" for a in site.articles}  # seeds are not renamed
     reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page",
                 "/charts/": "the chart catalogue", "/data/": "the data catalogue"}
     items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
@@ -233,7 +238,8 @@ def _check_links(site: Site, problems: Problems) -> None:
     for url, source in items:
         key = url.lower()
         if key in owners and owners[key] != source:
-            problems.add(source, 1, f"its address {url} is already used by {owners[key]}", "rename the file or set another slug")
+            problems.add(source, 1, f"its address {url} is already used by {owners[key]}",
+                         fixes.get(source, "rename the file or set another slug"))
         owners.setdefault(key, source)
 
 
@@ -254,7 +260,7 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
         page.word_count = rendered.words
     for article in site.articles:
-        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems)
+        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems, article.accepted)
 
 
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
@@ -286,7 +292,7 @@ def _output_folder(out: Path, paths: Paths, problems: Problems) -> Path:
     return out
 
 
-def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path,
+def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path, shared_cache: Path,
                noindex: bool = False) -> tuple[int, dict[str, ScannedPage]]:
     """Write every declared output (see :mod:`.outputs`), after the static files: a page
     whose recorded dependencies did not change is kept, the others are rendered. Returns
@@ -294,10 +300,10 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     ``noindex`` asks search engines to skip every page (a build that shows drafts)."""
     assets = write_static(paths.static, output)
     if site.rendered_charts:
-        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
+        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(shared_cache).encode(), "vl-convert")
     chart_html: dict[str, str] = {}
     context = template_context(site, assets, noindex, chart_html, structured_data)
-    renderer = Renderer(paths.templates, context, cache_dir)
+    renderer = Renderer(paths.templates, context, shared_cache)  # compiled templates: keyed by their source
     chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or ""
                        for cid, chart in sorted(site.rendered_charts.items())})
     bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms, site.glossary), context, site.config.terms)
@@ -307,7 +313,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
         try:
             if isinstance(declared, File):
                 output.write(declared.output, declared.data, declared.source)
-            elif job := _unless_reused(declared, output, shared, context, functools.partial(
+            elif job := _unless_reused(declared, output, shared, context, problems, functools.partial(
                     render_output, declared, renderer, bodies, chart_html)):
                 jobs.append(job)
         except (OutputPathError, DuplicateOutput) as exc:
@@ -319,14 +325,15 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     return output.reused + written, scanned
 
 
-def _unless_reused(planned: Planned, output: Output, shared: str, context: TemplateContext,
+def _unless_reused(planned: Planned, output: Output, shared: str, context: TemplateContext, problems: Problems,
                    render: Callable[[Problems], tuple[str, list] | None]) -> Job | None:
     """Keep the published page when nothing its last render looked at has changed
-    (None); else the job that renders it."""
+    (None; the warnings its render gave are reported again); else the job that renders it."""
     base = base_key(shared, planned.template, planned.item)
     recorded = output.recorded(planned.output)
     if recorded and render_key(base, recorded[1], context) == recorded[0] \
             and output.reuse(planned.output, recorded[0], planned.source):
+        problems.items.extend(Problem(*fields) for fields in recorded[2])
         return None
     path = output.claim(planned.output, planned.source)
     return Job(planned.output, path, lambda used: render_key(base, used, context), render)

@@ -27,12 +27,13 @@ from typing import Any, Callable
 
 from markupsafe import escape
 
-from .errors import Problems
 from . import exports
+from .errors import Problems, did_you_mean
 from .exports import credit_lines, with_credits
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
 from .parallel import Background
+from .write import write_atomically
 
 CACHE_VERSION = "4"
 CHART_LIBRARIES = ("altair", "vl-convert-python")  # their versions are part of each chart's cache key
@@ -50,6 +51,7 @@ SVG_THEME = {
 }
 PNG_THEME = json.loads(json.dumps(SVG_THEME).replace(TEXT, "#1a1a1a").replace(RULE, "#555555"))
 PNG_THEME["background"] = "#ffffff"
+_DECLARED = re.compile(r"""@chart\(\s*(?:id\s*=\s*)?["']([a-z0-9-]+)["']""")  # ids a module that failed meant to declare
 
 
 def chart(id: str, *, title: str, takeaway: str, description: str, datasets: list[str],
@@ -80,7 +82,11 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
         try:
             exec(_compiled(source, str(path)), module.__dict__)
         except Exception as exc:  # content code: report it where it happened
+            since = len(problems.items)
             problems.add(path, _error_line(exc, path), f"chart module failed to load: {type(exc).__name__}: {exc}")
+            problems.failed(f"file:{problems.where(path)}", since)
+            for chart_id in _DECLARED.findall(source):  # pages placing its charts are named with it
+                problems.failed_with(f"chart:{chart_id}", f"file:{problems.where(path)}")
             continue
         digest = hashlib.sha256(source.encode()).hexdigest()
         for name in sorted(vars(module)):
@@ -98,8 +104,9 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
                 continue
             unknown = [d for d in meta["datasets"] if d not in datasets]
             if unknown:
-                problems.add(path, line, f"chart '{meta['id']}' uses unknown dataset '{unknown[0]}'",
-                             f"known: {', '.join(sorted(datasets))}")
+                if not problems.blocked([f"dataset:{d}" for d in unknown], f"chart:{meta['id']}"):
+                    problems.add(path, line, f"chart '{meta['id']}' uses unknown dataset '{unknown[0]}'",
+                                 did_you_mean(unknown[0], datasets))
                 continue
             extra = _files_digest(path.parent, meta.pop("files"), path, line, problems)
             if extra is None:
@@ -259,12 +266,9 @@ class ChartRenderer:
             return None
 
     def _write_cache(self, key: str, files: RenderedFiles) -> None:
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in vars(files).items() if k != "png"}
         for name, payload in ((f"{key}.png", files.png), (f"{key}.json", json.dumps(data).encode())):
-            tmp = self.cache_dir / f".{name}.{os.getpid()}.tmp"  # two builds may write it at once
-            tmp.write_bytes(payload)
-            os.replace(tmp, self.cache_dir / name)
+            write_atomically(self.cache_dir / name, payload)  # two builds may write it at once
 
     def _render(self, spec: ChartSpec, datasets: dict[str, Dataset]) -> RenderedFiles:
         os.environ["TZ"] = "UTC"  # temporal scales render in the process time zone
@@ -315,10 +319,7 @@ def vega_bundle(cache_dir: Path) -> str:
     import vl_convert
 
     bundle = vl_convert.javascript_bundle()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # two builds may make it at once
-    tmp.write_text(bundle, "utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, bundle)  # two builds may make it at once
     return bundle
 
 

@@ -9,6 +9,7 @@ environment below every name a render resolves (its dependencies).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import jinja2
 
 from .context import TemplateContext
-from .errors import Problems
+from .errors import Problems, did_you_mean
 
 
 def format_date(value: Any, style: str = "long") -> str:
@@ -87,13 +88,14 @@ class Renderer:
 
     def __init__(self, templates_dir: Path, context: TemplateContext, cache_dir: Path | None = None):
         self.templates_dir = templates_dir
+        self._undefined: list = []  # the latest undefined value, for 'did you mean' (see _undefined)
         # Compiled templates are kept between builds (keyed by their source's checksum):
         # compiling is most of a small site's render time, and the preview rebuilds often.
         bytecode = jinja2.FileSystemBytecodeCache(str(_made(cache_dir / "templates"))) if cache_dir else None
         self.env = _Environment(bytecode_cache=bytecode,
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            undefined=_recording_undefined(self._undefined), trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True)
         self.env.filters["date"] = format_date
         self.env.filters["isodate"] = iso_date
@@ -102,21 +104,26 @@ class Renderer:
         self.env.globals.update(context.globals())
 
     def render(self, template: str, problems: Problems, **context: Any) -> str | None:
-        """Render ``template`` with ``context``; template errors are reported, None returned."""
+        """Render ``template`` with ``context``; template errors are reported, None returned.
+
+        A template mistake is reported at the template's line for the page being
+        rendered (``context['source']``): every page that meets it is named in one message."""
+        affects = f"page:{context.get('source') or 'templates/' + template}"
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateNotFound as exc:
-            known = ", ".join(sorted(p.stem for p in self.templates_dir.glob("*.html")))
+            known = [p.stem for p in self.templates_dir.glob("*.html")]
             problems.add(context.get("source", self.templates_dir), 0, f"template '{exc.name}' not found",
-                         f"templates: {known}")
+                         did_you_mean(Path(exc.name).stem, known))
         except jinja2.TemplateSyntaxError as exc:
-            problems.add(Path(exc.filename or self.templates_dir / template), exc.lineno or 0,
-                         f"template syntax: {exc.message}")
+            problems.add_for(affects, Path(exc.filename or self.templates_dir / template), exc.lineno or 0,
+                             f"template syntax: {(exc.message or '').rstrip('.')}")
         except (jinja2.UndefinedError, TypeError, ValueError, KeyError, AttributeError) as exc:
             frame = self._template_frame(exc)
             if frame is None:
                 raise  # not a template's mistake: a bug, keep the traceback
-            problems.add(frame[0], frame[1], f"template error: {exc}")
+            message, hint = _undefined(exc, self._undefined, context, self.env.globals)
+            problems.add_for(affects, frame[0], frame[1], message, hint)
         return None
 
     def _template_frame(self, exc: BaseException) -> tuple[Path, int] | None:
@@ -124,3 +131,34 @@ class Renderer:
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if Path(f.filename).resolve().is_relative_to(root)]
         return (Path(frames[-1].filename), frames[-1].lineno or 0) if frames else None
+
+
+def _recording_undefined(last: list) -> type:
+    """StrictUndefined that keeps the latest undefined value in ``last``: jinja rewrites
+    the traceback, so this is how a failure learns which object lacked which name."""
+
+    class Recording(jinja2.StrictUndefined):
+        __slots__ = ()
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            last[:] = [self]
+
+    return Recording
+
+
+def _undefined(exc: Exception, last: list, context: dict, globals_: dict) -> tuple[str, str]:
+    """The message and 'did you mean' hint for a template error."""
+    message = "template error: " + re.sub(r"'[\w.]+\.(\w+ object)'", r"'\1'", str(exc))
+    undefined = last[0] if last else None
+    if not isinstance(exc, jinja2.UndefinedError) or undefined is None or undefined._undefined_message != str(exc):
+        return message, ""
+    owner, name = undefined._undefined_obj, undefined._undefined_name
+    if owner is jinja2.utils.missing:
+        known = [*context, *globals_]
+    elif isinstance(owner, dict):
+        known = [k for k in owner if isinstance(k, str)]
+    else:
+        known = [n for n in dir(owner) if not n.startswith("_")]
+    hint = did_you_mean(str(name), known)
+    return message, hint if hint.startswith("did you mean") else ""

@@ -10,17 +10,24 @@ sidecar cannot settle.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import math
+import pickle
 import re
 from pathlib import Path
 
+import yaml
+
+from .cache import engine_digest
 from .errors import Problems
 from .inputs import decode_text, list_files, read_bytes, strip_invisible
-from .model import Article, Block, Config
+from .model import Accepted, Article, Block, Config
 from .readers.common import slugify  # noqa: F401 - the one slug rule, used by pages too
 from .readers import READERS, Findings, Parsed, choose, load_settings, table_line, unrecognised
-from .sidecar import RIGHTS, Sidecar, read_sidecar
+from .sidecar import FIELDS, RIGHTS, Sidecar, read_sidecar
 from .sourcefile import check_text
+from .memo import SourceMemo
 
 WORDS_PER_MINUTE = 230
 MAX_TITLE = 300
@@ -93,15 +100,17 @@ def seed_text(data: bytes, path: Path, sidecar: Sidecar, sidecar_path: Path, pro
 
 
 def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
-                 settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS)) -> Article | None:
-    """Read one seed file (and its sidecar) into an Article; problems are reported.
+                 settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS),
+                 data: bytes | None = None) -> Article | None:
+    """Read one seed file (``data``: its bytes, when already read) and its sidecar into
+    an Article; problems are reported.
 
     ``settings`` are the readers' settings (:func:`site_builder.readers.load_settings`);
     ``rights`` the site's default (``full`` or ``excerpt``) and the excerpt's word limit.
     """
     settings = settings or {name: dict(reader.SETTINGS) for name, reader in READERS.items()}
     sidecar = read_sidecar(sidecar_path, problems)
-    data = read_bytes(path, problems)
+    data = read_bytes(path, problems) if data is None else data
     if data is None or sidecar is None:
         return None
     text = seed_text(data, path, sidecar, sidecar_path, problems)
@@ -110,12 +119,13 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
     if not text.strip():
         problems.add(path, 1, "seed file is empty")
         return None
-    findings = Findings(path, problems, sidecar_path, sidecar.given)
+    where = problems.where(sidecar_path)
+    findings = Findings(path, problems, sidecar_path, sidecar.given, Accepted(sidecar.accept, where), set(FIELDS))
     scratch = Problems(problems.root)
     text = strip_invisible(text, path, scratch)
-    for problem in scratch.items:  # removed from what we show; naming the reader accepts the file as read
-        findings.add("reader", problem.line, problem.message, problem.hint, problem.warning, problem.column)
-    where = problems.where(sidecar_path)
+    for problem in scratch.items:  # removed from what we show either way
+        findings.accepted.report(problems, "invisible-characters", path, problem.line, problem.message,
+                                 f"{problem.hint}; if the text reads as it should, ", problem.column)
     shape, guessed = (sidecar.reader, False) if sidecar.reader else choose(text, path, settings)
     if shape is None:
         problems.add(path, 1, *unrecognised(settings, where))
@@ -123,8 +133,11 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
     if guessed:
         problems.warn(path, 1, f"read as '{shape}' by a guess ({READERS[shape].looks_for(settings[shape])})",
                       f"if that is right, say so in {where}: 'reader: {shape}'")
+    errors = len(problems.errors)
     parsed = READERS[shape].read(path, text, findings, {**settings[shape], "related": sidecar.related})
     if parsed is None and not sidecar.title:
+        if len(problems.errors) == errors:  # its reason was settled by naming the reader: never drop silently
+            findings.add("title", 1, f"the '{shape}' reader finds no article in the file")
         return None
     return _article(path, parsed or Parsed(), sidecar, shape, findings, rights)
 
@@ -142,22 +155,25 @@ def _article(path: Path, parsed: Parsed, sidecar: Sidecar, shape: str, findings:
         return None
     full = list(parsed.body)
     if not full:
-        findings.warn("reader", parsed.title_line, "the article has no text after its header",
-                      "is the file complete? If it is")
+        findings.accepted.report(problems, "empty-body", path, parsed.title_line,
+                                 "the article has no text after its header", "if the file is complete, ")
     mode = sidecar.rights or rights[0]
     body = excerpt(full, rights[1]) if mode == "excerpt" else full
     words = count_words(body)
     return Article(
         source=problems.where(path), slug=slug, url=f"/articles/{slug}/", output=f"articles/{slug}/index.html",
-        title=title, dek=parsed.dek, authors=list(sidecar.authors or parsed.authors),
+        title=title, dek=sidecar.summary or parsed.dek, authors=list(sidecar.authors or parsed.authors),
         author_titles=[] if sidecar.authors else list(parsed.author_titles),
         outlet=sidecar.outlet or parsed.outlet, published=sidecar.date or parsed.published,
         original_published=sidecar.original_published or parsed.original_published,
-        source_url=sidecar.url or parsed.source_url, category=parsed.category,
+        source_url=sidecar.url or parsed.source_url, category=sidecar.category or parsed.category,
         images=list(parsed.images), body=body, credit_line=parsed.credit_line,
-        related=list(parsed.related), related_urls=dict(sidecar.related_urls), tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
-        summary=parsed.dek or _first_paragraph(full) or title, updated=parsed.updated, extra=parsed.extra,
+        related=list(parsed.related), related_urls=dict(sidecar.related_urls),
+        tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
+        summary=sidecar.summary or parsed.dek or _first_paragraph(full) or title,
+        updated=sidecar.updated or parsed.updated, extra=parsed.extra,
         rights=mode, excerpted=len(body) < len(full),
+        accepted=dataclasses.replace(findings.accepted, original=sidecar.url or parsed.source_url),
         word_count=words, reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)))
 
 
@@ -190,14 +206,25 @@ def seed_options(config: Config, path: Path, problems: Problems) -> tuple[dict, 
 
 
 def load_articles(seeds_dir: Path, sidecar_dir: Path, root: Path, problems: Problems,
-                  settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS)) -> list[Article]:
+                  settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS),
+                  cache_dir: Path | None = None) -> list[Article]:
     """Every seed in ``seeds_dir`` (sorted), newest first by original publication date.
-    ``settings`` and ``rights`` as for :func:`load_article`."""
+    ``settings`` and ``rights`` as for :func:`load_article`. With ``cache_dir``, a seed
+    whose file and sidecar did not change is not read again (see
+    :class:`~site_builder.memo.SourceMemo`)."""
+    scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(seeds_dir), str(sidecar_dir),
+                  settings, rights))
+    memo = SourceMemo(cache_dir / "seeds.jsonl" if cache_dir else None, scope,
+                      lambda article: base64.b64encode(pickle.dumps(article, 5)).decode(),
+                      lambda text: pickle.loads(base64.b64decode(text)))
     articles = []
     for path in list_files(seeds_dir, problems, recursive=False):
-        article = load_article(path, sidecar_dir / f"{path.stem}.yaml", root, problems, settings, rights)
+        sidecar = sidecar_dir / f"{path.stem}.yaml"
+        article = memo.load(path, problems, lambda data, found: load_article(path, sidecar, root, found, settings,
+                                                                             rights, data), companion=sidecar)
         if article:
             articles.append(article)
+    memo.save()
     stems = {p.stem for p in list_files(seeds_dir, Problems(problems.root), recursive=False)}
     for sidecar in list_files(sidecar_dir, problems, (".yaml",), recursive=False):
         if sidecar.stem not in stems:

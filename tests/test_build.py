@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import make_site, page
-from fixtures_site import CHART_MODULE, DATA_CSV, REPOST, chart_files, data_files
+from fixtures_site import CHART_MODULE, DATA_CSV, DATA_YAML, REPOST, chart_files, data_files
 from site_builder.build import build
 from site_builder.errors import BuildError
 
@@ -80,6 +80,27 @@ def test_chart_renders_inline_svg_with_table_and_downloads(site):
                                       {"Year": "2023", "Crossings": 25565}]
     assert (built.out / "charts/crossings-bar.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "currentColor" in svg or "currentColor" in html  # text follows the page colour (dark mode)
+
+
+def test_second_hand_figures_name_the_agency_and_link_the_report(site):
+    """A dataset with ``reported_by`` names its agency unlinked and links the report that carried the figures."""
+    yaml = DATA_YAML.replace('url: "https://example.org/source"',
+                             'url: "https://news.example.org/report"\nreported_by: "Wire Service, 2 May 2024"')
+    built = site({**chart_files(), "content/data/crossings.yaml": yaml,
+                  "content/pages/x.md": page("X", "```chart crossings-bar\n```")})
+    expected = 'Test Agency, as reported by <a href="https://news.example.org/report">Wire Service, 2 May 2024</a>'
+    assert expected in built.read("x/index.html")
+    assert expected in built.read("data/crossings/index.html")
+    assert '<a href="https://news.example.org/report">Test Agency</a>' not in built.read("x/index.html")
+
+
+def test_dataset_cells_holding_an_address_link_it(site):
+    csv_text = "year,count,label\n2021,77,https://example.org/report\n2022,5,plain text\n2023,9,x\n"
+    yaml = DATA_YAML.replace('label: {type: str, label: "Label"}', 'label: {type: str, label: "Source"}')
+    built = site({**data_files(), "content/data/crossings.csv": csv_text, "content/data/crossings.yaml": yaml})
+    page = built.read("data/crossings/index.html")
+    assert '<td><a href="https://example.org/report">https://example.org/report</a></td>' in page
+    assert "<td>plain text</td>" in page
 
 
 def test_second_build_renders_no_chart(tmp_path):
