@@ -290,9 +290,10 @@ class ChartRenderer:
         svg_spec = _themed(vl_spec, SVG_THEME)
         png_spec = _themed(vl_spec, PNG_THEME)
         sources = [datasets[name] for name in spec.datasets]
-        export_spec = with_credits(png_spec, spec, credit_lines(spec, sources, self.credit))
         try:
             svg = vl_convert.vegalite_to_svg(svg_spec, allowed_base_urls=[])
+            width = float(re.search(r'<svg[^>]*?\swidth="([\d.]+)', svg).group(1))  # the text wraps to it
+            export_spec = with_credits(png_spec, spec, credit_lines(spec, sources, self.credit, width), width)
             png = vl_convert.vegalite_to_png(export_spec, scale=2, allowed_base_urls=[])
             export_svg = vl_convert.vegalite_to_svg(export_spec, allowed_base_urls=[])
         except Exception as exc:  # vl-convert reports spec errors as ValueError
