@@ -303,6 +303,11 @@ class Chart:
         return f"/charts/{self.spec.id}.svg"
 
     @property
+    def thumbnail_url(self) -> str:
+        """The chart alone, as the page shows it, for the chart catalogue."""
+        return f"/charts/{self.spec.id}.thumb.svg"
+
+    @property
     def width(self) -> int:
         """The inline SVG's drawn width in px (for layout before it loads)."""
         return _svg_size(self.svg, "width")

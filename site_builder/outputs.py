@@ -97,7 +97,7 @@ def chart_pages(site: Site) -> Iterator[Declared]:
                       {"page": chart.spec, "chart": chart, "source": source})
         yield Planned(chart.embed_url.lstrip("/") + "index.html", source, "chart_embed.html", chart,
                       {"chart": chart, "source": source})
-        for suffix, data in (("svg", chart.files.export_svg), ("png", chart.files.png), ("csv", chart.files.csv),
+        for suffix, data in (("svg", chart.files.export_svg), ("thumb.svg", chart.files.svg), ("png", chart.files.png), ("csv", chart.files.csv),
                              ("vl.json", chart.files.spec_json)):
             yield File(f"charts/{chart_id}.{suffix}", data, source)
 
