@@ -12,7 +12,7 @@ LIGHTHOUSE := .cache/npm-lighthouse/node_modules/.bin/lighthouse
 NPM_INSTALL := npm install --no-save --no-audit --no-fund --silent --prefix
 NEED_NPM := command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
 
-.PHONY: serve build test test-fast bench bench-peers lighthouse clean
+.PHONY: serve build test test-fast bench bench-peers lighthouse clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,3 +65,9 @@ lighthouse: $(STAMP) $(BROWSER_STAMP) $(LIGHTHOUSE)
 
 clean:
 	rm -rf public .cache
+
+# Interface text: extract the templates' messages and merge them into each catalogue
+# (templates/locales/<code>/LC_MESSAGES/messages.po); the build compiles the catalogues itself.
+messages: .venv/.installed
+	.venv/bin/pybabel extract -F templates/locales/babel.cfg --no-location --sort-output --omit-header -o templates/locales/messages.pot .
+	.venv/bin/pybabel update -i templates/locales/messages.pot -d templates/locales --width 100 --ignore-obsolete --no-fuzzy-matching

@@ -18,9 +18,11 @@ from .cache import output_key, site_digest
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .data import load_claims, load_datasets, load_figures
+from .editions import check_translations, editions_of
 from .errors import Problem, Problems
+from .i18n import catalogue
 from .links import ScannedPage, check_links, scan
-from .feeds import structured_data, write_feeds
+from .feeds import structured_data, write_edition_feed, write_feeds
 from .markdown import CHART_MARKER, Markdown, References
 from .memo import InputMemo, remembered
 from .minify import minify_page, minify_stylesheet
@@ -121,15 +123,21 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     folder_id = hashlib.sha256(str(out).encode()).hexdigest()[:16]
     manifest = renderer.cache_dir / f"output-{folder_id}.json"
     links = renderer.cache_dir / f"links-{folder_id}.json"
+    catalogues = {language.code: catalogue(paths.templates, language, problems) for language in site.config.languages}
     with Output(out, manifest) as output:
-        report.pages, scanned = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts)
+        report.pages, scanned = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts,
+                                           catalogues=catalogues)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_feeds(site.config, site.articles, output)
+        for language in site.config.languages[1:]:
+            write_edition_feed(site.config, language, site.articles, catalogues[language.code], output)
         if not defer:
             report.link_scans = check_links(output, paths.root, problems, links, scanned)
             problems.check(strict)
         if site.config.search:
-            report.search = index_output(output, site.config.language, renderer.cache_dir / f"search-{folder_id}.txt", defer)
+            # one language: one index; several: Pagefind makes one per <html lang>
+            language = site.config.language if len(site.config.languages) == 1 else None
+            report.search = index_output(output, language, renderer.cache_dir / f"search-{folder_id}.txt", defer)
         output.commit()
     if report.search:
         report.search.published()
@@ -165,6 +173,7 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     charts = load_chart_specs(paths.charts, datasets, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     _check_links(site, problems)
+    check_translations(editions_of(site, []), problems)
     return site
 
 
@@ -231,32 +240,42 @@ def _check_output_folder(out: Path, paths: Paths, problems: Problems) -> None:
 
 
 def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path,
-               noindex: bool = False) -> tuple[int, dict[str, ScannedPage]]:
+               noindex: bool = False, catalogues: dict | None = None) -> tuple[int, dict[str, ScannedPage]]:
     """Render every page whose inputs changed (keep the others) and write it, with static
     files, charts and data downloads. Returns the number of pages and the link scans of
     the pages rendered (for :func:`check_links`). ``noindex`` asks search engines to skip
-    every page (a build that shows drafts)."""
+    every page (a build that shows drafts). ``catalogues`` hold each language's
+    interface text (see :func:`~site_builder.i18n.catalogue`)."""
     assets = write_static(paths.static, output)
     if site.rendered_charts:
         assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
-    context = _listings(site)
+    default = site.config.languages[0]
+    catalogues = catalogues or {}
+    indexes = _section_indexes(site, _listings(site, [p for p in site.pages if p.lang == default.code])["sections"])
+    editions = editions_of(site, [section.url for section in indexes])
     def asset(name: str) -> str:
         if name not in assets:
             raise KeyError(f"no static file '{name}' (files: {', '.join(sorted(assets))})")
         return assets[name]
 
-    renderer = Renderer(paths.templates, {"site": site, "config": site.config, "asset": asset, "noindex": noindex, **context,
-                                          "structured_data": lambda items, image="": structured_data(site.config, items, image)},
-                        cache_dir)
-    chart_html = {cid: renderer.render("chart.html", problems, chart=chart) or ""
-                  for cid, chart in sorted(site.rendered_charts.items())}
+    renderers, contexts, chart_html = {}, {}, {}
+    for language in site.config.languages:  # one renderer per language, its listings made once
+        context = contexts[language.code] = _listings(site, editions.pages(language))
+        renderer = renderers[language.code] = Renderer(paths.templates, {
+            "site": site, "config": editions.config(site.config, language), "asset": asset, "noindex": noindex,
+            **context, **editions.globals(language),
+            "structured_data": lambda items, image="": structured_data(site.config, items, image)},
+            language, cache_dir, catalogues.get(language.code))
+        chart_html[language.code] = {cid: renderer.render("chart.html", problems, chart=chart) or ""
+                                     for cid, chart in sorted(site.rendered_charts.items())}
+    renderer = renderers[default.code]
     markdown = functools.cache(lambda: Markdown(site.config.terms))  # made only if a page is rendered
     refs = References(set(site.charts), site.figures, site.config.terms)
     site_key = site_digest(site, paths.templates, assets) + f"noindex={noindex}"
     jobs: list[Job] = []
 
-    def plan(relative: str, source: str, template: str, item: object, text: str, render) -> None:
-        key = output_key(site_key, template, item, chart_html, text)
+    def plan(relative: str, source: str, template: str, item: object, text: str, render, lang: str = default.code) -> None:
+        key = output_key(site_key, template, item, chart_html[lang], text)
 
         def minified(found: Problems) -> str | None:
             html = render(found)
@@ -273,10 +292,10 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
             if found.errors:
                 return None
             page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
-            page.word_count = rendered.words
-            html = renderer.render(f"{page.template}.html", found, page=page, source=page.source)
+            page.html, page.word_count = editions.localize_links(page.html, page.lang), rendered.words
+            html = renderers[page.lang].render(f"{page.template}.html", found, page=page, source=page.source)
             for chart_id in page.charts if html is not None else []:
-                html = html.replace(CHART_MARKER.format(chart_id), chart_html.get(chart_id, ""))
+                html = html.replace(CHART_MARKER.format(chart_id), chart_html[page.lang].get(chart_id, ""))
             return html
         return render
 
@@ -286,23 +305,26 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
             return None if found.errors else renderer.render("article.html", found, page=article, article=article, source=article.source)
         return render
 
-    def template_job(template: str, **values):
-        return lambda found: renderer.render(template, found, **values)
+    def template_job(template: str, lang: str = default.code, **values):
+        return lambda found: renderers[lang].render(template, found, **values)
 
     for page in site.pages:
-        plan(page.output, page.source, page.template, page, page.body, page_job(page))
+        plan(page.output, page.source, page.template, page, page.body, page_job(page), page.lang)
     for article in site.articles:
         plan(article.output, article.source, "article", article, "", article_job(article))
     for name, dataset in sorted(site.datasets.items()):
         plan(dataset.output, dataset.source, "dataset", dataset, "",
              template_job("dataset.html", page=dataset, dataset=dataset, source=dataset.source))
         output.write(f"data/{name}/{name}.csv", dataset.download, dataset.source)
-    for section in _section_indexes(site, context["sections"]):
-        plan(section.output, "content/site.toml", "section", section.url, "", template_job("section.html", page=section))
-    plan("articles/index.html", "templates/articles.html", "articles", "", "", template_job("articles.html"))
+    for language in site.config.languages:
+        code, folder = language.code, language.prefix.lstrip("/") + "/" * bool(language.prefix)
+        for section in _section_indexes(site, contexts[code]["sections"]):
+            section = editions.section(section, language, catalogues.get(code))
+            plan(section.output, "content/site.toml", "section", section.url, "", template_job("section.html", code, page=section), code)
+        plan(f"{folder}articles/index.html", "templates/articles.html", "articles", code, "", template_job("articles.html", code), code)
+        if site.config.search:
+            plan(f"{folder}search/index.html", "templates/search.html", "search", code, "", template_job("search.html", code), code)
     plan("404.html", "templates/404.html", "404", "", "", template_job("404.html"))
-    if site.config.search:
-        plan("search/index.html", "templates/search.html", "search", "", "", template_job("search.html"))
     for chart_id, chart in sorted(site.rendered_charts.items()):
         plan(f"charts/{chart_id}/index.html", chart.spec.source, "chart_page", chart_id, chart_id,
              template_job("chart_page.html", page=chart.spec, chart=chart, source=chart.spec.source))
@@ -318,14 +340,15 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     return output.reused + written, scanned
 
 
-def _listings(site: Site) -> dict:
-    """Site-wide lists every template may show, computed once per build."""
+def _listings(site: Site, pages: list[Page]) -> dict:
+    """Site-wide lists every template of one language (showing ``pages``) may show,
+    computed once per build."""
     sections: dict[str, list[Page]] = {}
-    for page in site.pages:
+    for page in pages:
         sections.setdefault(page.section, []).append(page)
     by_slug = {a.slug: a for a in site.articles}
     cited_by: dict[str, list[Page]] = {a.slug: [] for a in site.articles}
-    for page in site.pages:
+    for page in pages:
         for slug in page.articles:
             cited_by[slug].append(page)
     neighbours: dict[str, tuple[Page | None, Page | None]] = {}
@@ -334,7 +357,7 @@ def _listings(site: Site) -> dict:
         for i, page in enumerate(ordered):
             neighbours[page.url] = (ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None)
     articles = sorted(site.articles, key=lambda a: (_sort_date(a), a.slug), reverse=True)
-    articles_for = {page.url: [by_slug[s] for s in page.articles if s in by_slug] for page in site.pages}
+    articles_for = {page.url: [by_slug[s] for s in page.articles if s in by_slug] for page in pages}
     return {"sections": sections, "articles": articles, "articles_by_slug": by_slug, "cited_by": cited_by,
             "articles_for": articles_for, "neighbours": neighbours, "claims": site.claims, "all_claims": [c for slug in sorted(site.claims) for c in site.claims[slug]]}
 

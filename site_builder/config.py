@@ -7,9 +7,10 @@ import tomllib
 from pathlib import Path
 
 from .errors import Problems
+from .i18n import read_languages
 from .model import Config
 
-KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search"}
+KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search", "languages"}
 
 
 def load_config(path: Path, problems: Problems) -> Config | None:
@@ -47,6 +48,8 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         problems.add(path, _line_of(path, "search"), "search must be true or false",
                      "false builds no search page and no search index")
         ok = False
+    languages = read_languages(data, lambda key: _line_of(path, key), path, problems)
+    ok = ok and languages is not None
     terms = {k: tuple(v) for k, v in (data.get("terms") or {}).items() if isinstance(v, list) and len(v) == 2}
     if not ok:
         return None
@@ -54,11 +57,12 @@ def load_config(path: Path, problems: Problems) -> Config | None:
                   language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
                   author=str(data.get("author", "")), output_dir=output_dir,
                   sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
-                  search=search)
+                  search=search, languages=languages)
 
 
 def _line_of(path: Path, key: str) -> int:
+    """The line that sets ``key`` (or opens the table ``[key]``)."""
     for number, line in enumerate(path.read_text("utf-8").split("\n"), start=1):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line) or line.strip() == key:
             return number
     return 1

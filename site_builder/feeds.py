@@ -8,6 +8,7 @@ read, so the same site gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
@@ -15,7 +16,7 @@ from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
-from .model import Article, Config, Dataset
+from .model import Article, Config, Dataset, Language
 from .write import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -35,18 +36,30 @@ def write_feeds(config: Config, articles: list[Article], output: Output) -> None
     output.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}/sitemap.xml\n", "feeds")
 
 
-def atom_feed(config: Config, articles: list[Article]) -> bytes:
-    """An Atom 1.0 feed with one entry per article, newest first."""
+def write_edition_feed(config: Config, language: Language, articles: list[Article], translations, output: Output) -> None:
+    """Write ``<code>/feed.xml``: the articles for readers of ``language``, each summed
+    up in that language where its sidecar has a summary (``summary_<code>``)."""
+    gettext = translations.gettext if translations is not None else str
+    edition = dataclasses.replace(config, title=language.title, description=language.description, language=language.tag)
+    path = f"{language.code}/{FEED_PATH}"
+    output.write(path, atom_feed(edition, articles, path, f"{language.prefix}/articles/", gettext("news articles"),
+                                 lambda article: article.summaries.get(language.code, "")), "feeds")
+
+
+def atom_feed(config: Config, articles: list[Article], path: str = FEED_PATH, listing: str = "/articles/",
+              kind: str = "news articles", summary_of=None) -> bytes:
+    """An Atom 1.0 feed with one entry per article, newest first; ``summary_of`` picks
+    an entry's summary (default: the article's own, crediting its outlet)."""
     ET.register_namespace("", ATOM)
     base = config.base_url
     ordered = sorted(articles, key=lambda a: (_rfc3339(_first_date(a)), a.slug), reverse=True)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
-    _text(feed, "title", f"{config.title}: news articles")
+    _text(feed, "title", f"{config.title}: {kind}")
     if config.description:
         _text(feed, "subtitle", config.description)
-    _text(feed, "id", f"{base}/articles/")
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml", "href": f"{base}/{FEED_PATH}"})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": f"{base}/articles/"})
+    _text(feed, "id", f"{base}{listing}")
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml", "href": f"{base}/{path}"})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": f"{base}{listing}"})
     updated = max((_rfc3339(_last_date(a)) for a in ordered), default="1970-01-01T00:00:00Z")
     _text(feed, "updated", updated)
     _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", config.author or config.title)
@@ -65,7 +78,7 @@ def atom_feed(config: Config, articles: list[Article]) -> bytes:
         for tag in sorted(set(article.tags)):
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": tag})
         credit = f" Originally published by {article.outlet}." if article.outlet else ""
-        _text(entry, "summary", (article.summary or article.dek) + credit)
+        _text(entry, "summary", summary_of and summary_of(article) or (article.summary or article.dek) + credit)
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 

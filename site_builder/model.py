@@ -67,6 +67,7 @@ class Article:
     word_count: int = 0
     reading_minutes: int = 0
     html: str = ""
+    summaries: dict[str, str] = field(default_factory=dict)  # language code → a short summary in that language
 
 
 @dataclass
@@ -92,6 +93,8 @@ class Page:
     charts: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
     word_count: int = 0
+    lang: str = ""  # the code of the page's language (see Language)
+    updated: str = ""  # ISO date the text was last revised (a translation: last checked against its source)
 
 
 @dataclass
@@ -216,6 +219,21 @@ class Chart:
     files: Any = None  # the rendered files (SVG, PNG, CSV, spec) to publish
 
 
+@dataclass(frozen=True)
+class Language:
+    """One edition of the site: its pages live in ``content/pages/<code>/`` (the default
+    language's at the top) and are published under ``prefix``."""
+
+    code: str  # folder and URL prefix: "zh"
+    tag: str  # BCP 47, for lang= and hreflang: "zh-Hans"
+    locale: str  # Babel locale for catalogues, dates and numbers: "zh_Hans_CN"
+    name: str  # the language's own name, for the switcher: "简体中文"
+    prefix: str  # "" for the default language, else "/zh"
+    title: str
+    description: str
+    date_format: str = "long"  # a CLDR format name or pattern
+
+
 @dataclass
 class Config:
     title: str
@@ -228,6 +246,7 @@ class Config:
     nav: list[dict[str, str]]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
+    languages: list[Language] = field(default_factory=list)  # the default language first
 
 
 @dataclass

@@ -17,16 +17,18 @@ import yaml
 
 from .cache import engine_digest
 from .errors import Problems
+from .i18n import split_language
 from .inputs import decode_text, list_files, strip_invisible
 from .memo import SourceMemo
 from .model import Config, Page
 from .seeds import slugify
-from .sourcefile import Field, check_text, read_document
+from .sourcefile import Field, check_text, parse_date, read_document
 
 PAGE_FIELDS = {
     "title": Field(str, required=True), "summary": Field(str, required=True),
     "order": Field(int, default=0), "template": Field(str), "tags": Field(list, default=list),
     "articles": Field(list, default=list), "draft": Field(bool, default=False),
+    "updated": Field(str),
 }
 MAX_TITLE, MAX_SUMMARY = 150, 500
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # exactly the names slugify() leaves as they are, up to 80 long
@@ -58,14 +60,15 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
     # the readings depend on the engine, the YAML library, where the files are and
     # the sections' default templates; anything else a page shows is in its file
     scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(pages_dir),
-                  sorted((name, repr(settings.get("template"))) for name, settings in config.sections.items())))
+                  sorted((name, repr(settings.get("template"))) for name, settings in config.sections.items()),
+                  [(language.code, language.prefix) for language in config.languages]))
     memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, dataclasses.asdict, lambda fields: Page(**fields))
     pages = []
     for path in list_files(pages_dir, problems):
         if path.suffix != ".md":
             problems.warn(path, 0, "not a Markdown page; ignored", "page files end in .md")
             continue
-        address = _address(path, pages_dir, problems)
+        address = _address(path, pages_dir, config, problems)
         if address is None:
             continue
         page = memo.load(path, problems, lambda data, found: read_page(data, path, address, config, found))
@@ -75,18 +78,23 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
     return sorted(pages, key=lambda p: (p.section, p.order, p.title, p.url))
 
 
-def _address(path: Path, pages_dir: Path, problems: Problems) -> tuple[str, str, str, str] | None:
-    """The page's address, or None (reported) when its file name is not a clean slug."""
-    address = page_address(path.relative_to(pages_dir))
-    if address is None:
-        suggestion = "/".join(slugify(p) or "page" for p in path.relative_to(pages_dir).with_suffix("").parts)
-        taken = (pages_dir / f"{suggestion}.md").exists()
-        problems.add(path, 0, "file name is not a clean URL slug (a-z, 0-9 and '-')",
-                     f"rename it; {suggestion}.md is already taken" if taken else f"rename it to {suggestion}.md")
-    return address
+def _address(path: Path, pages_dir: Path, config: Config, problems: Problems) -> tuple[str, str, str, str, str] | None:
+    """The page's address and language code, or None (reported) when its file name is not
+    a clean slug. A page in ``<code>/`` of a declared language is that language's edition
+    of the page at the same path outside it (``zh/topics/route.md`` → ``/zh/topics/route/``)."""
+    language, relative = split_language(path.relative_to(pages_dir), config.languages)
+    address = page_address(relative)
+    if address is not None:
+        section, slug, url, output = address
+        return section, slug, language.prefix + url, language.prefix.lstrip("/") + "/" * bool(language.prefix) + output, language.code
+    suggestion = "/".join(slugify(p) or "page" for p in path.relative_to(pages_dir).with_suffix("").parts)
+    taken = (pages_dir / f"{suggestion}.md").exists()
+    problems.add(path, 0, "file name is not a clean URL slug (a-z, 0-9 and '-')",
+                 f"rename it; {suggestion}.md is already taken" if taken else f"rename it to {suggestion}.md")
+    return None
 
 
-def read_page(data: bytes, path: Path, address: tuple[str, str, str, str], config: Config,
+def read_page(data: bytes, path: Path, address: tuple[str, str, str, str, str], config: Config,
               problems: Problems) -> Page | None:
     """The page in ``data`` (the bytes of ``path``), or None when it has a mistake (reported)."""
     text = decode_text(data, path, problems)
@@ -104,9 +112,14 @@ def read_page(data: bytes, path: Path, address: tuple[str, str, str, str], confi
         problems.warn(path, doc.body_line, "the page has front matter but no text", "write the page below the second '---'")
     title = check_text(meta["title"], "title", path, problems, doc.meta.line("title"), MAX_TITLE)
     summary = check_text(meta["summary"], "summary", path, problems, doc.meta.line("summary"), MAX_SUMMARY)
-    section, slug, url, output = address
+    section, slug, url, output, lang = address
     template = meta["template"] or config.sections.get(section, {}).get("template", "page")
+    try:
+        updated = parse_date(meta["updated"]).isoformat()[:10] if meta["updated"] else ""
+    except ValueError as exc:
+        problems.add(path, doc.meta.line("updated"), str(exc))
+        return None
     return Page(source=problems.where(path), slug=slug, section=section, url=url, output=output,
                 title=title, summary=summary, order=meta["order"],
                 template=template, tags=list(meta["tags"]), articles=list(meta["articles"]),
-                draft=meta["draft"], body=doc.body, body_line=doc.body_line)
+                draft=meta["draft"], body=doc.body, body_line=doc.body_line, lang=lang, updated=updated)

@@ -6,7 +6,6 @@ Template mistakes are content mistakes: they are reported as
 
 from __future__ import annotations
 
-import datetime as dt
 import traceback
 from pathlib import Path
 from typing import Any
@@ -14,16 +13,8 @@ from typing import Any
 import jinja2
 
 from .errors import Problems
-
-
-def format_date(value: Any, style: str = "long") -> str:
-    """``29 February 2024``; datetimes keep their time only in ``style='full'``."""
-    if value is None:
-        return ""
-    text = f"{value.day} {value:%B %Y}"
-    if style == "full" and isinstance(value, dt.datetime):
-        text += f", {value:%H:%M}"
-    return text
+from .i18n import date_formatter, number_formatter
+from .model import Language
 
 
 def _made(folder: Path) -> Path:
@@ -38,7 +29,11 @@ def iso_date(value: Any) -> str:
 class Renderer:
     """One Jinja environment per build, with the site-wide context set once."""
 
-    def __init__(self, templates_dir: Path, globals_: dict[str, Any], cache_dir: Path | None = None):
+    def __init__(self, templates_dir: Path, globals_: dict[str, Any], language: Language,
+                 cache_dir: Path | None = None, translations: Any = None):
+        """``language`` formats dates and numbers; ``translations`` (gettext, see
+        :func:`~site_builder.i18n.catalogue`) give the interface text of templates'
+        ``_()`` and ``{% trans %}``."""
         self.templates_dir = templates_dir
         # Compiled templates are kept between builds (keyed by their source's checksum):
         # compiling is most of a small site's render time, and the preview rebuilds often.
@@ -47,8 +42,13 @@ class Renderer:
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            keep_trailing_newline=True)
-        self.env.filters["date"] = format_date
+            keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+        if translations is None:
+            self.env.install_null_translations(newstyle=True)
+        else:
+            self.env.install_gettext_translations(translations, newstyle=True)
+        self.env.filters["date"] = date_formatter(language)
+        self.env.filters["number"] = number_formatter(language)
         self.env.filters["isodate"] = iso_date
         self.env.globals.update(globals_)
 

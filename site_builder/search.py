@@ -31,13 +31,14 @@ class SearchIndexError(RuntimeError):
     """Pagefind could not run or failed: an installation problem, not a content mistake."""
 
 
-def index_site(folder: Path, language: str, into: Path | None = None, background: bool = False) -> Path:
+def index_site(folder: Path, language: str | None, into: Path | None = None, background: bool = False) -> Path:
     """Write the search index for the HTML pages in ``folder`` into ``into`` (default
     ``folder/pagefind``).
 
     ``language`` is the site's ISO 639-1 code; the whole site is indexed as that one
     language so that terms in other scripts (marked with ``lang`` inside a page) are
-    found from the same search box. Returns the index folder; raises
+    found from the same search box. ``None`` (a site in several languages) lets
+    Pagefind make one index per ``<html lang>``, which each page's search loads. Returns the index folder; raises
     :class:`SearchIndexError` when Pagefind is missing or fails. ``background`` runs
     Pagefind at low priority (the preview, while a browser reloads).
     """
@@ -46,13 +47,14 @@ def index_site(folder: Path, language: str, into: Path | None = None, background
     return into
 
 
-def _run_pagefind(folder: Path, language: str, output: list[str], background: bool = False) -> None:
+def _run_pagefind(folder: Path, language: str | None, output: list[str], background: bool = False) -> None:
     try:
         import pagefind_bin
         executable = pagefind_bin.get_executable()
     except (ImportError, FileNotFoundError) as exc:
         raise SearchIndexError(f"the Pagefind binary is missing ({exc}); pip install 'pagefind[bin]'") from exc
-    command = [str(executable), "--site", str(folder), *output, "--force-language", language.split("-")[0], "--silent"]
+    forced = ["--force-language", language.split("-")[0]] if language else []
+    command = [str(executable), "--site", str(folder), *output, *forced, "--silent"]
     # in the background, yield the cores to the browser that is reloading the page
     lower = (lambda: os.nice(10)) if background and hasattr(os, "nice") else None
     result = subprocess.run(command, capture_output=True, text=True, check=False, preexec_fn=lower)
@@ -67,7 +69,7 @@ class SearchIndex:
 
     state: str
     folder: Path  # the published folder
-    language: str
+    language: str | None
     stamp: Path
     key: str
 
@@ -93,7 +95,7 @@ class SearchIndex:
         self.state = "indexed"
 
 
-def index_output(output: Output, language: str, stamp: Path, defer: bool = False) -> SearchIndex:
+def index_output(output: Output, language: str | None, stamp: Path, defer: bool = False) -> SearchIndex:
     """Give the staged site its search index: the published one when the pages it was
     made from are the pages staged now, else a new one (or, with ``defer``, the
     published one until :meth:`SearchIndex.catch_up`). Call ``published()`` on the

@@ -62,6 +62,10 @@ class Sidecar:
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     original_published: object = None
+    summaries: tuple[tuple[str, str], ...] = ()  # (language code, summary) from summary_<code> keys
+
+
+_SUMMARY_KEY = re.compile(r"summary_([a-z]{2,3})")
 
 
 def slugify(text: str) -> str:
@@ -344,8 +348,9 @@ def read_sidecar(path: Path, problems: Problems) -> Sidecar | None:
     if data is None:
         data = LineDict()
         data.lines = {}
+    summaries = _summaries(data, path, problems)
     values = check_fields(data, SIDECAR_FIELDS, path, problems, 1, "seed metadata")
-    if values is None:
+    if values is None or summaries is None:
         return None
     ok = True
     if values["url"] and not _SAFE_URL.match(values["url"]):
@@ -360,7 +365,20 @@ def read_sidecar(path: Path, problems: Problems) -> Sidecar | None:
         return None
     return Sidecar(outlet=clean(values["outlet"] or ""), url=values["url"], slug=values["slug"] or "",
                    related=tuple(clean(r) for r in values["related"]), tags=tuple(values["tags"]),
-                   original_published=original)
+                   original_published=original, summaries=summaries)
+
+
+def _summaries(data: LineDict, path: Path, problems: Problems) -> tuple[tuple[str, str], ...] | None:
+    """Take the ``summary_<language code>`` keys out of ``data``: a short summary of the
+    article for readers of another edition of the site (the article stays as received)."""
+    found = []
+    for key in sorted(k for k in data if isinstance(k, str) and _SUMMARY_KEY.fullmatch(k)):
+        line, value = data.line(key, 1), data.pop(key)
+        if not isinstance(value, str) or not value.strip():
+            problems.add(path, line, f"'{key}' must be text", "one or two sentences in that language")
+            return None
+        found.append((_SUMMARY_KEY.fullmatch(key).group(1), check_text(clean(value), key, path, problems, line, 500)))
+    return tuple(found)
 
 
 def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems) -> Article | None:
@@ -398,7 +416,7 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems)
         original_published=sidecar.original_published or parsed.original_published, source_url=sidecar.url, category=parsed.category,
         images=list(parsed.images), body=body, credit_line=parsed.credit_line,
         related=list(parsed.related), tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
-        summary=parsed.dek or _first_paragraph(body) or parsed.title,
+        summary=parsed.dek or _first_paragraph(body) or parsed.title, summaries=dict(sidecar.summaries),
         word_count=words, reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)))
 
 

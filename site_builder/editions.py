@@ -1,0 +1,153 @@
+"""Editions: which page of one language is which page of another, computed once per build.
+
+A page's *key* is its address in the default language (``/zh/topics/route/`` and
+``/topics/route/`` share ``/topics/route/``). From the keys come the ``hreflang``
+alternates, the language switcher (the same page in the other language, else that
+language's home) and each language's page list, where a page not yet translated is
+shown in the default language rather than left out. The checks that a translation
+still matches its source (see :func:`check_translations`) read the Markdown sources,
+so they run before any page is rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from .errors import Problems
+from .model import Config, Language, Page, Section, Site
+
+GENERATED = ("/articles/", "/search/")  # listings every edition has besides its pages
+_FIGURE = re.compile(r"\{fig:([^{}\s|]+)\}")
+_CHART = re.compile(r"^\s*```+\s*chart\s+(\S+)", re.M)
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_HREF = re.compile(r'href="(/[^"#?]*)([^"]*)"')
+
+
+@dataclass
+class Editions:
+    """The site's languages and the pages of each."""
+
+    languages: list[Language]
+    by_key: dict[str, dict[str, Page]] = field(default_factory=dict)  # key → language code → page
+    addresses: dict[str, set[str]] = field(default_factory=dict)  # language code → the keys it publishes
+
+    @property
+    def default(self) -> Language:
+        return self.languages[0]
+
+    def key(self, url: str) -> str:
+        """The default-language address of ``url`` (an address of any edition)."""
+        for language in self.languages[1:]:
+            if url == language.prefix or url.startswith(language.prefix + "/"):
+                return url[len(language.prefix):] or "/"
+        return url
+
+    def url(self, key: str, language: Language) -> str:
+        """Where ``language`` publishes ``key``: its own edition when it has one, else the default's."""
+        return language.prefix + key if key in self.addresses[language.code] else key
+
+    def alternates(self, url: str) -> list[tuple[Language, str]]:
+        """Every edition of the page at ``url``, the default first (one when it is not translated)."""
+        key = self.key(url)
+        return [(language, language.prefix + key) for language in self.languages if key in self.addresses[language.code]]
+
+    def switcher(self, url: str, current: Language) -> list[tuple[Language, str, bool]]:
+        """For each other language: where the switcher leads (the same page, else that
+        language's home) and whether it is the same page."""
+        key = self.key(url)
+        return [(language, language.prefix + key, True) if key in self.addresses[language.code]
+                else (language, language.prefix + "/", False)
+                for language in self.languages if language != current]
+
+    def localize_links(self, html: str, code: str) -> str:
+        """Point the local links of a page body in language ``code`` at that language's
+        edition of each page where there is one, and at the default's where there is not
+        yet: a translator may write either address."""
+        language = next(language for language in self.languages if language.code == code)
+        if not language.prefix:
+            return html
+        return _HREF.sub(lambda m: f'href="{self.url(self.key(m.group(1)), language)}{m.group(2)}"', html)
+
+    def globals(self, language: Language) -> dict:
+        """What templates of ``language`` see of the other editions."""
+        return {"lang": language, "languages": self.languages, "alternates": self.alternates,
+                "language_tags": {other.code: other.tag for other in self.languages},
+                "switcher": lambda url: self.switcher(url, language),
+                "localize": lambda url: self.url(url, language)}
+
+    def config(self, config: Config, language: Language) -> Config:
+        """The site configuration as ``language``'s templates see it: its title,
+        description and language tag."""
+        return dataclasses.replace(config, title=language.title, description=language.description, language=language.tag)
+
+    def section(self, section: Section, language: Language, translations) -> Section:
+        """A generated section index as ``language`` publishes it: under its prefix, its
+        title and summary (from ``site.toml``) through the language's catalogue."""
+        if not language.prefix:
+            return section
+        gettext = translations.gettext if translations is not None else str
+        return dataclasses.replace(section, title=gettext(section.title), summary=gettext(section.summary) if section.summary else "",
+                                   url=language.prefix + section.url, output=f"{language.code}/{section.output}")
+
+    def pages(self, language: Language) -> list[Page]:
+        """The pages ``language`` lists: its own, and the default's where it has none."""
+        return [editions.get(language.code) or editions[self.default.code]
+                for editions in self.by_key.values() if self.default.code in editions or language.code in editions]
+
+
+def editions_of(site: Site, section_urls: list[str]) -> Editions:
+    """Pair the site's pages by key; ``section_urls`` are the generated section indexes
+    (default-language addresses), which every edition publishes."""
+    editions = Editions(site.config.languages)
+    for language in editions.languages:
+        editions.addresses[language.code] = set(GENERATED) | set(section_urls)
+    for page in site.pages:
+        key = editions.key(page.url)
+        editions.by_key.setdefault(key, {})[page.lang] = page
+        editions.addresses[page.lang].add(key)
+    editions.by_key = dict(sorted(editions.by_key.items(), key=lambda item: _order(item[1], editions.default)))
+    return editions
+
+
+def _order(pages: dict[str, Page], default: Language) -> tuple:
+    page = pages.get(default.code) or next(iter(pages.values()))
+    return page.section, page.order, page.title, page.url
+
+
+def check_translations(editions: Editions, problems: Problems) -> None:
+    """Warn where a translation may no longer say what its source says: its source was
+    revised after it (by ``updated``), or the two use different figures, charts or links."""
+    for key, pages in editions.by_key.items():
+        source = pages.get(editions.default.code)
+        for language in editions.languages[1:]:
+            translation = pages.get(language.code)
+            if translation is None:
+                continue
+            if source is None:
+                problems.warn(translation.source, 1, f"no {editions.default.name} page at {key} to translate",
+                              f"move it, or write content/pages{key.rstrip('/') or '/index'}.md first")
+                continue
+            _compare(source, translation, language, editions, problems)
+
+
+def _compare(source: Page, translation: Page, language: Language, editions: Editions, problems: Problems) -> None:
+    if source.updated and (not translation.updated or translation.updated < source.updated):
+        problems.warn(translation.source, 1, f"translation last checked {translation.updated or 'never'}, but "
+                      f"{source.source} was updated {source.updated}",
+                      "compare the two, bring the translation up to date and set its 'updated'")
+    for what, found in (("figure keys", _FIGURE), ("charts", _CHART)):
+        _differ(what, set(found.findall(source.body)), set(found.findall(translation.body)), source, translation, problems)
+    links = lambda page: {editions.key(link.split("#")[0]) if link.startswith("/") else link
+                          for link in _LINK.findall(page.body) if not link.startswith("#")}
+    _differ("links", links(source), links(translation), source, translation, problems)
+
+
+def _differ(what: str, theirs: set[str], ours: set[str], source: Page, translation: Page, problems: Problems) -> None:
+    if theirs != ours:
+        missing, extra = sorted(theirs - ours), sorted(ours - theirs)
+        detail = "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
+                                              f"not in the source: {', '.join(extra)}" if extra else "") if part)
+        problems.warn(translation.source, translation.body_line, f"uses other {what} than {source.source} ({detail})",
+                      "a translation shows the same figures, charts and links as its source")
