@@ -97,7 +97,15 @@ def catalogue(templates_dir: Path, language: Language, problems: Problems):
         with path.open("rb") as handle:
             messages = read_po(handle, locale=language.locale, abort_invalid=True)
     except (PoFileError, ValueError, UnicodeDecodeError) as exc:
-        problems.add(path, getattr(exc, "lineno", 0) or 0, f"message catalogue: {exc}", "check it with: pybabel compile --check")
+        line = getattr(exc, "lineno", -1) + 1  # Babel counts from 0
+        problems.add(path, line, f"message catalogue: {exc}", "each msgid needs a msgstr, each in double quotes")
+        return NullTranslations()
+    broken = False
+    for message, errors in messages.check():  # placeholders that the template would not fill
+        for error in errors:
+            problems.add(path, message.lineno or 0, f"message catalogue: {error}", "keep the %(name)s placeholders of the msgid")
+            broken = True
+    if broken:
         return NullTranslations()
     compiled = io.BytesIO()
     write_mo(compiled, messages, use_fuzzy=False)
