@@ -14,25 +14,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .cache import output_key, site_digest
+from .cache import base_key, engine_digest, folder_digest, render_key
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
-from .data import load_claims, load_datasets, load_figures
+from .claims import claim_figures, load_claims
+from .context import TemplateContext
+from .data import load_datasets
+from .figures import cite_figures, load_figures
 from .editions import check_translations, editions_of
 from .errors import Problem, Problems
+from .feeds import structured_data, write_edition_feed, write_feeds
 from .i18n import catalogue
 from .links import ScannedPage, check_links, scan
-from .feeds import structured_data, write_edition_feed, write_feeds
-from .markdown import CHART_MARKER, Markdown, References
+from .listings import template_context
+from .markdown import Markdown, References
 from .memo import InputMemo, remembered
-from .minify import minify_page, minify_stylesheet
-from .model import Article, Chart, Page, Section, Site
+from .minify import minify_stylesheet
+from .model import Chart, Language, Site
+from .outputs import Bodies, File, Planned, planned_outputs, render_output
 from .pages import load_pages
 from .parallel import Job, run_jobs
 from .render import Renderer
 from .search import SearchIndex, index_output
 from .seeds import load_articles
 from .write import DuplicateOutput, Output, OutputPathError
+
 
 @dataclass(frozen=True)
 class Paths:
@@ -111,48 +117,70 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     started = time.perf_counter()
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
-    renderer = ChartRenderer(cache_dir or paths.cache)
-    renderer.start_bundle(paths.charts)  # in the background, while the site loads
-    site = gather(paths, problems, drafts, memo, cache_dir or paths.cache)
+    charts = ChartRenderer(cache_dir or paths.cache)
+    charts.start_bundle(paths.charts)  # in the background, while the site loads
+    site = gather(paths, problems, drafts, memo, charts.cache_dir)
     _check_with_references(site, paths, problems, strict)
-    render_charts(site, renderer, problems)
+    render_charts(site, charts, problems)
     _check_with_references(site, paths, problems, strict)
-    out = (out or paths.root / site.config.output_dir).resolve()
-    _check_output_folder(out, paths, problems)
-    report = Report(chart_renders=renderer.renders, output=out)
-    folder_id = hashlib.sha256(str(out).encode()).hexdigest()[:16]
-    manifest = renderer.cache_dir / f"output-{folder_id}.json"
-    links = renderer.cache_dir / f"links-{folder_id}.json"
+    out = _output_folder(out or paths.root / site.config.output_dir, paths, problems)
+    report = Report(chart_renders=charts.renders, output=out)
+    kept = KeptFiles(charts.cache_dir, out)
     catalogues = {language.code: catalogue(paths.templates, language, problems) for language in site.config.languages}
-    with Output(out, manifest) as output:
-        report.pages, scanned = write_site(site, paths, output, problems, renderer.cache_dir, noindex=drafts,
+    with Output(out, kept.manifest) as output:
+        report.pages, scanned = write_site(site, paths, output, problems, charts.cache_dir, noindex=drafts,
                                            catalogues=catalogues)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_feeds(site.config, site.articles, output)
         for language in site.config.languages[1:]:
             write_edition_feed(site.config, language, site.articles, catalogues[language.code], output)
+        link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
         if not defer:
-            report.link_scans = check_links(output, paths.root, problems, links, scanned)
+            link_check(problems)
             problems.check(strict)
         if site.config.search:
             # one language: one index; several: Pagefind makes one per <html lang>
             language = site.config.language if len(site.config.languages) == 1 else None
-            report.search = index_output(output, language, renderer.cache_dir / f"search-{folder_id}.txt", defer)
+            report.search = index_output(output, language, kept.search, defer)
         output.commit()
     if report.search:
         report.search.published()
-    report.files, report.reused = len(output.written), output.reused
-    report.warnings = problems.warnings
+    report.files, report.reused, report.warnings = len(output.written), output.reused, problems.warnings
     report.seconds = time.perf_counter() - started
     if defer:
-        def pending() -> None:
-            found = Problems(paths.root)
-            report.link_scans = check_links(output, paths.root, found, links, scanned)
-            report.warnings = problems.warnings + found.warnings
-            if report.search:
-                report.search.catch_up()
-        report.pending = pending
+        report.pending = functools.partial(_finish_deferred, report, problems, link_check, paths.root)
     return report
+
+
+@dataclass(frozen=True)
+class KeptFiles:
+    """What the cache folder keeps for one output folder between builds."""
+
+    cache_dir: Path
+    out: Path
+
+    @property
+    def folder_id(self) -> str: return hashlib.sha256(str(self.out).encode()).hexdigest()[:16]
+    @property
+    def manifest(self) -> Path: return self.cache_dir / f"output-{self.folder_id}.json"
+    @property
+    def links(self) -> Path: return self.cache_dir / f"links-{self.folder_id}.json"
+    @property
+    def search(self) -> Path: return self.cache_dir / f"search-{self.folder_id}.txt"
+
+
+def _link_check(output: Output, root: Path, kept: Path, scanned: dict[str, ScannedPage], report: Report,
+                problems: Problems) -> None:
+    report.link_scans = check_links(output, root, problems, kept, scanned)
+
+
+def _finish_deferred(report: Report, problems: Problems, link_check: Callable[[Problems], None], root: Path) -> None:
+    """What a deferred build leaves until after publishing: the links, then the search index."""
+    found = Problems(root)
+    link_check(found)
+    report.warnings = problems.warnings + found.warnings
+    if report.search:
+        report.search.catch_up()
 
 
 def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMemo | None = None,
@@ -170,10 +198,12 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     slugs = {a.slug for a in articles}
     claims = remembered(memo, "claims", [paths.claims, paths.data], problems,
                         lambda found: load_claims(paths.claims, slugs, datasets, found), extra=tuple(sorted(slugs)))
+    figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
     charts = load_chart_specs(paths.charts, datasets, problems)
+    datasets, claims = cite_figures(paths.root, datasets, claims, charts, figures, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     _check_links(site, problems)
-    check_translations(editions_of(site, []), problems)
+    check_translations(editions_of(site), problems)
     return site
 
 
@@ -231,152 +261,87 @@ def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> No
         renderer.wait_for_bundle()
 
 
-def _check_output_folder(out: Path, paths: Paths, problems: Problems) -> None:
+def _output_folder(out: Path, paths: Paths, problems: Problems) -> Path:
+    """The resolved output folder; one that is, holds or sits in a source folder is refused."""
+    out = out.resolve()
     inputs = [paths.root, paths.content, paths.seeds, paths.templates, paths.static]
     if any(out == p or p.is_relative_to(out) or out.is_relative_to(p) and p != paths.root for p in inputs):
         problems.add(out, 0, "the output folder must not be, contain or sit inside a source folder",
                      "use the default 'public' or another new folder")
         problems.check()
+    return out
 
 
 def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path,
                noindex: bool = False, catalogues: dict | None = None) -> tuple[int, dict[str, ScannedPage]]:
-    """Render every page whose inputs changed (keep the others) and write it, with static
-    files, charts and data downloads. Returns the number of pages and the link scans of
-    the pages rendered (for :func:`check_links`). ``noindex`` asks search engines to skip
-    every page (a build that shows drafts). ``catalogues`` hold each language's
-    interface text (see :func:`~site_builder.i18n.catalogue`)."""
+    """Write every declared output (see :mod:`.outputs`), after the static files: a page
+    whose recorded dependencies did not change is kept, the others are rendered. Returns
+    the number of pages and the link scans of the pages rendered (for :func:`check_links`).
+    ``noindex`` asks search engines to skip every page (a build that shows drafts).
+    Each language renders with its own context, catalogue (``catalogues``) and charts."""
     assets = write_static(paths.static, output)
     if site.rendered_charts:
         assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
-    default = site.config.languages[0]
-    catalogues = catalogues or {}
-    indexes = _section_indexes(site, _listings(site, [p for p in site.pages if p.lang == default.code])["sections"])
-    editions = editions_of(site, [section.url for section in indexes])
-    def asset(name: str) -> str:
-        if name not in assets:
-            raise KeyError(f"no static file '{name}' (files: {', '.join(sorted(assets))})")
-        return assets[name]
-
-    renderers, contexts, chart_html = {}, {}, {}
-    for language in site.config.languages:  # one renderer per language, its listings made once
-        context = contexts[language.code] = _listings(site, editions.pages(language))
-        renderer = renderers[language.code] = Renderer(paths.templates, {
-            "site": site, "config": editions.config(site.config, language), "asset": asset, "noindex": noindex,
-            **context, **editions.globals(language),
-            "structured_data": lambda items, image="": structured_data(site.config, items, image)},
-            language, cache_dir, catalogues.get(language.code))
-        chart_html[language.code] = {cid: renderer.render("chart.html", problems, chart=chart) or ""
-                                     for cid, chart in sorted(site.rendered_charts.items())}
-    renderer = renderers[default.code]
-    markdown = functools.cache(lambda: Markdown(site.config.terms))  # made only if a page is rendered
-    refs = References(set(site.charts), site.figures, site.config.terms)
-    site_key = site_digest(site, paths.templates, assets) + f"noindex={noindex}"
-    jobs: list[Job] = []
-
-    def plan(relative: str, source: str, template: str, item: object, text: str, render, lang: str = default.code) -> None:
-        key = output_key(site_key, template, item, chart_html[lang], text)
-
-        def minified(found: Problems) -> str | None:
-            html = render(found)
-            return None if html is None else minify_page(html)
+    editions = {language.code: _edition(site, paths, problems, cache_dir, assets, noindex, language, (catalogues or {}).get(language.code))
+                for language in site.config.languages}
+    editions[""] = editions[site.config.languages[0].code]
+    shared = engine_digest() + folder_digest(paths.templates)
+    jobs = []
+    for declared in planned_outputs(site):
         try:
-            if not output.reuse(relative, key, source):
-                jobs.append(Job(relative, output.claim(relative, source), key, minified))
+            if isinstance(declared, File):
+                output.write(declared.output, declared.data, declared.source)
+            elif job := _unless_reused(declared, output, shared, (edition := editions[declared.lang]).context, functools.partial(
+                    render_output, declared, edition.renderer, edition.bodies, edition.chart_html)):
+                jobs.append(job)
         except (OutputPathError, DuplicateOutput) as exc:
-            problems.add(source, 0, str(exc))
-
-    def page_job(page: Page):
-        def render(found: Problems) -> str | None:
-            rendered = markdown().render(page.body, paths.root / page.source, page.body_line, refs, found)
-            if found.errors:
-                return None
-            page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
-            page.html, page.word_count = editions.localize_links(page.html, page.lang), rendered.words
-            html = renderers[page.lang].render(f"{page.template}.html", found, page=page, source=page.source)
-            for chart_id in page.charts if html is not None else []:
-                html = html.replace(CHART_MARKER.format(chart_id), chart_html[page.lang].get(chart_id, ""))
-            return html
-        return render
-
-    def article_job(article: Article):
-        def render(found: Problems) -> str | None:
-            article.html = markdown().render_blocks(article.body, paths.root / article.source, refs, found)
-            return None if found.errors else renderer.render("article.html", found, page=article, article=article, source=article.source)
-        return render
-
-    def template_job(template: str, lang: str = default.code, **values):
-        return lambda found: renderers[lang].render(template, found, **values)
-
-    for page in site.pages:
-        plan(page.output, page.source, page.template, page, page.body, page_job(page), page.lang)
-    for article in site.articles:
-        plan(article.output, article.source, "article", article, "", article_job(article))
-    for name, dataset in sorted(site.datasets.items()):
-        plan(dataset.output, dataset.source, "dataset", dataset, "",
-             template_job("dataset.html", page=dataset, dataset=dataset, source=dataset.source))
-        output.write(f"data/{name}/{name}.csv", dataset.download, dataset.source)
-    for language in site.config.languages:
-        code, folder = language.code, language.prefix.lstrip("/") + "/" * bool(language.prefix)
-        for section in _section_indexes(site, contexts[code]["sections"]):
-            section = editions.section(section, language, catalogues.get(code))
-            plan(section.output, "content/site.toml", "section", section.url, "", template_job("section.html", code, page=section), code)
-        plan(f"{folder}articles/index.html", "templates/articles.html", "articles", code, "", template_job("articles.html", code), code)
-        if site.config.search:
-            plan(f"{folder}search/index.html", "templates/search.html", "search", code, "", template_job("search.html", code), code)
-    plan("404.html", "templates/404.html", "404", "", "", template_job("404.html"))
-    for chart_id, chart in sorted(site.rendered_charts.items()):
-        plan(f"charts/{chart_id}/index.html", chart.spec.source, "chart_page", chart_id, chart_id,
-             template_job("chart_page.html", page=chart.spec, chart=chart, source=chart.spec.source))
-        files = chart.files
-        output.write(f"charts/{chart_id}.svg", files.svg, chart.spec.source)
-        output.write(f"charts/{chart_id}.png", files.png, chart.spec.source)
-        output.write(f"charts/{chart_id}.csv", files.csv, chart.spec.source)
-        output.write(f"charts/{chart_id}.vl.json", files.spec_json, chart.spec.source)
-    if jobs:
-        markdown()  # once, here, rather than once in each forked worker
+            problems.add(declared.source, 0, str(exc))
+    if jobs:  # one parser, made here rather than once in each forked worker
+        for edition in editions.values():
+            edition.bodies.markdown = editions[""].bodies.markdown
     # each worker scans the links of the pages it wrote for the link stage, in parallel
     written, scanned = run_jobs(jobs, output, paths.root, problems, inspect=scan)
     return output.reused + written, scanned
 
 
-def _listings(site: Site, pages: list[Page]) -> dict:
-    """Site-wide lists every template of one language (showing ``pages``) may show,
-    computed once per build."""
-    sections: dict[str, list[Page]] = {}
-    for page in pages:
-        sections.setdefault(page.section, []).append(page)
-    by_slug = {a.slug: a for a in site.articles}
-    cited_by: dict[str, list[Page]] = {a.slug: [] for a in site.articles}
-    for page in pages:
-        for slug in page.articles:
-            cited_by[slug].append(page)
-    neighbours: dict[str, tuple[Page | None, Page | None]] = {}
-    for section, members in sections.items():
-        ordered = [p for p in members if p.slug != "index" and p.url != f"/{section}/"] if section else []
-        for i, page in enumerate(ordered):
-            neighbours[page.url] = (ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None)
-    articles = sorted(site.articles, key=lambda a: (_sort_date(a), a.slug), reverse=True)
-    articles_for = {page.url: [by_slug[s] for s in page.articles if s in by_slug] for page in pages}
-    return {"sections": sections, "articles": articles, "articles_by_slug": by_slug, "cited_by": cited_by,
-            "articles_for": articles_for, "neighbours": neighbours, "claims": site.claims, "all_claims": [c for slug in sorted(site.claims) for c in site.claims[slug]]}
+@dataclass
+class _Edition:
+    """What renders the pages of one language."""
+
+    context: TemplateContext
+    renderer: Renderer
+    bodies: Bodies
+    chart_html: dict[str, str]
 
 
-def _section_indexes(site: Site, sections: dict[str, list[Page]]) -> list[Section]:
-    """An index page for each configured section that has no index.md of its own."""
-    indexes = []
-    for name, settings in sorted(site.config.sections.items()):
-        members = [p for p in sections.get(name, []) if p.url != f"/{name}/"]
-        if any(p.url == f"/{name}/" for p in site.pages):
-            continue
-        indexes.append(Section(name, str(settings.get("title", name.title())), str(settings.get("summary", "")),
-                               f"/{name}/", f"{name}/index.html", members))
-    return indexes
+def _edition(site: Site, paths: Paths, problems: Problems, cache_dir: Path, assets: dict[str, str], noindex: bool,
+             language: Language, translations) -> _Edition:
+    """The template context, renderer, body renderer and chart HTML of one language."""
+    editions = editions_of(site)
+    chart_html: dict[str, str] = {}
+    context = template_context(site, assets, noindex, chart_html, structured_data, editions.pages(language),
+                               editions.config(site.config, language))
+    editions.declare(context, language)
+    renderer = Renderer(paths.templates, context, language, cache_dir, translations)
+    chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or ""
+                       for cid, chart in sorted(site.rendered_charts.items())})
+    localize = context.globals()["localize"] if language.prefix else None
+    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms), context,
+                    site.config.terms, localize)
+    return _Edition(context, renderer, bodies, chart_html)
 
 
-def _sort_date(article: Article) -> str:
-    date = article.original_published or article.published
-    return date.isoformat()[:10] if date else ""
+def _unless_reused(planned: Planned, output: Output, shared: str, context: TemplateContext,
+                   render: Callable[[Problems], tuple[str, list] | None]) -> Job | None:
+    """Keep the published page when nothing its last render looked at has changed
+    (None); else the job that renders it."""
+    base = base_key(shared, planned.template, planned.item)
+    recorded = output.recorded(planned.output)
+    if recorded and render_key(base, recorded[1], context) == recorded[0] \
+            and output.reuse(planned.output, recorded[0], planned.source):
+        return None
+    path = output.claim(planned.output, planned.source)
+    return Job(planned.output, path, lambda used: render_key(base, used, context), render)
 
 
 def write_static(static_dir: Path, output: Output) -> dict[str, str]:

@@ -207,7 +207,8 @@ class ChartRenderer:
         versions of the libraries that draw it (an upgrade renders every chart again)."""
         from .cache import version
 
-        parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True)]
+        parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True),
+                 spec.title, spec.description]  # with their figures filled in, and drawn into the SVG
         parts += [f"{name}={version(name)}" for name in CHART_LIBRARIES]
         parts += [datasets[name].digest for name in spec.datasets]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]

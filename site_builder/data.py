@@ -15,29 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problems
-from .model import Claim, Column, Dataset, Figure, Query
+from .model import Column, Dataset
 from .inputs import decode_text, list_files, read_bytes
 from .sourcefile import Field, LineDict, check_fields, check_text, parse_date, parse_yaml, read_text
 
 COLUMN_TYPES = ("int", "float", "str", "date")
-AGGREGATES = ("value", "sum", "max", "min", "mean", "count")
 PROVENANCE_FIELDS = {
     "title": Field(str, required=True), "agency": Field(str, required=True),
     "publication": Field(str, default=""), "url": Field(str, required=True),
     "definition": Field(str, required=True), "unit": Field(str, required=True),
     "as_of": Field(str, required=True), "caveats": Field(list, default=list),
     "columns": Field(dict, required=True), "derived": Field(dict, default=dict),
+    "measure": Field(str, default=""), "partial": Field(list, default=list),
 }
 COLUMN_FIELDS = {"type": Field(str, required=True), "label": Field(str, required=True),
-                 "nullable": Field(bool, default=False)}
-QUERY_FIELDS = {"dataset": Field(str, required=True), "column": Field(str, required=True),
-                "where": Field(dict, default=dict), "agg": Field(str, default="value")}
-FIGURE_FIELDS = {"label": Field(str, required=True), "query": Field(dict, required=True),
-                 "format": Field(str, default=""), "suffix": Field(str, default="")}
-CLAIM_FIELDS = {"quote": Field(str, required=True), "claimed": Field(float, required=True),
-                "period": Field(str, required=True), "query": Field(dict), "note": Field(str, default=""),
-                "reason": Field(str, default="")}
-MATCH, CLOSE = 0.02, 0.10  # relative difference for 'matches' and 'close'
+                 "nullable": Field(bool, default=False), "unit": Field(str, default=""),
+                 "precision": Field((str, int, float), default="exact")}
+PARTIAL_FIELDS = {"where": Field(dict, required=True), "covers": Field(str, required=True)}
+_PRECISION = re.compile(r"^(exact|estimated|rounded to (\d+(?:\.\d+)?))$")
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _SAFE_URL = re.compile(r"^https://[^\s<>\"']+$")
@@ -101,13 +96,17 @@ def _load_dataset(csv_path: Path, yaml_path: Path, problems: Problems) -> Datase
     for row in rows:
         for name, template in derived.items():
             row[name] = template.format(**row) if all(row[k] is not None for k in _fields(template)) else None
+    partial = _partial(meta.get("partial") or [], {c.name for c in columns} | set(derived), yaml_path, problems)
+    if partial is None:
+        return None
     name = csv_path.stem
     return Dataset(
         name=name, source=problems.where(csv_path), url=f"/data/{name}/", output=f"data/{name}/index.html",
         title=values["title"], agency=values["agency"], publication=values["publication"],
         source_url=values["url"], definition=values["definition"], unit=values["unit"],
         as_of=values["as_of"], caveats=values["caveats"], columns=columns, derived=derived,
-        rows=rows, row_lines=lines, digest=hashlib.sha256(raw + text.encode()).hexdigest(), download=raw)
+        rows=rows, row_lines=lines, digest=hashlib.sha256(raw + text.encode()).hexdigest(), download=raw,
+        measure=values["measure"], partial=partial)
 
 
 def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:
@@ -127,8 +126,38 @@ def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:
             ok = False
         else:
             label = check_text(values["label"], f"columns.{name}.label", path, problems, spec.line("label", line), 80)
-            columns.append(Column(name, values["type"], label, values["nullable"]))
+            precision = _PRECISION.match(str(values["precision"]))
+            if precision is None:
+                problems.add(path, spec.line("precision", line), f"column '{name}': unknown precision '{values['precision']}'",
+                             "write exact, estimated or 'rounded to 10' (the step the source rounded to)")
+                ok = False
+                continue
+            step = float(precision.group(2) or 0)
+            columns.append(Column(name, values["type"], label, values["nullable"], values["unit"],
+                                  "rounded" if step else precision.group(1), step))
     return columns if ok else None
+
+
+def _partial(meta: Any, names: set[str], path: Path, problems: Problems) -> list | None:
+    """Rows that cover only part of their period: ``[{where: {...}, covers: "..."}]``."""
+    partial, ok = [], True
+    for entry in meta:
+        if not isinstance(entry, dict):
+            problems.add(path, 1, "each 'partial' entry is {where: {column: value}, covers: what the rows cover}")
+            ok = False
+            continue
+        line = min(entry.lines.values(), default=1)
+        values = check_fields(entry, PARTIAL_FIELDS, path, problems, line, "partial")
+        if values is None:
+            ok = False
+            continue
+        unknown = [k for k in values["where"] if k not in names]
+        if unknown:
+            problems.add(path, line, f"partial: no column '{unknown[0]}'", f"columns: {', '.join(sorted(names))}")
+            ok = False
+            continue
+        partial.append((dict(values["where"]), values["covers"]))
+    return partial if ok else None
 
 
 def _fields(template: str) -> list[str]:
@@ -243,177 +272,3 @@ def _cell(cell: str, column: Column) -> Any:
         raise ValueError(f"{text[:40]!r} starts with '{cell[0]}': a spreadsheet opening the download would run "
                          "it as a formula (start it with another character)")
     return text
-
-
-# ---- queries -----------------------------------------------------------------------
-
-def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], problems: Problems) -> Query | None:
-    """Check a query mapping (dataset, column, where, agg) against the loaded datasets."""
-    if not isinstance(meta, dict):
-        problems.add(path, line, "query must be a mapping with dataset, column, where and agg")
-        return None
-    values = check_fields(meta, QUERY_FIELDS, path, problems, line, "query")
-    if values is None:
-        return None
-    dataset = datasets.get(values["dataset"])
-    if dataset is None:
-        problems.add(path, meta.line("dataset", line), f"unknown dataset '{values['dataset']}'",
-                     f"known: {', '.join(sorted(datasets))}")
-        return None
-    names = {c.name for c in dataset.columns} | set(dataset.derived)
-    for key in [values["column"], *values["where"]]:
-        if key not in names:
-            problems.add(path, meta.line("column", line), f"dataset '{dataset.name}' has no column '{key}'",
-                         f"columns: {', '.join(sorted(names))}")
-            return None
-    if values["agg"] not in AGGREGATES:
-        problems.add(path, meta.line("agg", line), f"unknown agg '{values['agg']}'", f"use one of {', '.join(AGGREGATES)}")
-        return None
-    return Query(values["dataset"], values["column"], dict(values["where"]), values["agg"])
-
-
-def _selected(row: dict[str, Any], where: dict[str, Any]) -> bool:
-    for key, wanted in where.items():
-        value = row.get(key)
-        if isinstance(wanted, dict):
-            if value is None or ("min" in wanted and value < wanted["min"]) or ("max" in wanted and value > wanted["max"]):
-                return False
-        elif isinstance(wanted, list):
-            if value not in wanted:
-                return False
-        elif value != wanted:
-            return False
-    return True
-
-
-def run_query(query: Query, datasets: dict[str, Dataset]) -> int | float:
-    """Evaluate ``query``. Raises ValueError (reader-facing) when it selects no usable value."""
-    dataset = datasets[query.dataset]
-    try:
-        rows = [row for row in dataset.rows if _selected(row, query.where)]
-    except TypeError:
-        raise ValueError("a 'where' value has the wrong type for its column") from None
-    if not rows:
-        raise ValueError(f"no row of '{query.dataset}' matches {query.where}")
-    values = [row[query.column] for row in rows]
-    if query.agg == "count":
-        return len(rows)
-    if any(v is None for v in values):
-        raise ValueError(f"'{query.column}' is blank (missing) in a selected row of '{query.dataset}'")
-    if not all(isinstance(v, (int, float)) for v in values):
-        raise ValueError(f"column '{query.column}' is not numeric")
-    if query.agg == "value":
-        if len(values) != 1:
-            raise ValueError(f"agg 'value' needs exactly one row, {len(values)} match (use sum, max, …)")
-        return values[0]
-    if query.agg == "sum":
-        return sum(values)
-    if query.agg == "mean":
-        return sum(values) / len(values)
-    return max(values) if query.agg == "max" else min(values)
-
-
-def format_number(value: int | float, fmt: str = "") -> str:
-    if fmt:
-        return fmt.format(value)
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
-
-
-def _load_yaml_file(path: Path, problems: Problems, kind: type) -> Any:
-    text = read_text(path, problems)
-    data = parse_yaml(text, path, problems) if text is not None and text.strip() else None
-    if text is not None and text.strip() and data is not None and not isinstance(data, kind):
-        problems.add(path, 1, f"must be a {'mapping' if kind is dict else 'list'} at the top level")
-        return None
-    return data
-
-
-def load_figures(path: Path, datasets: dict[str, Dataset], problems: Problems) -> dict[str, Figure]:
-    """Figures cited in prose: ``key: {label, query, format, suffix}`` computed now."""
-    figures = {}
-    data = _load_yaml_file(path, problems, dict) if path.is_file() else None
-    for key, meta in (data or {}).items():
-        line = data.line(key, 1)
-        if not re.match(r"^[a-z0-9][a-z0-9._-]*$", key):
-            problems.add(path, line, f"figure key '{key}' may only hold a-z, 0-9, '.', '_' and '-'")
-            continue
-        if not isinstance(meta, dict):
-            problems.add(path, line, f"figure '{key}' must be a mapping with label and query")
-            continue
-        values = check_fields(meta, FIGURE_FIELDS, path, problems, line, f"figure '{key}'")
-        query = parse_query(meta.get("query"), path, meta.line("query", line), datasets, problems) if values else None
-        if query is None:
-            continue
-        try:
-            value = run_query(query, datasets)
-            text = format_number(value, values["format"]) + values["suffix"]
-        except (ValueError, IndexError, KeyError) as exc:
-            problems.add(path, line, f"figure '{key}': {exc}")
-            continue
-        dataset = datasets[query.dataset]
-        figures[key] = Figure(key, problems.where(path), line, values["label"], query, values["format"],
-                              values["suffix"], value, text, dataset.url)
-    return figures
-
-
-def load_claims(claims_dir: Path, article_slugs: set[str], datasets: dict[str, Dataset],
-                problems: Problems) -> dict[str, list[Claim]]:
-    """Claims per article slug (``content/claims/<slug>.yaml``), each with a computed verdict."""
-    claims: dict[str, list[Claim]] = {}
-    for path in sorted(claims_dir.glob("*.yaml")) if claims_dir.is_dir() else []:
-        slug = path.stem
-        if slug not in article_slugs:
-            problems.add(path, 1, f"no article with slug '{slug}'", f"known: {', '.join(sorted(article_slugs))}")
-            continue
-        entries = _load_yaml_file(path, problems, list) or []
-        claims[slug] = [c for c in (_claim(entry, path, slug, datasets, problems) for entry in entries) if c]
-    return claims
-
-
-def _claim(entry: Any, path: Path, slug: str, datasets: dict[str, Dataset], problems: Problems) -> Claim | None:
-    if not isinstance(entry, dict):
-        problems.add(path, 1, "each claim must be a mapping with quote, claimed and period")
-        return None
-    line = min(entry.lines.values(), default=1)
-    values = check_fields(entry, CLAIM_FIELDS, path, problems, line, "claim")
-    if values is None:
-        return None
-    query = None
-    if entry.get("query") is not None:
-        query = parse_query(entry["query"], path, entry.line("query", line), datasets, problems)
-        if query is None:
-            return None
-    elif not values["reason"]:
-        problems.add(path, line, "a claim without a query needs a 'reason' saying why it cannot be checked")
-        return None
-    claim = Claim(problems.where(path), line, slug, values["quote"], values["claimed"], values["period"],
-                  query, values["note"], values["reason"])
-    if query is None:
-        claim.verdict, claim.explanation = "cannot be checked", values["reason"]
-        return claim
-    try:
-        claim.official = run_query(query, datasets)
-    except ValueError as exc:
-        problems.add(path, line, f"claim query: {exc}")
-        return None
-    dataset = datasets[query.dataset]
-    claim.official_text = format_number(claim.official)
-    claim.dataset_title, claim.dataset_url = dataset.title, dataset.url
-    claim.verdict, claim.explanation = verdict(claim.claimed, claim.official)
-    return claim
-
-
-def verdict(claimed: float, official: float) -> tuple[str, str]:
-    """Compare a stated figure with the official one: (verdict, one plain sentence)."""
-    if official == 0:
-        return ("matches", "Both are zero.") if claimed == 0 else ("differs", "The official figure is zero.")
-    difference = (claimed - official) / abs(official)
-    size = f"{abs(difference):.0%}" if abs(difference) >= 0.005 else "less than 1%"
-    direction = "higher" if difference > 0 else "lower"
-    if abs(difference) <= MATCH:
-        return "matches", f"Within {MATCH:.0%} of the official figure ({size} {direction})." if difference else "Same as the official figure."
-    if abs(difference) <= CLOSE:
-        return "close", f"The article's figure is {size} {direction} than the official one."
-    return "differs", f"The article's figure is {size} {direction} than the official one for the same period."

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .context import TemplateContext
 from .errors import Problems
+from .listings import section_indexes
 from .model import Config, Language, Page, Section, Site
 
 GENERATED = ("/articles/", "/search/")  # listings every edition has besides its pages
@@ -61,35 +64,23 @@ class Editions:
                 else (language, language.prefix + "/", False)
                 for language in self.languages if language != current]
 
-    def localize_links(self, html: str, code: str) -> str:
-        """Point the local links of a page body in language ``code`` at that language's
-        edition of each page where there is one, and at the default's where there is not
-        yet: a translator may write either address."""
-        language = next(language for language in self.languages if language.code == code)
-        if not language.prefix:
-            return html
-        return _HREF.sub(lambda m: f'href="{self.url(self.key(m.group(1)), language)}{m.group(2)}"', html)
-
-    def globals(self, language: Language) -> dict:
-        """What templates of ``language`` see of the other editions."""
-        return {"lang": language, "languages": self.languages, "alternates": self.alternates,
-                "language_tags": {other.code: other.tag for other in self.languages},
-                "switcher": lambda url: self.switcher(url, language),
-                "localize": lambda url: self.url(url, language)}
+    def localized(self, url: str, language: Language) -> str:
+        """``url`` (an address of any edition) as ``language`` links to it."""
+        return self.url(self.key(url), language)
 
     def config(self, config: Config, language: Language) -> Config:
         """The site configuration as ``language``'s templates see it: its title,
         description and language tag."""
         return dataclasses.replace(config, title=language.title, description=language.description, language=language.tag)
 
-    def section(self, section: Section, language: Language, translations) -> Section:
-        """A generated section index as ``language`` publishes it: under its prefix, its
-        title and summary (from ``site.toml``) through the language's catalogue."""
-        if not language.prefix:
-            return section
-        gettext = translations.gettext if translations is not None else str
-        return dataclasses.replace(section, title=gettext(section.title), summary=gettext(section.summary) if section.summary else "",
-                                   url=language.prefix + section.url, output=f"{language.code}/{section.output}")
+    def declare(self, context: TemplateContext, language: Language) -> None:
+        """Declare what templates of ``language`` see of the editions (see :mod:`.context`)."""
+        context.value("lang", language)
+        context.value("languages", self.languages)
+        context.mapping("language_tags", {other.code: other.tag for other in self.languages})
+        context.function("alternates", self.alternates)
+        context.function("switcher", lambda url: self.switcher(url, language))
+        context.function("localize", lambda url: self.localized(url, language))
 
     def pages(self, language: Language) -> list[Page]:
         """The pages ``language`` lists: its own, and the default's where it has none."""
@@ -97,18 +88,35 @@ class Editions:
                 for editions in self.by_key.values() if self.default.code in editions or language.code in editions]
 
 
-def editions_of(site: Site, section_urls: list[str]) -> Editions:
-    """Pair the site's pages by key; ``section_urls`` are the generated section indexes
-    (default-language addresses), which every edition publishes."""
+def localize_links(html: str, localize: Callable[[str], str]) -> str:
+    """Point the local links of a page body at its language's edition of each page where
+    there is one, and at the default's where there is not yet (``localize``, the
+    template context's): a translator may write either address."""
+    return _HREF.sub(lambda m: f'href="{localize(m.group(1))}{m.group(2)}"', html)
+
+
+def editions_of(site: Site) -> Editions:
+    """Pair the site's pages by key; every edition also publishes the generated listings
+    (the section indexes among them)."""
     editions = Editions(site.config.languages)
+    default = [page for page in site.pages if page.lang == editions.default.code]
+    generated = set(GENERATED) | {section.url for section in section_indexes(site, default)}
     for language in editions.languages:
-        editions.addresses[language.code] = set(GENERATED) | set(section_urls)
+        editions.addresses[language.code] = set(generated)
     for page in site.pages:
         key = editions.key(page.url)
         editions.by_key.setdefault(key, {})[page.lang] = page
         editions.addresses[page.lang].add(key)
     editions.by_key = dict(sorted(editions.by_key.items(), key=lambda item: _order(item[1], editions.default)))
     return editions
+
+
+def edition_sections(site: Site) -> Iterator[tuple[Language, Section]]:
+    """The generated section indexes of every edition, each listing that edition's pages."""
+    editions = editions_of(site)
+    for language in editions.languages:
+        for section in section_indexes(site, editions.pages(language), language.prefix):
+            yield language, section
 
 
 def _order(pages: dict[str, Page], default: Language) -> tuple:

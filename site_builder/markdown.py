@@ -25,6 +25,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .errors import Problems
+from .figures import NUMBER_KINDS, exempted, lookup
 from .model import Block, Figure
 from .seeds import count_text_words
 
@@ -73,7 +74,7 @@ def _span_rule(state, silent: bool) -> bool:
     if state.src[state.pos] != "{":
         return False
     match = _SPAN.match(state.src, state.pos)
-    if not match or match.group(1) not in state.md.options["term_kinds"] | {"fig"}:
+    if not match or match.group(1) not in state.md.options["term_kinds"] | set(NUMBER_KINDS):
         return False
     if not silent:
         token = state.push("brace_span", "", 0)
@@ -128,10 +129,14 @@ class Markdown:
     def _render_span(self, tokens, idx, env) -> str:
         kind, value = tokens[idx].meta["kind"], tokens[idx].meta["value"]
         refs: References = env["refs"]
-        if kind == "fig":
-            figure = refs.figures.get(value.strip())
+        if kind == "n":
+            return str(escape(exempted(value)[0]))
+        if kind in NUMBER_KINDS:
+            figure = _figure(kind, value, refs)
             if figure is None:
                 return self._escape_html(tokens[idx].content)
+            if not figure.source_url:
+                return f'<span class="fig" title="{escape(figure.label)}">{escape(figure.text)}</span>'
             return (f'<a class="fig" href="{escape(figure.source_url)}" title="{escape(figure.label)}">'
                     f"{escape(figure.text)}</a>")
         lang, gloss_lang = self.terms[kind]
@@ -202,7 +207,7 @@ class Markdown:
         self._check(tokens, path, first_line, refs, problems, result)
         self._check_safety(tokens, path, first_line, problems, result, quoted)
         result.html = self.md.renderer.render(tokens, self.md.options, env)
-        result.words = count_text_words(re.sub(r"\{fig:[^{}\n]{1,300}\}", "1", text))
+        result.words = count_text_words(re.sub(r"\{(?:fig|claims):[^{}\n]{1,300}\}", "1", text))
         return result
 
     def _check(self, tokens, path, first_line, refs, problems, result) -> None:
@@ -230,14 +235,28 @@ class Markdown:
             for child in token.children or []:
                 if child.type == "softbreak":
                     line += 1
-                if child.type == "brace_span" and child.meta["kind"] == "fig":
-                    key = child.meta["value"].strip()
-                    if key not in refs.figures:
-                        close = sorted(k for k in refs.figures if k.split("-")[0] == key.split("-")[0])[:5]
-                        problems.add(path, line, f"unknown figure key '{key}'",
-                                     f"define it in content/figures.yaml{'; similar: ' + ', '.join(close) if close else ''}")
-                    else:
-                        result.figures.append(key)
+                if child.type == "brace_span" and child.meta["kind"] in NUMBER_KINDS:
+                    self._check_number(child.meta["kind"], child.meta["value"], path, line, refs, problems, result)
+
+    @staticmethod
+    def _check_number(kind, value, path, line, refs, problems, result) -> None:
+        if kind == "n":
+            if not exempted(value)[1]:
+                problems.add(path, line, f"'{{n:{value}}}' exempts a number without a reason",
+                             "write why it is typed: {n:75 miles|quoted from DW}")
+            return
+        try:
+            lookup(kind, value, refs.figures)
+        except KeyError as exc:
+            key = str(exc).strip("'")
+            close = sorted(k for k in refs.figures if k.split("-")[0] == key.split("-")[0])[:5]
+            problems.add(path, line, f"unknown figure key '{key}'",
+                         f"define it in content/figures.yaml{'; similar: ' + ', '.join(close) if close else ''}")
+            return
+        except ValueError as exc:
+            problems.add(path, line, f"figure {exc}")
+            return
+        result.figures.append(value.strip())
 
     def _check_safety(self, tokens, path, first_line, problems, result, quoted) -> None:
         """Report what cannot be published as written: links markdown-it refused for
@@ -285,7 +304,7 @@ class Markdown:
         for child in children:
             if child.type == "brace_span":
                 kind, value = child.meta["kind"], child.meta["value"]
-                figure = refs.figures.get(value.strip()) if kind == "fig" else None
+                figure = _figure(kind, value, refs) if kind in NUMBER_KINDS else None
                 term = value.partition("|")[0].strip()
                 if figure:
                     parts.append(escape(figure.text))
@@ -299,11 +318,20 @@ class Markdown:
 
     def render_blocks(self, blocks: list[Block], path: Path, refs: References, problems: Problems) -> str:
         """Render an article body: Markdown blocks are parsed, plain-text blocks escaped."""
-        return "\n".join(self._block_html(block, path, refs, problems) for block in blocks)
+        return self.render_article(blocks, path, refs, problems).html
 
-    def _block_html(self, block: Block, path: Path, refs: References, problems: Problems) -> str:
+    def render_article(self, blocks: list[Block], path: Path, refs: References, problems: Problems) -> Rendered:
+        """:meth:`render_blocks`, with the figures and charts its Markdown blocks used."""
+        result = Rendered(html="")
+        result.html = "\n".join(self._block_html(block, path, refs, problems, result) for block in blocks)
+        return result
+
+    def _block_html(self, block: Block, path: Path, refs: References, problems: Problems, result: Rendered) -> str:
         if block.kind == "markdown":
-            return self.render(block.text, path, block.line, refs, problems, quoted=True).html
+            rendered = self.render(block.text, path, block.line, refs, problems, quoted=True)
+            result.figures += rendered.figures
+            result.charts += rendered.charts
+            return rendered.html
         if block.kind == "heading":
             return f'<h2 id="{escape(heading_slug(block.text))}">{escape(block.text)}</h2>'
         if block.kind == "elision":
@@ -323,6 +351,14 @@ class Markdown:
                     '<span class="visually-hidden">Text left out by the reposting site</span></span>')
         lead = f"<strong>{escape(block.lead)}:</strong> " if block.lead else ""
         return lead + str(escape(block.text))
+
+
+def _figure(kind: str, value: str, refs: References) -> Figure | None:
+    """The figure a span prints, or None when it is unknown (reported by the check)."""
+    try:
+        return lookup(kind, value, refs.figures)
+    except (KeyError, ValueError):
+        return None
 
 
 def _picklable(value) -> bool:

@@ -11,6 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+# Field metadata read by site_builder.context: BODY is what listings leave out (a list
+# shows front matter); RENDERED is filled in while the page renders, so neither
+# listings nor reuse keys may read it (it is derived from the body).
+BODY = {"listed": False}
+RENDERED = {"listed": False, "keyed": False}
+
 
 @dataclass
 class Image:
@@ -58,7 +64,7 @@ class Article:
     source_url: str
     category: str
     images: list[Image]
-    body: list[Block]
+    body: list[Block] = field(metadata=BODY)
     credit_line: str
     related: list[str]
     tags: list[str]
@@ -66,7 +72,7 @@ class Article:
     summary: str = ""
     word_count: int = 0
     reading_minutes: int = 0
-    html: str = ""
+    html: str = field(default="", metadata=RENDERED)
     summaries: dict[str, str] = field(default_factory=dict)  # language code → a short summary in that language
 
 
@@ -86,13 +92,13 @@ class Page:
     tags: list[str]
     articles: list[str]
     draft: bool
-    body: str
+    body: str = field(metadata=BODY)
     body_line: int
-    html: str = ""
-    toc: list[tuple[int, str, str]] = field(default_factory=list)
-    charts: list[str] = field(default_factory=list)
-    figures: list[str] = field(default_factory=list)
-    word_count: int = 0
+    html: str = field(default="", metadata=RENDERED)
+    toc: list[tuple[int, str, str]] = field(default_factory=list, metadata=RENDERED)
+    charts: list[str] = field(default_factory=list, metadata=RENDERED)
+    figures: list[str] = field(default_factory=list, metadata=RENDERED)
+    word_count: int = field(default=0, metadata=RENDERED)
     lang: str = ""  # the code of the page's language (see Language)
     updated: str = ""  # ISO date the text was last revised (a translation: last checked against its source)
 
@@ -111,10 +117,17 @@ class Section:
 
 @dataclass
 class Column:
+    """A CSV column and how its values were published: ``precision`` is ``exact``,
+    ``rounded`` (to ``rounded_to``, e.g. 10) or ``estimated``; ``unit`` (``percent``
+    for shares) defaults to the dataset's unit."""
+
     name: str
     type: str
     label: str
     nullable: bool = False
+    unit: str = ""
+    precision: str = "exact"
+    rounded_to: float = 0.0
 
 
 @dataclass
@@ -139,6 +152,8 @@ class Dataset:
     row_lines: list[int]
     digest: str
     download: bytes = b""  # the CSV exactly as read and checked, published as the download
+    measure: str = ""  # a short key for what one unit counts; a claim with another 'definition' is another measure
+    partial: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (rows selected, what they cover)
 
 
 @dataclass
@@ -149,6 +164,24 @@ class Query:
     column: str
     where: dict[str, Any]
     agg: str
+    of: str = ""  # agg 'share': the denominator column (sum over sum, in percent)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A query's answer: the value as computed from the published numbers, and the
+    interval the true value lies in given how they were published (``low``/``high``
+    are None for an estimate). ``partial`` says which selected rows cover only part
+    of their period."""
+
+    value: float | int
+    low: float | None
+    high: float | None
+    unit: str
+    terms: int = 1  # how many published values were combined
+    rounded_to: float = 0.0
+    estimated: bool = False
+    partial: tuple[str, ...] = ()
 
 
 @dataclass
@@ -165,6 +198,7 @@ class Figure:
     value: float | int | None = None
     text: str = ""
     source_url: str = ""  # the dataset page the number links to
+    measured: Measured | None = None
 
 
 @dataclass
@@ -180,12 +214,14 @@ class Claim:
     query: Query | None
     note: str
     reason: str
+    definition: str = ""  # what the article's figure counts, when it is not the series' measure
     official: float | int | None = None
     official_text: str = ""
     verdict: str = ""
     explanation: str = ""
     dataset_title: str = ""
     dataset_url: str = ""
+    measured: Measured | None = None
 
 
 @dataclass
@@ -200,7 +236,7 @@ class ChartSpec:
     notes: list[str]
     source: str
     line: int
-    function: Any = None
+    function: Any = field(default=None, metadata={"keyed": False})  # module_digest stands for it
     module_digest: str = ""
 
 

@@ -32,12 +32,13 @@ CHUNKS_PER_WORKER = 4    # a few chunks each, so one slow chunk does not hold up
 
 @dataclass
 class Job:
-    """One file to render: ``render(problems)`` returns its text, or None after reporting."""
+    """One file to render: ``render(problems)`` returns its text and what its render
+    depended on, or None after reporting; ``key(dependencies)`` is then its reuse key."""
 
     relative: str
     path: Path       # its claimed staging path
-    key: str
-    render: Callable[[Problems], str | None]
+    key: Callable[[list], str]
+    render: Callable[[Problems], tuple[str, list] | None]
 
 
 # The jobs of the running build, set just before forking so that workers inherit them
@@ -76,16 +77,16 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
             _inherited = None
             gc.unfreeze()  # the preview's process lives on: its garbage must stay collectable
     written, inspected = 0, {}
-    for index, entry, found, seen in sorted(results, key=lambda result: result[0]):
+    for index, entry, found, seen, used in sorted(results, key=lambda result: result[0]):
         problems.items.extend(found)
         if entry is not None:
-            output.entries[jobs[index].relative] = [jobs[index].key, *entry]
+            output.entries[jobs[index].relative] = [jobs[index].key(used), *entry, used]
             inspected[jobs[index].relative] = seen
             written += 1
     return written, inspected
 
 
-Result = tuple[int, list[int] | None, list[Problem], Any]  # index, stored entry, problems, inspection
+Result = tuple[int, list[int] | None, list[Problem], Any, list]  # index, stored entry, problems, inspection, dependencies
 
 
 def _run_inherited(indices: range) -> list[Result]:
@@ -98,9 +99,10 @@ def _run_chunk(indices: range, state) -> list[Result]:
     for index in indices:
         job = jobs[index]
         found = Problems(root)
-        text = job.render(found)
-        entry = output.store(job.relative, job.path, text) if text is not None and not found.errors else None
-        results.append((index, entry, found.items, inspect(text) if entry is not None and inspect else None))
+        made = job.render(found)
+        text, used = made if made is not None and not found.errors else (None, [])
+        entry = output.store(job.relative, job.path, text) if text is not None else None
+        results.append((index, entry, found.items, inspect(text) if entry is not None and inspect else None, used))
     return results
 
 

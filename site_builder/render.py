@@ -1,7 +1,9 @@
 """The render stage: Jinja2 templates with autoescaping and StrictUndefined.
 
 Template mistakes are content mistakes: they are reported as
-``templates/name.html:line: message``, not as tracebacks.
+``templates/name.html:line: message``, not as tracebacks. The names templates see
+come from a :class:`~site_builder.context.TemplateContext`, which learns from the
+environment below every name a render resolves (its dependencies).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from .context import TemplateContext
 from .errors import Problems
 from .i18n import date_formatter, number_formatter
 from .model import Language
@@ -26,19 +29,34 @@ def iso_date(value: Any) -> str:
     return value.isoformat() if value is not None else ""
 
 
+class _TracedContext(jinja2.runtime.Context):
+    """Tells the template context each name a template resolves (every template of a
+    render, imported macros and included files alike, gets one of these)."""
+
+    def resolve_or_missing(self, key: str) -> Any:
+        value = super().resolve_or_missing(key)
+        self.environment.template_context.resolved(key, value)
+        return value
+
+
+class _Environment(jinja2.Environment):
+    context_class = _TracedContext
+    template_context: TemplateContext
+
+
 class Renderer:
     """One Jinja environment per build, with the site-wide context set once."""
 
-    def __init__(self, templates_dir: Path, globals_: dict[str, Any], language: Language,
+    def __init__(self, templates_dir: Path, context: TemplateContext, language: Language,
                  cache_dir: Path | None = None, translations: Any = None):
         """``language`` formats dates and numbers; ``translations`` (gettext, see
         :func:`~site_builder.i18n.catalogue`) give the interface text of templates'
-        ``_()`` and ``{% trans %}``."""
+        ``_()``, which the templates folder's digest covers (``templates/locales/``)."""
         self.templates_dir = templates_dir
         # Compiled templates are kept between builds (keyed by their source's checksum):
         # compiling is most of a small site's render time, and the preview rebuilds often.
         bytecode = jinja2.FileSystemBytecodeCache(str(_made(cache_dir / "templates"))) if cache_dir else None
-        self.env = jinja2.Environment(bytecode_cache=bytecode,
+        self.env = _Environment(bytecode_cache=bytecode,
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -50,7 +68,8 @@ class Renderer:
         self.env.filters["date"] = date_formatter(language)
         self.env.filters["number"] = number_formatter(language)
         self.env.filters["isodate"] = iso_date
-        self.env.globals.update(globals_)
+        self.env.template_context = context
+        self.env.globals.update(context.globals())
 
     def render(self, template: str, problems: Problems, **context: Any) -> str | None:
         """Render ``template`` with ``context``; template errors are reported, None returned."""

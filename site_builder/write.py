@@ -37,7 +37,7 @@ class Output:
         self.written: dict[str, str] = {}
         self.manifest = manifest
         self.previous: dict[str, list] = {}
-        self.entries: dict[str, list] = {}  # relative → [key, size, mtime_ns, inode]
+        self.entries: dict[str, list] = {}  # relative → [key, size, mtime_ns, inode(, dependencies)]
         self.reused = 0
         self.committed = False
 
@@ -122,12 +122,19 @@ class Output:
             info = (self.final / relative).stat()
         except OSError:
             return False
-        if [info.st_size, info.st_mtime_ns, info.st_ino] != entry[1:]:
+        if [info.st_size, info.st_mtime_ns, info.st_ino] != entry[1:4]:
             return False
         self.claim(relative, source)
         self.entries[relative] = list(entry)
         self.reused += 1
         return True
+
+    def recorded(self, relative: str) -> tuple[str, list[tuple[str, str | None]]] | None:
+        """The key and the dependencies the last build recorded for a rendered page."""
+        entry = self.previous.get(relative)
+        if not entry or len(entry) < 5 or not entry[0]:
+            return None
+        return entry[0], [(name, key) for name, key in entry[4]]
 
     def keep_previous(self, folder: str, source: str) -> bool:
         """Keep every published file below ``folder`` as it is; False when nothing is
@@ -191,10 +198,7 @@ class Output:
             shutil.rmtree(self.staging, ignore_errors=True)
         self.committed = True
         if self.manifest:
-            self.manifest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.manifest.with_name(f".{self.manifest.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.entries, sort_keys=True), "utf-8")
-            os.replace(tmp, self.manifest)
+            write_atomically(self.manifest, json.dumps(self.entries, sort_keys=True))
 
     def _remove_obsolete(self, folder: str = "", prefix: str = "") -> bool:
         """Delete the published files this build does not produce, and the folders left
@@ -217,6 +221,15 @@ class Output:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def write_atomically(path: Path, data: bytes | str) -> None:
+    """Replace ``path`` with ``data`` in one step: a reader (or another build writing the
+    same cache file at the same moment) sees the old bytes or the new, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    os.replace(tmp, path)
 
 
 def _link(old: Path, new: Path) -> list[int]:

@@ -1,0 +1,161 @@
+"""Every output a build makes, declared by kind.
+
+Each kind is a function of the site that yields what it publishes: :class:`Planned`
+pages (a template, the item it renders, the file it goes to, and the body to turn into
+HTML first) and :class:`File` downloads written as they are. Adding a kind of output
+is adding a function to :data:`OUTPUT_KINDS`. What a planned page may show besides its
+own item is the build's :class:`~site_builder.context.TemplateContext`; its reuse key
+follows from what its render looked at (see :mod:`site_builder.cache`), never from a
+list kept here. Static files (hashed names, needed by every page) and the feeds (which
+list the pages written) are written before and after these, by :mod:`site_builder.build`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .context import Dependency, TemplateContext
+from .errors import Problems
+from .editions import edition_sections, localize_links
+from .markdown import CHART_MARKER, Markdown, References, Rendered
+from .minify import minify_page
+from .model import Article, Page, Site
+from .render import Renderer
+
+
+@dataclass
+class Planned:
+    """One page to render: ``template`` with ``values`` (its own item under its names),
+    into ``output``. ``body`` turns the item's text into HTML first (None: no text)."""
+
+    output: str
+    source: str
+    template: str
+    item: Any  # hashed whole into the reuse key
+    values: dict[str, Any]
+    body: Callable[["Bodies", Problems], Rendered | None] | None = None
+    lang: str = ""  # the code of the edition it belongs to ("": the default language)
+
+
+@dataclass
+class File:
+    """A file published as it is (a download)."""
+
+    output: str
+    data: bytes | str
+    source: str
+
+
+Declared = Planned | File
+
+
+def pages(site: Site) -> Iterator[Declared]:
+    for page in site.pages:
+        yield Planned(page.output, page.source, f"{page.template}.html", page, {"page": page, "source": page.source},
+                      body=lambda bodies, found, page=page: bodies.page(page, found), lang=page.lang)
+
+
+def articles(site: Site) -> Iterator[Declared]:
+    for article in site.articles:
+        yield Planned(article.output, article.source, "article.html", article,
+                      {"page": article, "article": article, "source": article.source},
+                      body=lambda bodies, found, article=article: bodies.article(article, found))
+
+
+def datasets(site: Site) -> Iterator[Declared]:
+    for name, dataset in sorted(site.datasets.items()):
+        yield Planned(dataset.output, dataset.source, "dataset.html", dataset,
+                      {"page": dataset, "dataset": dataset, "source": dataset.source})
+        yield File(f"data/{name}/{name}.csv", dataset.download, dataset.source)
+
+
+def sections(site: Site) -> Iterator[Declared]:
+    for language, section in edition_sections(site):
+        yield Planned(section.output, "content/site.toml", "section.html", section, {"page": section}, lang=language.code)
+
+
+def indexes(site: Site) -> Iterator[Declared]:
+    for language in site.config.languages:
+        folder = language.prefix.lstrip("/") + "/" * bool(language.prefix)
+        item = language.code if language.prefix else None  # the item tells the editions' keys apart
+        yield Planned(f"{folder}articles/index.html", "templates/articles.html", "articles.html", item, {}, lang=language.code)
+        if site.config.search:
+            yield Planned(f"{folder}search/index.html", "templates/search.html", "search.html", item, {}, lang=language.code)
+    yield Planned("404.html", "templates/404.html", "404.html", None, {})
+
+
+def chart_pages(site: Site) -> Iterator[Declared]:
+    for chart_id, chart in sorted(site.rendered_charts.items()):
+        source = chart.spec.source
+        yield Planned(f"charts/{chart_id}/index.html", source, "chart_page.html", chart,
+                      {"page": chart.spec, "chart": chart, "source": source})
+        for suffix, data in (("svg", chart.files.svg), ("png", chart.files.png), ("csv", chart.files.csv),
+                             ("vl.json", chart.files.spec_json)):
+            yield File(f"charts/{chart_id}.{suffix}", data, source)
+
+
+OUTPUT_KINDS: tuple[Callable[[Site], Iterator[Declared]], ...] = (pages, articles, datasets, sections, indexes, chart_pages)
+
+
+def planned_outputs(site: Site) -> Iterator[Declared]:
+    """Every output of every kind, in a fixed order."""
+    for kind in OUTPUT_KINDS:
+        yield from kind(site)
+
+
+@dataclass
+class Bodies:
+    """Turns the bodies of the pages being rendered into HTML, telling the template
+    context which figures and charts each used (they are part of what it shows)."""
+
+    root: Path
+    refs: References
+    context: TemplateContext
+    terms: dict[str, tuple[str, str]] = field(default_factory=dict)
+    localize: Callable[[str], str] | None = None  # an edition in another language: its links (see .editions)
+
+    @functools.cached_property
+    def markdown(self) -> Markdown:
+        return Markdown(self.terms)  # made only when a page is rendered
+
+    def page(self, page: Page, problems: Problems) -> Rendered | None:
+        rendered = self.markdown.render(page.body, self.root / page.source, page.body_line, self.refs, problems)
+        page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
+        page.word_count = rendered.words
+        if self.localize:
+            page.html = localize_links(page.html, self.localize)
+        return self._used(rendered)
+
+    def article(self, article: Article, problems: Problems) -> Rendered | None:
+        rendered = self.markdown.render_article(article.body, self.root / article.source, self.refs, problems)
+        article.html = rendered.html
+        rendered.charts = []  # a quoted article keeps its chart blocks as they are
+        return self._used(rendered)
+
+    def _used(self, rendered: Rendered) -> Rendered:
+        self.context.record("config", None)  # terms
+        for key in rendered.figures:
+            self.context.record("figures", key)
+        for chart_id in rendered.charts:
+            self.context.record("chart_html", chart_id)
+        return rendered
+
+
+def render_output(planned: Planned, renderer: Renderer, bodies: Bodies, chart_html: dict[str, str],
+                  problems: Problems) -> tuple[str, list[Dependency]] | None:
+    """The minified HTML of one planned page and the dependencies its render recorded;
+    None when it could not be rendered (reported to ``problems``)."""
+    with bodies.context.tracing() as used:
+        rendered = planned.body(bodies, problems) if planned.body else None
+        if problems.errors:
+            return None
+        html = renderer.render(planned.template, problems, **planned.values)
+    if html is None:
+        return None
+    for chart_id in rendered.charts if rendered else []:
+        html = html.replace(CHART_MARKER.format(chart_id), chart_html.get(chart_id, ""))
+    return minify_page(html), sorted(used, key=lambda d: (d[0], d[1] is None, d[1] or ""))
