@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import base_key, engine_digest, folder_digest, render_key
+from .chart_text import load_chart_text
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .claims import claim_figures, load_claims
@@ -202,6 +203,7 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     charts = load_chart_specs(paths.charts, datasets, problems)
     datasets, claims = cite_figures(paths.root, datasets, claims, charts, figures, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
+    site.chart_texts = load_chart_text(paths.charts, config.languages, charts, figures, problems)
     _check_links(site, problems)
     check_translations(editions_of(site), problems)
     return site
@@ -247,16 +249,19 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
     """Render every chart that a page uses (from the cache where possible), and have
     the Vega bundle ready when there are charts."""
-    renderer.start(site.charts, site.datasets)
-    for chart_id in sorted(site.charts):
-        spec = site.charts[chart_id]
-        files = renderer.render(spec, site.datasets, problems)
-        if files is None:
-            continue
-        site.rendered_charts[chart_id] = Chart(
-            spec=spec, svg=files.svg, table_columns=files.columns, table_rows=files.rows,
-            csv_url=f"/charts/{chart_id}.csv", json_url=f"/charts/{chart_id}.vl.json",
-            png_url=f"/charts/{chart_id}.png", sources=[site.datasets[d] for d in spec.datasets], files=files)
+    for specs, rendered in [(site.charts, site.rendered_charts)] + [
+            (texts, site.translated_charts.setdefault(code, {})) for code, texts in sorted(site.chart_texts.items())]:
+        renderer.start(specs, site.datasets)
+        for chart_id in sorted(specs):
+            spec = specs[chart_id]
+            files = renderer.render(spec, site.datasets, problems)
+            if files is None:
+                continue
+            # another language's drawing links to the default's downloads and interactive page
+            rendered[chart_id] = Chart(
+                spec=spec, svg=files.svg, table_columns=files.columns, table_rows=files.rows,
+                csv_url=f"/charts/{chart_id}.csv", json_url=f"/charts/{chart_id}.vl.json",
+                png_url=f"/charts/{chart_id}.png", sources=[site.datasets[d] for d in spec.datasets], files=files)
     if site.rendered_charts:
         renderer.wait_for_bundle()
 
@@ -323,8 +328,8 @@ def _edition(site: Site, paths: Paths, problems: Problems, cache_dir: Path, asse
                                editions.config(site.config, language))
     editions.declare(context, language)
     renderer = Renderer(paths.templates, context, language, cache_dir, translations)
-    chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or ""
-                       for cid, chart in sorted(site.rendered_charts.items())})
+    drawn = {**site.rendered_charts, **site.translated_charts.get(language.code, {})}
+    chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or "" for cid, chart in sorted(drawn.items())})
     localize = context.globals()["localize"] if language.prefix else None
     bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms), context,
                     site.config.terms, localize)

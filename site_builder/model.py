@@ -238,6 +238,8 @@ class ChartSpec:
     line: int
     function: Any = field(default=None, metadata={"keyed": False})  # module_digest stands for it
     module_digest: str = ""
+    lang: str = ""  # another language's text for the same chart (see site_builder.chart_text)
+    labels: dict[str, str] = field(default_factory=dict)  # words drawn in the chart → that language's
 
 
 @dataclass
@@ -298,3 +300,5 @@ class Site:
     claims: dict[str, list[Claim]]
     charts: dict[str, ChartSpec]
     rendered_charts: dict[str, Chart] = field(default_factory=dict)
+    chart_texts: dict[str, dict[str, ChartSpec]] = field(default_factory=dict)  # language code → id → its text
+    translated_charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # language code → id → drawn so

@@ -121,6 +121,8 @@ def bilingual_site() -> dict[str, str]:
     return {
         **chart_files(), "content/site.toml": CONFIG, "seeds/one.txt": REPOST,
         "content/seeds/one.yaml": "summary_zh: 一篇转载的报道，讲述了边境的情况。\n",
+        "content/charts/zh.yaml": "charts:\n  crossings-bar:\n    title: 每年穿越人数\n    takeaway: 2023 年有 {fig:crossings-2023} 人。\n"
+                                  "labels:\n  Crossings: 穿越人数\n",
         "content/pages/index.md": page("Home", "Welcome. {fig:crossings-2023} crossed.", template="home"),
         "content/pages/about.md": page("About us", "Who we are."),
         "content/pages/sources.md": page("Sources", "Where it comes from.", template="sources"),
@@ -194,6 +196,18 @@ def test_chinese_listings_fall_back_to_english_pages_and_summarise_articles_in_c
     assert '<aside class="summary-translated" lang="zh-Hans"' in article and "一篇转载的报道" in article
 
 
+def test_charts_are_drawn_with_each_languages_words_and_the_same_data(bilingual):
+    zh, en = bilingual.read("zh/topics/route/index.html"), bilingual.read("topics/route/index.html")
+    assert '<strong class="chart-title">每年穿越人数</strong>' in zh and "2023 年有 25,565 人。" in zh
+    svg = lambda html: html[html.index("<svg"):html.index("</svg>")]
+    assert ">穿越人数</text>" in svg(zh) and "Crossings" not in svg(zh)
+    assert ">Crossings</text>" in svg(en) and "穿越人数" not in en
+    assert '<th scope="col">穿越人数</th>' in zh  # the data table too
+    numbers = lambda html: re.findall(r"<td>(\d+)</td>", html)
+    assert numbers(zh) == numbers(en) == ["2021", "77", "2022", "2005", "2023", "25565"]
+    assert 'href="/charts/crossings-bar.csv"' in zh  # one set of downloads
+
+
 def test_each_language_has_its_own_feed(bilingual):
     zh, en = bilingual.read("zh/feed.xml"), bilingual.read("feed.xml")
     assert 'xml:lang="zh-Hans"' in zh and "<title>测试网站: 新闻报道</title>" in zh
@@ -226,3 +240,21 @@ def test_a_translation_that_drifted_from_its_source_is_warned_about(site):
         "was updated 2026-02-01 (compare the two, bring the translation up to date and set its 'updated')",
         "content/pages/zh/topics/route.md:8: warning: uses other figure keys than content/pages/topics/route.md "
         "(missing crossings-2023; not in the source: crossings-total) (a translation shows the same figures, charts and links as its source)"]
+
+
+def test_relabel_translates_what_a_chart_shows_and_keeps_what_it_computes_with():
+    from site_builder.chart_text import relabel
+
+    labels = {"Full year": "全年", "Chinese nationals": "中国公民", "China reopens": "中国重新开放"}
+    spec = {"mark": {"type": "text"}, "data": {"values": [{"Period": "Full year", "Chinese nationals": 3}]},
+            "encoding": {"y": {"field": "Chinese nationals", "type": "quantitative"},
+                         "x": {"field": "Year", "type": "ordinal", "title": None},
+                         "text": {"value": "China reopens\n(Jan 2023)"},
+                         "opacity": {"condition": {"test": "datum.Period !== 'Full year'", "value": 0.35}}}}
+    assert relabel(spec, labels) == {
+        "mark": {"type": "text"}, "data": {"values": [{"Period": "全年", "Chinese nationals": 3}]},
+        "encoding": {"y": {"field": "Chinese nationals", "type": "quantitative", "title": "中国公民"},
+                     "x": {"field": "Year", "type": "ordinal", "title": None},
+                     "text": {"value": "中国重新开放\n(Jan 2023)"},
+                     "opacity": {"condition": {"test": "datum.Period !== '全年'", "value": 0.35}}}}
+    assert relabel(spec, {}) is spec
