@@ -2,7 +2,8 @@
 
 Pagefind reads the finished HTML, so it runs over a whole-site view of the build after
 every page is written and before anything is published; a failed index means nothing
-is published. The binary ships inside the ``pagefind-bin`` wheel: no network needed.
+is published. The binary ships inside the ``pagefind-bin-extended`` wheel, the build
+that splits Chinese and Japanese text into words: no network needed.
 Only elements marked ``data-pagefind-body`` are indexed (templates decide which
 pages are worth finding).
 
@@ -25,6 +26,7 @@ from pathlib import Path
 from .write import Output
 
 SEARCH_FOLDER = "pagefind"
+PAGEFIND = "pagefind-bin-extended"  # its version is part of the index's key
 
 
 class SearchIndexError(RuntimeError):
@@ -48,11 +50,11 @@ def index_site(folder: Path, language: str | None, into: Path | None = None, bac
 
 
 def _run_pagefind(folder: Path, language: str | None, output: list[str], background: bool = False) -> None:
-    try:
-        import pagefind_bin
-        executable = pagefind_bin.get_executable()
+    try:  # the extended build: it splits Chinese and Japanese text into words
+        import pagefind_bin_extended
+        executable = pagefind_bin_extended.get_executable()
     except (ImportError, FileNotFoundError) as exc:
-        raise SearchIndexError(f"the Pagefind binary is missing ({exc}); pip install 'pagefind[bin]'") from exc
+        raise SearchIndexError(f"the Pagefind binary is missing ({exc}); pip install 'pagefind[extended]'") from exc
     forced = ["--force-language", language.split("-")[0]] if language else []
     command = [str(executable), "--site", str(folder), *output, *forced, "--silent"]
     # in the background, yield the cores to the browser that is reloading the page
@@ -100,7 +102,7 @@ def index_output(output: Output, language: str | None, stamp: Path, defer: bool 
     made from are the pages staged now, else a new one (or, with ``defer``, the
     published one until :meth:`SearchIndex.catch_up`). Call ``published()`` on the
     result after the output is committed."""
-    digest = hashlib.sha256(f"pagefind {version('pagefind-bin')} {language}\0".encode())
+    digest = hashlib.sha256(f"pagefind {version(PAGEFIND)} {language}\0".encode())
     for relative in sorted(r for r in output.entries if r.endswith(".html")):
         digest.update(f"{relative}\0{output.content_key(relative)}\0".encode())
     index = SearchIndex("indexed", output.final, language, stamp, digest.hexdigest())
