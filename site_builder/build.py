@@ -23,6 +23,7 @@ from .context import TemplateContext
 from .data import load_datasets
 from .figures import cite_figures, load_figures
 from .editions import check_translations, editions_of
+from .numerals import check_site as check_numbers
 from .errors import Problem, Problems
 from .feeds import structured_data, write_edition_feed, write_feeds
 from .i18n import catalogue
@@ -201,8 +202,10 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
                         lambda found: load_claims(paths.claims, slugs, datasets, found), extra=tuple(sorted(slugs)))
     figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
     charts = load_chart_specs(paths.charts, datasets, problems)
-    datasets, claims = cite_figures(paths.root, datasets, claims, charts, figures, problems)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
+    if config.check_numbers:
+        check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
+    cite_figures(paths.root, site, problems)
     site.chart_texts = load_chart_text(paths.charts, config.languages, charts, figures, problems)
     _check_links(site, problems)
     check_translations(editions_of(site), problems)

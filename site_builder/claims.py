@@ -9,6 +9,7 @@ restates them by hand.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,10 @@ _PHRASES = {MATCHES: ("matches", "match"), CONSISTENT: ("is consistent within ro
             CLOSE_TO: ("is close", "are close"), DIFFERS: ("differs", "differ"),
             OTHER_MEASURE: ("measures something else", "measure something else"),
             UNCHECKABLE: ("cannot be checked", "cannot be checked")}
+
+
+_VERDICT_WORDS = {MATCHES: re.compile(r"\bmatch(?:es)?\b", re.I), CONSISTENT: re.compile(r"\bconsistent with\b", re.I),
+                  DIFFERS: re.compile(r"\bdiffers?\b", re.I)}
 
 
 def load_claims(claims_dir: Path, article_slugs: set[str], datasets: dict[str, Dataset],
@@ -78,7 +83,17 @@ def _claim(entry: Any, path: Path, slug: str, datasets: dict[str, Dataset], prob
     claim.official_text = format_measured(claim.measured)
     claim.dataset_title, claim.dataset_url = dataset.title, dataset.url
     claim.verdict, claim.explanation = verdict(claim.claimed, claim.measured, values["definition"], dataset.measure)
+    _check_note(claim, path, entry.line("note", line), problems)
     return claim
+
+
+def _check_note(claim: Claim, path: Path, line: int, problems: Problems) -> None:
+    """A note explains; it may not pronounce a verdict other than the computed one."""
+    for name, pattern in _VERDICT_WORDS.items():
+        said = pattern.search(claim.note)
+        if said and name != claim.verdict:
+            problems.warn(path, line, f"the note says '{said.group()}', but the computed verdict is '{claim.verdict}'",
+                          "a note only adds context after the computed explanation; leave the verdict to the build")
 
 
 def verdict(claimed: float, official: Measured, definition: str = "", measure: str = "") -> tuple[str, str]:
@@ -91,7 +106,7 @@ def verdict(claimed: float, official: Measured, definition: str = "", measure: s
                                "so the two numbers are not compared.")
     gap = _gap(claimed, official)
     relative = (claimed - official.value) / abs(official.value) if official.value else (0.0 if claimed == 0 else float("inf"))
-    inside = official.low is not None and official.low <= claimed <= official.high
+    inside = None not in (official.low, official.high) and official.low <= claimed <= official.high
     if abs(relative) <= MATCH:
         return MATCHES, ("Same as the official figure." if claimed == official.value
                          else f"Within {MATCH:.0%} of the official figure: {gap}.")
@@ -102,7 +117,8 @@ def verdict(claimed: float, official: Measured, definition: str = "", measure: s
     if official.partial:
         return UNCHECKABLE, (f"The official figure covers only part of the period ({'; '.join(official.partial)}), "
                              f"so the article's figure ({gap}) cannot be compared with it.")
-    outside = f" That is outside the range rounding allows ({format_interval(official)})." if official.low is not None and official.rounded_to else ""
+    outside = (f" That is outside the range rounding allows ({format_interval(official)})."
+               if None not in (official.low, official.high) and official.rounded_to else "")
     if abs(relative) <= CLOSE:
         return CLOSE_TO, f"The article's figure is {gap} than the official one.{outside}"
     return DIFFERS, f"The article's figure is {gap} than the official one for the same period.{outside}"
@@ -116,7 +132,7 @@ def _gap(claimed: float, official: Measured) -> str:
     if not official.value:
         return direction
     relative = format_relative((claimed - official.value) / official.value)
-    return f"{relative} {direction} ({format_amount(abs(claimed - official.value), official.unit)})"
+    return f"{relative} ({format_amount(abs(claimed - official.value), official.unit)}) {direction}"
 
 
 def _why_interval(official: Measured) -> str:
@@ -138,8 +154,11 @@ def claim_figures(claims: dict[str, list[Claim]], source: str) -> dict[str, Figu
     texts = {"summary": summary(counts, len(claims)), "total": str(len(every)), "articles": str(len(claims)),
              "match-threshold": f"{MATCH:.0%}", "close-threshold": f"{CLOSE:.0%}"}
     texts.update({name.replace(" ", "-"): str(count) for name, count in counts.items()})
-    return {f"claims:{key}": Figure(f"claims:{key}", source, 0, f"Verdicts of the checked figures: {key}", None,
-                                    "", "", None, text, "") for key, text in texts.items()}
+    labels = {"match-threshold": "The largest relative difference for which a claim matches the official figure",
+              "close-threshold": "The largest relative difference for which a claim is close to the official figure",
+              "summary": "The verdicts of every checked figure, counted"}
+    return {f"claims:{key}": Figure(f"claims:{key}", source, 0, labels.get(key, f"Checked figures: {key.replace('-', ' ')}"),
+                                    None, "", "", None, text, "") for key, text in texts.items()}
 
 
 def summary(counts: dict[str, int], articles: int) -> str:

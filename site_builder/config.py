@@ -10,7 +10,8 @@ from .errors import Problems
 from .i18n import read_languages
 from .model import Config
 
-KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search", "languages"}
+KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search",
+         "check_numbers", "languages"}
 
 
 def load_config(path: Path, problems: Problems) -> Config | None:
@@ -48,6 +49,11 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         problems.add(path, _line_of(path, "search"), "search must be true or false",
                      "false builds no search page and no search index")
         ok = False
+    check_numbers = data.get("check_numbers", False)
+    if not isinstance(check_numbers, bool):
+        problems.add(path, _line_of(path, "check_numbers"), "check_numbers must be true or false",
+                     "true reports every number typed by hand in the site's texts")
+        ok = False
     languages = read_languages(data, lambda key: _line_of(path, key), path, problems)
     ok = ok and languages is not None
     terms = {k: tuple(v) for k, v in (data.get("terms") or {}).items() if isinstance(v, list) and len(v) == 2}
@@ -57,7 +63,7 @@ def load_config(path: Path, problems: Problems) -> Config | None:
                   language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
                   author=str(data.get("author", "")), output_dir=output_dir,
                   sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
-                  search=search, languages=languages)
+                  search=search, check_numbers=check_numbers, languages=languages)
 
 
 def _line_of(path: Path, key: str) -> int:

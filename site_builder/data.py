@@ -26,12 +26,11 @@ PROVENANCE_FIELDS = {
     "definition": Field(str, required=True), "unit": Field(str, required=True),
     "as_of": Field(str, required=True), "caveats": Field(list, default=list),
     "columns": Field(dict, required=True), "derived": Field(dict, default=dict),
-    "measure": Field(str, default=""), "partial": Field(list, default=list),
+    "measure": Field(str, default=""), "partial": Field(dict, default=dict),
 }
 COLUMN_FIELDS = {"type": Field(str, required=True), "label": Field(str, required=True),
                  "nullable": Field(bool, default=False), "unit": Field(str, default=""),
                  "precision": Field((str, int, float), default="exact")}
-PARTIAL_FIELDS = {"where": Field(dict, required=True), "covers": Field(str, required=True)}
 _PRECISION = re.compile(r"^(exact|estimated|rounded to (\d+(?:\.\d+)?))$")
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
@@ -96,7 +95,7 @@ def _load_dataset(csv_path: Path, yaml_path: Path, problems: Problems) -> Datase
     for row in rows:
         for name, template in derived.items():
             row[name] = template.format(**row) if all(row[k] is not None for k in _fields(template)) else None
-    partial = _partial(meta.get("partial") or [], {c.name for c in columns} | set(derived), yaml_path, problems)
+    partial = _partial(meta.get("partial") or LineDict(), {c.name for c in columns} | set(derived), yaml_path, problems)
     if partial is None:
         return None
     name = csv_path.stem
@@ -129,7 +128,7 @@ def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:
             precision = _PRECISION.match(str(values["precision"]))
             if precision is None:
                 problems.add(path, spec.line("precision", line), f"column '{name}': unknown precision '{values['precision']}'",
-                             "write exact, estimated or 'rounded to 10' (the step the source rounded to)")
+                             "write exact, estimated or 'rounded to 10' with the step the source rounded to")
                 ok = False
                 continue
             step = float(precision.group(2) or 0)
@@ -138,25 +137,22 @@ def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:
     return columns if ok else None
 
 
-def _partial(meta: Any, names: set[str], path: Path, problems: Problems) -> list | None:
-    """Rows that cover only part of their period: ``[{where: {...}, covers: "..."}]``."""
+def _partial(meta: LineDict, names: set[str], path: Path, problems: Problems) -> list | None:
+    """Rows that cover only part of their period: ``{what they cover: {column: value}}``;
+    a ``columns: [...]`` entry limits it to those columns (the others cover the whole period)."""
     partial, ok = [], True
-    for entry in meta:
-        if not isinstance(entry, dict):
-            problems.add(path, 1, "each 'partial' entry is {where: {column: value}, covers: what the rows cover}")
+    for covers, where in meta.items():
+        line = meta.line(covers, 1)
+        where = dict(where) if isinstance(where, dict) else {}
+        columns = where.pop("columns", None)
+        columns = [columns] if isinstance(columns, str) else list(columns or [])
+        unknown = [k for k in [*where, *columns] if k not in names]
+        if not where or unknown:
+            problems.add(path, line, f"partial '{covers}': select rows with {{column: value}}"
+                         + (f" (no column '{unknown[0]}')" if unknown else ""), f"columns: {', '.join(sorted(names))}")
             ok = False
             continue
-        line = min(entry.lines.values(), default=1)
-        values = check_fields(entry, PARTIAL_FIELDS, path, problems, line, "partial")
-        if values is None:
-            ok = False
-            continue
-        unknown = [k for k in values["where"] if k not in names]
-        if unknown:
-            problems.add(path, line, f"partial: no column '{unknown[0]}'", f"columns: {', '.join(sorted(names))}")
-            ok = False
-            continue
-        partial.append((dict(values["where"]), values["covers"]))
+        partial.append((where, str(covers), tuple(columns)))
     return partial if ok else None
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problems
-from .model import Dataset, Figure
+from .model import Dataset, Figure, Site
 from .numbers import FORMS, PERCENT, derive, format_number, format_points, format_share
 from .queries import parse_query, run_query
 from .sourcefile import Field, check_fields, parse_yaml, read_text
@@ -25,6 +25,7 @@ FIGURE_FIELDS = {"label": Field(str, required=True), "query": Field(dict, requir
                  "format": Field(str, default=""), "suffix": Field(str, default="")}
 SPAN = re.compile(r"\{([a-z][a-z-]{0,15}):([^{}\n]{1,300})\}")
 NUMBER_KINDS = ("fig", "claims", "n")  # the span kinds that print a number
+BOUNDS = ("low", "high")  # {fig:low key}: the ends of the range a figure's rounding allows
 
 
 def load_yaml_file(path: Path, problems: Problems, kind: type) -> Any:
@@ -79,14 +80,38 @@ def lookup(kind: str, value: str, figures: dict[str, Figure]) -> Figure:
     words = value.split()
     if len(words) == 1:
         return figures[value]
+    if len(words) == 2 and words[0] in BOUNDS:
+        return _bound(words[0], figures[words[1]])
     if len(words) != 3 or words[0] not in FORMS:
-        raise ValueError(f"'{value}': a derived figure is <form> <key> <key>, form one of {', '.join(FORMS)}")
+        raise ValueError(f"'{value}': a derived figure is <form> <key> <key> (form one of {', '.join(FORMS)}) "
+                         f"or low|high <key>")
     a, b = figures[words[1]], figures[words[2]]
+    if a.value is None or b.value is None:
+        raise ValueError(f"'{value}': only figures computed from data can be combined")
     number, text = derive(words[0], a.value, b.value)
     if words[0] == "difference" and PERCENT in (_unit(a), _unit(b)):
         text = format_points(abs(a.value - b.value))
     label = FORMS[words[0]][1].format(a=a.label, b=b.label)
     return Figure(value, a.source, a.line, label[:1].upper() + label[1:], a.query, "", "", number, text, a.source_url)
+
+
+def keys_of(kind: str, value: str) -> list[str]:
+    """The keys of ``figures`` a span reads (what a page that shows it depends on)."""
+    words = value.split()
+    if kind == "claims":
+        return [f"claims:{value.strip()}"]
+    return words[1:] if len(words) > 1 else words
+
+
+def _bound(which: str, figure: Figure) -> Figure:
+    """The low or high end of the range a figure's rounding allows."""
+    bound = getattr(figure.measured, which, None) if figure.measured else None
+    if bound is None:
+        raise ValueError(f"'{which} {figure.key}': the figure has no {which} bound (an estimate, or not a query)")
+    text = _figure_text(round(bound, 6), _unit(figure), figure.format) + figure.suffix
+    label = f"{'Lowest' if which == 'low' else 'Highest'} value the rounding of the source allows: {figure.label}"
+    return Figure(f"{which} {figure.key}", figure.source, figure.line, label, figure.query, figure.format,
+                  figure.suffix, bound, text, figure.source_url)
 
 
 def _unit(figure: Figure) -> str:
@@ -130,29 +155,31 @@ def line_of(source_text: str, snippet: str, default: int) -> int:
     return source_text.count("\n", 0, at) + 1 if at >= 0 else default
 
 
-def cite_figures(root: Path, datasets: dict[str, Dataset], claims: dict[str, list], charts: dict,
-                 figures: dict[str, Figure], problems: Problems) -> tuple[dict[str, Dataset], dict[str, list]]:
-    """Fill number spans in the plain-text fields written in content: dataset caveats,
-    claim notes and chart text. Loaded datasets and claims may be kept between builds
-    (see :mod:`.memo`), so they are copied, never filled in place."""
+def cite_figures(root: Path, site: Site, problems: Problems) -> None:
+    """Fill number spans in the plain-text fields written in content: dataset definitions
+    and caveats, claim notes, chart text and the site's description. Loaded datasets and
+    claims may be kept between builds (see :mod:`.memo`), so they are replaced by filled
+    copies, never filled in place."""
     texts: dict[str, str] = {}
 
     def filled(source: str, text: str, default: int) -> str:
         if "{" not in text:
             return text
         if source not in texts:
-            texts[source] = (root / source).read_text("utf-8", errors="replace")
-        return fill(text, figures, source, line_of(texts[source], text, default), problems)
+            path = root / source
+            texts[source] = path.read_text("utf-8", errors="replace") if path.is_file() else ""
+        return fill(text, site.figures, source, line_of(texts[source], text, default), problems)
 
-    datasets = {name: dataclasses.replace(d, caveats=[filled(_provenance(d), c, 1) for c in d.caveats])
-                for name, d in datasets.items()}
-    claims = {slug: [dataclasses.replace(c, note=filled(c.source, c.note, c.line)) for c in items]
-              for slug, items in claims.items()}
-    for spec in charts.values():
+    site.datasets = {name: dataclasses.replace(d, definition=filled(_provenance(d), d.definition, 1),
+                                               caveats=[filled(_provenance(d), c, 1) for c in d.caveats])
+                     for name, d in site.datasets.items()}
+    site.claims = {slug: [dataclasses.replace(c, note=filled(c.source, c.note, c.line)) for c in items]
+                   for slug, items in site.claims.items()}
+    for spec in site.charts.values():
         spec.title, spec.takeaway, spec.description = (filled(spec.source, t, spec.line)
                                                        for t in (spec.title, spec.takeaway, spec.description))
         spec.notes = [filled(spec.source, note, spec.line) for note in spec.notes]
-    return datasets, claims
+    site.config = dataclasses.replace(site.config, description=filled("content/site.toml", site.config.description, 1))
 
 
 def _provenance(dataset: Dataset) -> str:

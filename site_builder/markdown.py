@@ -25,7 +25,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .errors import Problems
-from .figures import NUMBER_KINDS, exempted, lookup
+from .figures import NUMBER_KINDS, exempted, keys_of, lookup
 from .model import Block, Figure
 from .seeds import count_text_words
 
@@ -256,7 +256,7 @@ class Markdown:
         except ValueError as exc:
             problems.add(path, line, f"figure {exc}")
             return
-        result.figures.append(value.strip())
+        result.figures.extend(keys_of(kind, value))
 
     def _check_safety(self, tokens, path, first_line, problems, result, quoted) -> None:
         """Report what cannot be published as written: links markdown-it refused for

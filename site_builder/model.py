@@ -153,7 +153,7 @@ class Dataset:
     digest: str
     download: bytes = b""  # the CSV exactly as read and checked, published as the download
     measure: str = ""  # a short key for what one unit counts; a claim with another 'definition' is another measure
-    partial: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (rows selected, what they cover)
+    partial: list[tuple[dict[str, Any], str, tuple[str, ...]]] = field(default_factory=list)  # (rows, what they cover, columns or all)
 
 
 @dataclass
@@ -192,7 +192,7 @@ class Figure:
     source: str
     line: int
     label: str
-    query: Query
+    query: Query | None  # None for the verdict counts ({claims:…}), computed from the claims
     format: str
     suffix: str
     value: float | int | None = None
@@ -285,6 +285,7 @@ class Config:
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
     languages: list[Language] = field(default_factory=list)  # the default language first
+    check_numbers: bool = False  # report every number typed by hand in content text (see numerals.py)
 
 
 @dataclass

@@ -9,6 +9,7 @@ these intervals, so a rounded series can never be mistaken for an exact one.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ from .errors import Problems
 from .model import Column, Dataset, Measured, Query
 from .sourcefile import Field, check_fields
 
-AGGREGATES = ("value", "sum", "max", "min", "mean", "count", "share")
+AGGREGATES = ("value", "sum", "max", "min", "mean", "count", "share", "great-circle-km")
+PAIRED = ("share", "great-circle-km")  # the aggregates that read a second column, named by 'of'
+EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
 QUERY_FIELDS = {"dataset": Field(str, required=True), "column": Field(str, required=True),
                 "where": Field(dict, default=dict), "agg": Field(str, default="value"), "of": Field(str, default="")}
 PERCENT = "percent"
@@ -33,7 +36,7 @@ def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], 
     dataset = datasets.get(values["dataset"])
     if dataset is None:
         problems.add(path, meta.line("dataset", line), f"unknown dataset '{values['dataset']}'",
-                     f"known: {', '.join(sorted(datasets))}")
+                     f"known: {', '.join(sorted(datasets)) or 'none'}")
         return None
     names = {c.name for c in dataset.columns} | set(dataset.derived)
     for key in [values["column"], *values["where"], *([values["of"]] if values["of"] else [])]:
@@ -44,9 +47,10 @@ def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], 
     if values["agg"] not in AGGREGATES:
         problems.add(path, meta.line("agg", line), f"unknown agg '{values['agg']}'", f"use one of {', '.join(AGGREGATES)}")
         return None
-    if (values["agg"] == "share") != bool(values["of"]):
-        problems.add(path, meta.line("agg", line), "agg 'share' and 'of' go together",
-                     "a pooled share is {column: part, of: whole, agg: share}: sum of part ÷ sum of whole")
+    if (values["agg"] in PAIRED) != bool(values["of"]):
+        problems.add(path, meta.line("agg", line), f"agg '{values['agg']}' and 'of' go together" if values["of"] else
+                     f"agg '{values['agg']}' needs 'of'", "a pooled share is {column: part, of: whole, agg: share}; "
+                     "a path is {column: latitude, of: longitude, agg: great-circle-km}")
         return None
     return Query(values["dataset"], values["column"], dict(values["where"]), values["agg"], values["of"])
 
@@ -71,7 +75,9 @@ def run_query(query: Query, datasets: dict[str, Dataset]) -> Measured:
     dataset = datasets[query.dataset]
     try:
         rows = [row for row in dataset.rows if selected(row, query.where)]
-        partial = tuple(note for where, note in dataset.partial if any(selected(row, where) for row in rows))
+        read = {query.column, query.of}
+        partial = tuple(note for where, note, columns in dataset.partial
+                        if (not columns or read & set(columns)) and any(selected(row, where) for row in rows))
     except TypeError:
         raise ValueError("a 'where' value has the wrong type for its column") from None
     if not rows:
@@ -83,6 +89,8 @@ def run_query(query: Query, datasets: dict[str, Dataset]) -> Measured:
     if query.agg == "share":
         whole = _column(dataset, query.of)
         return pooled_share(values, column, _numbers(rows, query.of, query.dataset), whole, partial)
+    if query.agg == "great-circle-km":
+        return path_length(values, _numbers(rows, query.of, query.dataset), partial)
     if query.agg == "value" and len(values) != 1:
         raise ValueError(f"agg 'value' needs exactly one row, {len(values)} match (use sum, max, …)")
     return reduce(query.agg, values, column, unit_of(column, dataset), partial)
@@ -147,3 +155,14 @@ def pooled_share(part: list[int | float], part_column: Column, whole: list[int |
     estimated = "estimated" in (part_column.precision, whole_column.precision)
     rounded = max(part_column.rounded_to, whole_column.rounded_to)
     return Measured(value, low, high, PERCENT, terms=len(part), rounded_to=rounded, estimated=estimated, partial=partial)
+
+
+def path_length(latitudes: list[float], longitudes: list[float], partial: tuple[str, ...] = ()) -> Measured:
+    """The length in km of the path through the points in file order, along great
+    circles: a lower bound for any journey between them (``high`` is None)."""
+    total = 0.0
+    points = [(math.radians(lat), math.radians(lon)) for lat, lon in zip(latitudes, longitudes)]
+    for (lat1, lon1), (lat2, lon2) in zip(points, points[1:]):
+        h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+        total += 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+    return Measured(total, total, None, "km", terms=len(points), partial=partial)

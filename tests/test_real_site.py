@@ -98,7 +98,7 @@ def test_scraped_and_repost_specifics(built):
 def test_no_boilerplate_or_raw_markers_on_any_page(built):
     for path in built.rglob("*.html"):
         text = visible_text(path.read_text("utf-8"))
-        for marker in ("Skip to main menu", "Skip to more DW sites", "•", "{snip}", "{fig:", "{zh:",
+        for marker in ("Skip to main menu", "Skip to more DW sites", "•", "{snip}", "{fig:", "{claims:", "{n:", "{zh:",
                        "layout: post", "featured-image", "alt-text:", "Image: Franziska Wüst/DWThe"):
             assert marker not in text, (path, marker)
 
@@ -184,4 +184,18 @@ def test_verdict_comes_from_the_data(tmp_path):
     build(root, cache_dir=tmp_path / "cache")
     html = read(root / "public", "articles/inside-the-boom-in-chinese-migrants-at-the-southern-border/")
     row = re.search(r"<tr>(?:(?!</tr>).)*?77 counted in 2021(?:(?!</tr>).)*</tr>", html, re.S).group(0)
-    assert ">150</a>" in row and "verdict-differs" in row
+    assert ">150 people</a>" in row and "verdict-differs" in row  # counts carry their unit
+
+
+def test_verdicts_know_rounding_and_definitions_and_the_summary_counts_the_table(built):
+    html = read(built, "articles/more-people-from-china-seeking-asylum-at-us-border/")
+    rows = re.findall(r"<tr>(?:(?!</tr>).)*</tr>", html, re.S)
+    only_55 = next(r for r in rows if "only 55 were registered" in r)
+    assert "verdict-consistent-within-rounding" in only_55 and "between 20 and 60 encounters" in only_55
+    share = next(r for r in rows if "2.5% of overall entries" in r)
+    assert "verdict-different-measure" in share and ">2.48%</a>" in share
+    sources = read(built, "sources/")
+    verdicts = re.findall(r'class="verdict verdict-([a-z-]+)"', sources)
+    matches = verdicts.count("matches")
+    assert f"Of {len(verdicts)} figures checked in 3 articles, {matches} match," in sources
+    assert "within <span class=\"fig\"" in sources and ">2%</span>" in sources  # the threshold, from the code

@@ -64,14 +64,18 @@ def _rate_rows(ds):
     "asylum-grant-rates",
     title="Asylum grant rates in US immigration courts, China, the Northern Triangle and Mexico, FY2018–FY2021",
     takeaway=(
-        "Immigration judges granted asylum in about half of decisions for Chinese nationals, "
-        "against roughly one in eight for the Northern Triangle and one in twenty for Mexicans."
+        "Over FY2018–FY2021, immigration judges granted asylum in {fig:asylum-rate-china-fy2018-fy2021} "
+        "of decisions for Chinese nationals, against about {fig:one-in asylum-nt-grants-fy2018-fy2021 asylum-nt-decisions-fy2018-fy2021} "
+        "for the Northern Triangle and {fig:one-in asylum-mexico-grants-fy2018-fy2021 asylum-mexico-decisions-fy2018-fy2021} for Mexicans."
     ),
     description=(
         "Grouped bar chart of immigration-court asylum grant rates by fiscal year, computed as "
-        "grants divided by all decisions. China: 53.4% in FY2018, 54.8% in FY2019, 59.2% in "
-        "FY2020 and 49.8% in FY2021. Northern Triangle (El Salvador, Guatemala and Honduras "
-        "combined): 13.4%, 11.2%, 10.6% and 11.7%. Mexico: 5.8%, 6.0%, 7.5% and 5.4%. FY2020 "
+        "grants divided by all decisions. China: {fig:asylum-rate-china-fy2018} in FY2018, "
+        "{fig:asylum-rate-china-fy2019} in FY2019, {fig:asylum-rate-china-fy2020} in FY2020 and "
+        "{fig:asylum-rate-china-fy2021} in FY2021. Northern Triangle (El Salvador, Guatemala and Honduras "
+        "combined): {fig:asylum-rate-nt-fy2018}, {fig:asylum-rate-nt-fy2019}, {fig:asylum-rate-nt-fy2020} "
+        "and {fig:asylum-rate-nt-fy2021}. Mexico: {fig:asylum-rate-mexico-fy2018}, {fig:asylum-rate-mexico-fy2019}, "
+        "{fig:asylum-rate-mexico-fy2020} and {fig:asylum-rate-mexico-fy2021}. FY2020 "
         "covers October 2019 to June 2020 only."
     ),
     datasets=[ASYLUM],
@@ -131,9 +135,5 @@ def asylum_grant_rates(data):
     spec = alt.layer(bars, labels).properties(
         width=278,
         height=300,
-        description=(
-            "Grouped bars of asylum grant rates, FY2018–FY2021: China about 50–59%, the Northern "
-            "Triangle 10–13%, Mexico 5–7%; FY2020 (October–June only) drawn lighter."
-        ),
     )
     return spec, rows

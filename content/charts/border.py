@@ -57,22 +57,24 @@ def _at_month(base, month, series):
     title="Chinese nationals encountered at the US Southwest border, by month, October 2020 – September 2025",
     takeaway=(
         "Encounters of Chinese nationals at the Southwest border climbed through 2023 to a peak "
-        "of 5,950 in December 2023, then fell away after Ecuador required visas in July 2024."
+        "of {fig:usbp-china-monthly-peak} in December 2023, then fell away after Ecuador required visas in July 2024."
     ),
     description=(
         "Line chart of monthly encounters of Chinese nationals at the US–Mexico border. The "
-        "orange Border Patrol series (October 2020 to November 2024) stays under 100 a month "
-        "until early 2022, rises to about 1,000 a month around China's reopening in January 2023, "
-        "and peaks at 5,950 in December 2023. It falls after Ecuador began requiring visas of "
-        "Chinese visitors in July 2024, to 850 in November 2024. A dashed purple series, all CBP "
-        "encounters including ports of entry, starts in October 2024 at 1,330 and overlaps the "
-        "Border Patrol series for October and November 2024, running about 40 to 45 higher; it "
-        "falls to 56–81 a month from April to September 2025."
+        "orange Border Patrol series (October 2020 to November 2024) stays at or under "
+        "{fig:usbp-china-monthly-max-oct2020-dec2021} a month until the end of 2021, reaches "
+        "{fig:usbp-china-jan-2023} in January 2023, when China reopened, "
+        "and peaks at {fig:usbp-china-monthly-peak} in December 2023. It falls after Ecuador began requiring visas of "
+        "Chinese visitors in July 2024, to {fig:usbp-china-nov-2024} in November 2024. A dashed purple series, all CBP "
+        "encounters including ports of entry, starts in October 2024 at {fig:cbp-china-swb-oct-2024} and overlaps the "
+        "Border Patrol series for October and November 2024, running {fig:difference cbp-china-swb-oct-2024 usbp-china-oct-2024} "
+        "and {fig:difference cbp-china-swb-nov-2024 usbp-china-nov-2024} higher; from April to September 2025 it "
+        "stays between {fig:cbp-china-swb-min-apr-sep-2025} and {fig:cbp-china-swb-max-apr-sep-2025} a month."
     ),
     datasets=[USBP_MONTHLY, CBP_FY2025],
     notes=[
         "Two series with different definitions. Orange: Border Patrol only, between ports of entry (Title 8 apprehensions and Title 42 expulsions), rounded to the nearest 10, from DHS's Office of Homeland Security Statistics. Dashed purple: all CBP encounters at the Southwest border, including officers at ports of entry, exact counts, from CBP's Nationwide Encounters data.",
-        "The two overlap in October and November 2024: Border Patrol 1,290 and 850, all CBP 1,330 and 895. Both are drawn; the later months are not comparable with the earlier line.",
+        "The two overlap in October and November 2024: Border Patrol {fig:usbp-china-oct-2024} and {fig:usbp-china-nov-2024}, all CBP {fig:cbp-china-swb-oct-2024} and {fig:cbp-china-swb-nov-2024}. Both are drawn; the later months are not comparable with the earlier line.",
         "China reopened its borders in January 2023; Ecuador required visas of Chinese visitors from 1 July 2024.",
         "Months are calendar months; US fiscal years run October–September.",
     ],
@@ -142,11 +144,6 @@ def usbp_monthly(data):
     spec = alt.layer(*annotations, lines, points, peak_label).properties(
         width=228,
         height=320,
-        description=(
-            "Monthly encounters of Chinese nationals at the US Southwest border, October 2020 to "
-            "September 2025: Border Patrol series peaking at 5,950 in December 2023, falling after "
-            "July 2024; all-CBP series from October 2024, overlapping for two months."
-        ),
     )
     return spec, rows
 
@@ -176,14 +173,17 @@ def _fiscal_rows(ds):
     "usbp-fiscal-share",
     title="Chinese nationals encountered by the Border Patrol at the Southwest border, FY2019–FY2024",
     takeaway=(
-        "Border Patrol encounters of Chinese nationals at the Southwest border rose from 330 in "
-        "FY2021 to 37,830 in FY2024, yet were still only about 2.5% of all encounters there."
+        "Border Patrol encounters of Chinese nationals at the Southwest border rose from {fig:usbp-china-swb-fy2021} in "
+        "FY2021 to {fig:usbp-china-swb-fy2024} in FY2024, yet were still only {fig:usbp-china-share-fy2024} of all encounters there."
     ),
     description=(
         "Two bar charts by US fiscal year, FY2019 to FY2024. The upper, orange bars count Border "
-        "Patrol encounters of Chinese nationals at the Southwest border: 2,060, 1,240, 330, "
-        "1,970, 24,050 and 37,830. The lower, grey bars give China's share of all Southwest-border "
-        "encounters: 0.24%, 0.31%, 0.02%, 0.09%, 1.18% and 2.47%."
+        "Patrol encounters of Chinese nationals at the Southwest border: {fig:usbp-china-swb-fy2019}, "
+        "{fig:usbp-china-swb-fy2020}, {fig:usbp-china-swb-fy2021}, {fig:usbp-china-swb-fy2022}, "
+        "{fig:usbp-china-swb-fy2023} and {fig:usbp-china-swb-fy2024}. The lower, grey bars give China's share of "
+        "all Southwest-border encounters: {fig:usbp-china-share-fy2019}, {fig:usbp-china-share-fy2020}, "
+        "{fig:usbp-china-share-fy2021}, {fig:usbp-china-share-fy2022}, {fig:usbp-china-share-fy2023} and "
+        "{fig:usbp-china-share-fy2024}."
     ),
     datasets=[USBP_ANNUAL],
     notes=[
@@ -241,10 +241,5 @@ def usbp_fiscal_share(data):
         ),
     )
     spec = alt.vconcat(top, bottom, spacing=10).properties(
-        description=(
-            "Bar charts by fiscal year 2019–2024: Border Patrol encounters of Chinese nationals at "
-            "the Southwest border (top), from 2,060 to a low of 330 in FY2021 and up to 37,830 in "
-            "FY2024; China's share of all encounters there (bottom), reaching 2.47% in FY2024."
-        )
     )
     return spec, rows

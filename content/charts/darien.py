@@ -42,22 +42,26 @@ def _annual_rows(ds):
     title="Chinese nationals crossing the Darién Gap, 2020–2024",
     takeaway=(
         "Chinese crossings of the Darién went from a handful to tens of thousands: "
-        "3 in 2020, 2,005 in 2022 and 25,565 in 2023, about 1 in 20 of everyone who crossed."
+        "{fig:darien-china-2020} in 2020, {fig:darien-china-2022} in 2022 and {fig:darien-china-2023} in 2023, "
+        "about {fig:one-in darien-china-2023 darien-total-2023} of everyone who crossed."
     ),
     description=(
         "Two bar charts sharing the years 2020 to 2024. The upper, orange bars count Chinese "
-        "nationals who crossed the Darién Gap into Panama: 3 in 2020, 77 in 2021, 2,005 in 2022, "
-        "25,565 in 2023 and 12,366 in 2024, the 2024 bar drawn lighter because that count runs "
+        "nationals who crossed the Darién Gap into Panama: {fig:darien-china-2020} in 2020, "
+        "{fig:darien-china-2021} in 2021, {fig:darien-china-2022} in 2022, "
+        "{fig:darien-china-2023} in 2023 and {fig:darien-china-2024} in 2024, the 2024 bar drawn lighter because that count runs "
         "only to about 17 December. The lower, grey bars count people of all nationalities: "
-        "8,594, 133,726, 248,284, 520,085 and 302,203. Chinese nationals were 0.03% of all "
-        "crossers in 2020, 0.81% in 2022, 4.92% in 2023 and about 4.1% in 2024."
+        "{fig:darien-total-2020}, {fig:darien-total-2021}, {fig:darien-total-2022}, {fig:darien-total-2023} "
+        "and {fig:darien-total-2024}. Chinese nationals were {fig:darien-china-share-2020} of all "
+        "crossers in 2020, {fig:darien-china-share-2022} in 2022, {fig:darien-china-share-2023} in 2023 "
+        "and about {fig:darien-china-share-2024} in 2024."
     ),
     datasets=[ANNUAL],
     notes=[
         "Counts by Panama's National Migration Service (SNM) as quoted by news agencies; no SNM file was available.",
         "The 2024 Chinese count runs to about 17 December 2024 (reported 17–18 December); the 2024 total is the full year, so the 2024 share divides a slightly short count by a full-year total.",
-        "Chinese counts for 2019 and 2025 were not found. SNM counted 296 Chinese nationals in all of 2010–2019.",
-        "Outlets give slightly different totals for some years (2021: 133,726 or 133,653; 2022: 248,284 or 248,283).",
+        "Chinese counts for 2019 and 2025 were not found. SNM counted {n:296|SNM's count for 2010–2019 as reported, kept in the note of the 2019 row} Chinese nationals in all of 2010–2019.",
+        "Outlets give slightly different totals for some years (2021: {fig:darien-total-2021} or {n:133,653|another outlet's figure, kept in the note column}; 2022: {fig:darien-total-2022} or {n:248,283|another outlet's figure, kept in the note column}).",
         "Shares are computed from the two counts on this page (Chinese ÷ all nationalities).",
     ],
 )
@@ -131,10 +135,5 @@ def darien_annual(data):
     bottom = alt.layer(total_bars, total_labels).properties(width=250, height=90)
 
     spec = alt.vconcat(top, share_row, bottom, spacing=8).properties(
-        description=(
-            "Bar charts of Darién Gap crossings, 2020–2024: Chinese nationals (top) rising from 3 "
-            "to 25,565 in 2023, then 12,366 in 2024 to mid-December; all nationalities (bottom) "
-            "peaking at 520,085 in 2023."
-        )
     )
     return spec, rows

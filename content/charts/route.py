@@ -67,8 +67,9 @@ def _route_rows(ds):
     files=[GEO_FILE],
     title="The route: fly to Ecuador, then north overland through the Darién Gap to the US border",
     takeaway=(
-        "After flying to Ecuador, migrants travel some 5,000 km overland, through the roadless "
-        "Darién jungle and seven more countries, to the US border east of San Diego."
+        "After flying to Ecuador, migrants travel overland, through the roadless Darién jungle and "
+        "seven more countries, to the US border east of San Diego: at least {fig:route-length-km} km "
+        "in straight lines between the waypoints drawn here, and further by road and trail."
     ),
     description=(
         "Map of the Americas from Ecuador to the southern United States. An orange line joins "
@@ -146,9 +147,5 @@ def route_map(data):
         width=WIDTH,
         height=HEIGHT,
         projection=projection,
-        description=(
-            "Map of the route from Quito, Ecuador, north through Colombia, the Darién Gap, Panama, "
-            "Central America and Mexico to Jacumba Hot Springs on the US border."
-        ),
     )
     return spec, rows
