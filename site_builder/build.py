@@ -22,11 +22,11 @@ from .claims import claim_figures, load_claims
 from .context import TemplateContext
 from .data import load_datasets
 from .figures import cite_figures, load_figures
-from .editions import check_translations, editions_of
+from .editions import Editions, check_translations, editions_of
 from .numerals import check_site as check_numbers
 from .errors import Problem, Problems
 from .feeds import structured_data, write_edition_feed, write_feeds
-from .i18n import catalogue
+from .i18n import catalogue, edition_config
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
 from .markdown import Markdown, References
@@ -290,7 +290,9 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     assets = write_static(paths.static, output)
     if site.rendered_charts:
         assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
-    editions = {language.code: _edition(site, paths, problems, cache_dir, assets, noindex, language, (catalogues or {}).get(language.code))
+    pairs = editions_of(site)
+    editions = {language.code: _edition(site, pairs, paths, problems, cache_dir, assets, noindex, language,
+                                        (catalogues or {}).get(language.code))
                 for language in site.config.languages}
     editions[""] = editions[site.config.languages[0].code]
     shared = engine_digest() + folder_digest(paths.templates)
@@ -322,13 +324,12 @@ class _Edition:
     chart_html: dict[str, str]
 
 
-def _edition(site: Site, paths: Paths, problems: Problems, cache_dir: Path, assets: dict[str, str], noindex: bool,
-             language: Language, translations) -> _Edition:
+def _edition(site: Site, editions: Editions, paths: Paths, problems: Problems, cache_dir: Path, assets: dict[str, str],
+             noindex: bool, language: Language, translations) -> _Edition:
     """The template context, renderer, body renderer and chart HTML of one language."""
-    editions = editions_of(site)
     chart_html: dict[str, str] = {}
     context = template_context(site, assets, noindex, chart_html, structured_data, editions.pages(language),
-                               editions.config(site.config, language))
+                               edition_config(site.config, language))
     editions.declare(context, language)
     renderer = Renderer(paths.templates, context, language, cache_dir, translations)
     drawn = {**site.rendered_charts, **site.translated_charts.get(language.code, {})}

@@ -11,7 +11,6 @@ so they run before any page is rendered.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from .context import TemplateContext
 from .errors import Problems
 from .listings import section_indexes
-from .model import Config, Language, Page, Section, Site
+from .model import Language, Page, Section, Site
 
 GENERATED = ("/articles/", "/search/")  # listings every edition has besides its pages
 _FIGURE = re.compile(r"\{fig:([^{}\s|]+)\}")
@@ -67,11 +66,6 @@ class Editions:
     def localized(self, url: str, language: Language) -> str:
         """``url`` (an address of any edition) as ``language`` links to it."""
         return self.url(self.key(url), language)
-
-    def config(self, config: Config, language: Language) -> Config:
-        """The site configuration as ``language``'s templates see it: its title,
-        description and language tag."""
-        return dataclasses.replace(config, title=language.title, description=language.description, language=language.tag)
 
     def declare(self, context: TemplateContext, language: Language) -> None:
         """Declare what templates of ``language`` see of the editions (see :mod:`.context`)."""

@@ -8,7 +8,6 @@ read, so the same site gives the same bytes.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
@@ -16,6 +15,7 @@ from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
+from .i18n import edition_config
 from .model import Article, Config, Dataset, Language
 from .write import Output
 
@@ -40,7 +40,7 @@ def write_edition_feed(config: Config, language: Language, articles: list[Articl
     """Write ``<code>/feed.xml``: the articles for readers of ``language``, each summed
     up in that language where its sidecar has a summary (``summary_<code>``)."""
     gettext = translations.gettext if translations is not None else str
-    edition = dataclasses.replace(config, title=language.title, description=language.description, language=language.tag)
+    edition = edition_config(config, language)
     path = f"{language.code}/{FEED_PATH}"
     output.write(path, atom_feed(edition, articles, path, f"{language.prefix}/articles/", gettext("news articles"),
                                  lambda article: article.summaries.get(language.code, "")), "feeds")

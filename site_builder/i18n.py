@@ -12,13 +12,14 @@ a catalogue shows the templates' own text. Babel's CLDR data formats dates and n
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from pathlib import Path, PurePath
 from typing import Any, Callable
 
 from .errors import Problems
-from .model import Language
+from .model import Config, Language
 
 LANGUAGE_KEYS = {"name", "tag", "locale", "title", "description", "date_format"}
 CODE = re.compile(r"[a-z]{2,3}")  # a folder under content/pages and a URL prefix
@@ -71,6 +72,12 @@ def _language(code: str, entry: dict[str, Any], default: bool, data: dict[str, A
                     prefix="" if default else f"/{code}", title=entry.get("title", str(data.get("title", ""))),
                     description=entry.get("description", str(data.get("description", ""))),
                     date_format=entry.get("date_format", "long"))
+
+
+def edition_config(config: Config, language: Language) -> Config:
+    """The site configuration as ``language``'s edition shows it: its title, description
+    and language tag."""
+    return dataclasses.replace(config, title=language.title, description=language.description, language=language.tag)
 
 
 def split_language(relative: PurePath, languages: list[Language]) -> tuple[Language, PurePath]:
