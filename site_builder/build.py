@@ -37,8 +37,9 @@ from .outputs import Bodies, File, Planned, planned_outputs, render_output
 from .pages import load_pages
 from .parallel import Job, run_jobs
 from .render import Renderer
+from .redirects import write_redirects
 from .search import SearchIndex, index_output
-from .seeds import load_articles
+from .seeds import load_articles, seed_options
 from .write import DuplicateOutput, Output, OutputPathError
 
 
@@ -133,7 +134,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
         report.pages, scanned = write_site(site, paths, output, problems, charts.cache_dir, noindex=drafts,
                                            catalogues=catalogues)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
-        write_feeds(site.config, site.articles, output)
+        write_redirects(site.config, site.pages, output)
+        write_feeds(site.config, site.articles, output, site.pages)
         for language in site.config.languages[1:]:
             write_edition_feed(site.config, language, site.articles, catalogues[language.code], output)
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
@@ -192,8 +194,10 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     config = load_config(paths.config, problems)
     problems.check()
     datasets = remembered(memo, "datasets", [paths.data], problems, lambda found: load_datasets(paths.data, found))
+    settings, rights = seed_options(config, paths.config, problems)
     articles = remembered(memo, "articles", [paths.seeds, paths.sidecars], problems, lambda found: load_articles(
-        paths.seeds, paths.sidecars, paths.root, found) if paths.seeds.is_dir() else [])
+        paths.seeds, paths.sidecars, paths.root, found, settings, rights) if paths.seeds.is_dir() else [],
+        extra=repr((settings, rights)))
     pages = load_pages(paths.pages, config, problems, drafts, cache_dir)
     figures = remembered(memo, "figures", [paths.figures, paths.data], problems,
                          lambda found: load_figures(paths.figures, datasets, found))
@@ -222,6 +226,7 @@ def _check_links(site: Site, problems: Problems) -> None:
     reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page"}
     items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
     items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
+    items += [(alias, p.source) for p in site.pages for alias in p.aliases]
     for url, source in items:
         key = url.lower()
         if key in owners and owners[key] != source:

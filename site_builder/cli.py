@@ -1,4 +1,4 @@
-"""The command line: ``site-builder build`` and ``site-builder serve``.
+"""The command line: ``site-builder build``, ``site-builder check`` and ``site-builder serve``.
 
 Exit codes: 0 success, 1 content errors (printed as ``path:line: message``), 2 usage.
 """
@@ -15,7 +15,7 @@ from .errors import BuildError
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="site-builder", description="Build a static explainer site from seeds and content.")
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: the current folder)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,serve}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve}")
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder",
                                     description="Build the site. The output folder (content/site.toml: output_dir, default "
@@ -23,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--out", type=Path, help="output folder (default: output_dir from content/site.toml)")
     build_cmd.add_argument("--strict", action="store_true", help="treat every warning as an error (the Netlify build uses this)")
     build_cmd.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
+
+    check_cmd = commands.add_parser("check", help="check everything a build checks, without publishing",
+                                    description="Check the site as 'build' would (same messages, same exit codes) "
+                                                "without writing the output folder: for editors and pre-commit hooks.")
+    check_cmd.add_argument("--strict", action="store_true", help="treat every warning as an error, as the Netlify build does")
+    check_cmd.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
 
     serve_cmd = commands.add_parser("serve", help="preview the site with live reload",
                                     description="Build the site (drafts included) into a temporary folder outside the project and "
@@ -40,23 +46,29 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{root} is not a site: content/site.toml is missing (use --root)")
     if args.command == "build":
         return run_build(root, args.out, args.strict, args.drafts)
+    if args.command == "check":
+        return run_build(root, None, args.strict, args.drafts, check_only=True)
     from .serve import serve
     return serve(root, args.host, args.port)
 
 
-def run_build(root: Path, out: Path | None, strict: bool, drafts: bool) -> int:
+def run_build(root: Path, out: Path | None, strict: bool, drafts: bool, check_only: bool = False) -> int:
+    """Build (or only check) the site; print problems, then one summary line."""
     from .build import build
+    from .check import check
 
     try:
-        report = build(root, out=out, strict=strict, drafts=drafts)
+        report = check(root, strict, drafts) if check_only else build(root, out=out, strict=strict, drafts=drafts)
     except BuildError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"build failed: {len(exc.problems)} problem(s); nothing was published", file=sys.stderr)
+        verb = "check" if check_only else "build"
+        print(f"{verb} failed: {len(exc.problems)} problem(s); nothing was published", file=sys.stderr)
         return 1
     for warning in report.warnings:
         print(warning, file=sys.stderr)
-    print(report.summary())
+    print(f"checked {report.pages} pages: no errors" + (f", {len(report.warnings)} warnings" if report.warnings else "")
+          if check_only else report.summary())
     return 0
 
 

@@ -11,7 +11,7 @@ from .i18n import read_languages
 from .model import Config
 
 KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search",
-         "check_numbers", "languages"}
+         "check_numbers", "readers", "seeds", "languages"}
 
 
 def load_config(path: Path, problems: Problems) -> Config | None:
@@ -63,7 +63,14 @@ def load_config(path: Path, problems: Problems) -> Config | None:
                   language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
                   author=str(data.get("author", "")), output_dir=output_dir,
                   sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
-                  search=search, check_numbers=check_numbers, languages=languages)
+                  search=search, check_numbers=check_numbers, readers=_table(data, "readers"), seeds=_table(data, "seeds"),
+                  languages=languages)
+
+
+def _table(data: dict, key: str) -> dict:
+    """A table checked by the stage that uses it (seeds: ``[seeds]`` and ``[readers.*]``)."""
+    value = data.get(key)
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def _line_of(path: Path, key: str) -> int:

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from markupsafe import Markup
 
 from .i18n import edition_config
-from .model import Article, Config, Dataset, Language
+from .model import Article, Config, Dataset, Language, Page
 from .write import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -25,14 +25,19 @@ FEED_PATH = "feed.xml"
 NOT_IN_SITEMAP = {"404.html"}
 
 
-def write_feeds(config: Config, articles: list[Article], output: Output) -> None:
+def write_feeds(config: Config, articles: list[Article], output: Output, pages: list[Page] = ()) -> None:
     """Write ``feed.xml``, ``sitemap.xml`` and ``robots.txt`` into ``output``.
 
     Call after every page is written: the sitemap lists the HTML files written so far
-    (except the 404 page and the search index's own files).
+    (except the 404 page, redirect pages and the search index's own files), with the
+    date each page or article was last changed where it gives one.
     """
     output.write(FEED_PATH, atom_feed(config, articles), "feeds")
-    output.write("sitemap.xml", sitemap(config.base_url, _page_urls(output.entries)), "feeds")
+    lastmod = {a.url: _rfc3339(_last_date(a))[:10] for a in articles if _last_date(a)}
+    lastmod.update({p.url: (p.updated or p.date)[:10] for p in pages if p.updated or p.date})
+    aliases = {alias for page in pages for alias in page.aliases}
+    urls = [u for u in _page_urls(output.entries) if u not in aliases]
+    output.write("sitemap.xml", sitemap(config.base_url, urls, lastmod), "feeds")
     output.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}/sitemap.xml\n", "feeds")
 
 
@@ -83,12 +88,16 @@ def atom_feed(config: Config, articles: list[Article], path: str = FEED_PATH, li
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def sitemap(base_url: str, urls: list[str]) -> bytes:
-    """A sitemap listing ``urls`` (paths starting with ``/``) under ``base_url``."""
+def sitemap(base_url: str, urls: list[str], lastmod: dict[str, str] | None = None) -> bytes:
+    """A sitemap listing ``urls`` (paths starting with ``/``) under ``base_url``, each
+    with its ``lastmod`` (YYYY-MM-DD) where one is known."""
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     for url in sorted(set(urls)):
-        _text(ET.SubElement(root, f"{{{SITEMAP}}}url"), "loc", f"{base_url}{url}", SITEMAP)
+        entry = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        _text(entry, "loc", f"{base_url}{url}", SITEMAP)
+        if (lastmod or {}).get(url):
+            _text(entry, "lastmod", lastmod[url], SITEMAP)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -115,7 +124,7 @@ def _first_date(article: Article) -> dt.date | dt.datetime | None:
 
 
 def _last_date(article: Article) -> dt.date | dt.datetime | None:
-    return article.published or article.original_published
+    return article.updated or article.published or article.original_published
 
 
 def _rfc3339(value: dt.date | dt.datetime | None) -> str:
@@ -129,7 +138,7 @@ def _rfc3339(value: dt.date | dt.datetime | None) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def structured_data(config: Config, items: Article | list[Dataset], image: str = "") -> Markup:
+def structured_data(config: Config, items: Article | Page | list[Dataset], image: str = "") -> Markup:
     """A ``<script type="application/ld+json">`` element describing ``items``.
 
     An article becomes a ``NewsArticle`` credited to its original authors and outlet;
@@ -138,11 +147,26 @@ def structured_data(config: Config, items: Article | list[Dataset], image: str =
     """
     if isinstance(items, Article):
         data: dict = _news_article(config, items, image)
+    elif isinstance(items, Page):
+        data = _web_page(config, items)
     else:
         data = {"@context": "https://schema.org", "@graph": [_dataset(config, d) for d in items]}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+def _web_page(config: Config, page: Page) -> dict:
+    """A hand-written page that gives its dates or authors, as a schema.org ``Article``."""
+    data = {"@context": "https://schema.org", "@type": "Article", "headline": page.title,
+            "description": page.description or page.summary, "url": f"{config.base_url}{page.url}",
+            "author": [{"@type": "Person", "name": name} for name in page.authors]
+            or [{"@type": "Organization", "name": config.author or config.title}], "inLanguage": config.language}
+    if page.date:
+        data["datePublished"] = page.date
+    if page.updated or page.date:
+        data["dateModified"] = page.updated or page.date
+    return data
 
 
 def _news_article(config: Config, article: Article, image: str) -> dict:

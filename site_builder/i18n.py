@@ -13,6 +13,7 @@ a catalogue shows the templates' own text. Babel's CLDR data formats dates and n
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import re
 from pathlib import Path, PurePath
@@ -120,17 +121,23 @@ def catalogue(templates_dir: Path, language: Language, problems: Problems):
     return Translations(compiled)
 
 
+def as_date(value: Any) -> dt.date | dt.datetime | None:
+    """Pages keep their dates as ISO text (see :class:`~site_builder.model.Page`)."""
+    if isinstance(value, str):
+        if not value:
+            return None
+        return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    return value
+
+
 def date_formatter(language: Language) -> Callable[..., str]:
     """The ``date`` template filter for ``language``: ``style='full'`` adds a datetime's time."""
-    import datetime as dt
-
     from babel.dates import format_date, format_time
 
     def date(value: Any, style: str = "long") -> str:
+        value = as_date(value)
         if value is None:
             return ""
-        if isinstance(value, str):
-            value = dt.date.fromisoformat(value[:10])
         text = format_date(value, language.date_format, locale=language.locale)
         if style == "full" and isinstance(value, dt.datetime):
             text += ", " + format_time(value, "HH:mm", locale=language.locale)

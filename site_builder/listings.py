@@ -26,11 +26,12 @@ def template_context(site: Site, assets: dict[str, str], noindex: bool, chart_ht
     articles = [listed(article) for article in site.articles]
     sections = _sections(pages)
     by_slug = {a.slug: a for a in articles}
-    context.value("config", config or site.config)
+    config = config or site.config
+    context.value("config", config)
     context.value("noindex", noindex)
     context.function("asset", lambda name: _asset(assets, name))
-    context.value("structured_data", lambda items, image="": structured_data(site.config, items, image),
-                  shows=lambda: site.config)  # the rest of what it prints is passed in
+    context.value("structured_data", lambda items, image="": structured_data(config, items, image),
+                  shows=lambda: config)  # the rest of what it prints is passed in
     context.attributes("site", types.SimpleNamespace(
         config=site.config, pages=pages, articles=articles, datasets=site.datasets, figures=site.figures,
         claims=site.claims, charts=site.charts, rendered_charts=site.rendered_charts))

@@ -73,6 +73,10 @@ class Article:
     word_count: int = 0
     reading_minutes: int = 0
     html: str = field(default="", metadata=RENDERED)
+    updated: dt.datetime | dt.date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # the seed's own metadata that no field holds
+    rights: str = "full"  # 'full', or 'excerpt': the opening of the body and a link to the original
+    excerpted: bool = False  # the body shown is shorter than the seed's
     summaries: dict[str, str] = field(default_factory=dict)  # language code → a short summary in that language
 
 
@@ -99,8 +103,14 @@ class Page:
     charts: list[str] = field(default_factory=list, metadata=RENDERED)
     figures: list[str] = field(default_factory=list, metadata=RENDERED)
     word_count: int = field(default=0, metadata=RENDERED)
-    lang: str = ""  # the code of the page's language (see Language)
-    updated: str = ""  # ISO date the text was last revised (a translation: last checked against its source)
+    description: str = ""  # the meta description; the summary when the page gives none
+    date: str = ""  # ISO dates (pages are remembered between builds as JSON)
+    updated: str = ""
+    authors: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # old addresses that redirect here
+    extra: dict[str, Any] = field(default_factory=dict)  # free front matter for templates
+    lang: str = ""  # the code of the page's language (see Language); its ``updated``, on a translation,
+                   # is the day it was last checked against its source
 
 
 @dataclass
@@ -286,6 +296,8 @@ class Config:
     search: bool = True  # a search page and its Pagefind index
     languages: list[Language] = field(default_factory=list)  # the default language first
     check_numbers: bool = False  # report every number typed by hand in content text (see numerals.py)
+    readers: dict[str, Any] = field(default_factory=dict)  # [readers.<name>]: each seed reader's settings
+    seeds: dict[str, Any] = field(default_factory=dict)  # [seeds]: rights and excerpt_words for every seed
 
 
 @dataclass

@@ -25,10 +25,11 @@ from .seeds import slugify
 from .sourcefile import Field, check_text, parse_date, read_document
 
 PAGE_FIELDS = {
-    "title": Field(str, required=True), "summary": Field(str, required=True),
+    "title": Field(str, required=True), "summary": Field(str), "description": Field(str),
     "order": Field(int, default=0), "template": Field(str), "tags": Field(list, default=list),
     "articles": Field(list, default=list), "draft": Field(bool, default=False),
-    "updated": Field(str),
+    "date": Field(str), "updated": Field(str), "authors": Field((str, list), default=list),
+    "slug": Field(str), "aliases": Field(list, default=list), "extra": Field(dict, default=dict),
 }
 MAX_TITLE, MAX_SUMMARY = 150, 500
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # exactly the names slugify() leaves as they are, up to 80 long
@@ -86,7 +87,8 @@ def _address(path: Path, pages_dir: Path, config: Config, problems: Problems) ->
     address = page_address(relative)
     if address is not None:
         section, slug, url, output = address
-        return section, slug, language.prefix + url, language.prefix.lstrip("/") + "/" * bool(language.prefix) + output, language.code
+        folder = language.prefix.lstrip("/") + "/" * bool(language.prefix)
+        return section, slug, language.prefix + url, folder + output, language.code
     suggestion = "/".join(slugify(p) or "page" for p in path.relative_to(pages_dir).with_suffix("").parts)
     taken = (pages_dir / f"{suggestion}.md").exists()
     problems.add(path, 0, "file name is not a clean URL slug (a-z, 0-9 and '-')",
@@ -104,22 +106,83 @@ def read_page(data: bytes, path: Path, address: tuple[str, str, str, str, str], 
         problems.add(path, 1, "the file is empty", "start it with front matter: '---', title and summary, '---'")
         return None
     text = strip_invisible(text, path, problems)
-    document = read_document(text, path, problems, PAGE_FIELDS)
+    document = read_document(text, path, problems, PAGE_FIELDS, unknown="warn")
     if document is None:
         return None
     doc, meta = document
     if not doc.body.strip():
         problems.warn(path, doc.body_line, "the page has front matter but no text", "write the page below the second '---'")
-    title = check_text(meta["title"], "title", path, problems, doc.meta.line("title"), MAX_TITLE)
-    summary = check_text(meta["summary"], "summary", path, problems, doc.meta.line("summary"), MAX_SUMMARY)
-    section, slug, url, output, lang = address
-    template = meta["template"] or config.sections.get(section, {}).get("template", "page")
-    try:
-        updated = parse_date(meta["updated"]).isoformat()[:10] if meta["updated"] else ""
-    except ValueError as exc:
-        problems.add(path, doc.meta.line("updated"), str(exc))
+    line = lambda key: doc.meta.line(key, doc.meta_line)  # noqa: E731
+    title = check_text(meta["title"], "title", path, problems, line("title"), MAX_TITLE)
+    summary, description = _summary_and_description(meta, path, problems, line)
+    errors = len(problems.errors)
+    dates = {key: _iso_date(meta[key], key, path, problems, line(key)) for key in ("date", "updated")}
+    lang = address[4]
+    address = _slugged(address[:4], meta["slug"], path, problems, line("slug"))
+    aliases = [alias for alias in (_alias(a, path, problems, line("aliases")) for a in meta["aliases"]) if alias]
+    if len(problems.errors) > errors or address is None:
         return None
+    section, slug, url, output = address
+    template = meta["template"] or config.sections.get(section, {}).get("template", "page")
+    authors = meta["authors"] if isinstance(meta["authors"], list) else [meta["authors"]]
     return Page(source=problems.where(path), slug=slug, section=section, url=url, output=output,
                 title=title, summary=summary, order=meta["order"],
                 template=template, tags=list(meta["tags"]), articles=list(meta["articles"]),
-                draft=meta["draft"], body=doc.body, body_line=doc.body_line, lang=lang, updated=updated)
+                draft=meta["draft"], body=doc.body, body_line=doc.body_line, description=description,
+                authors=[str(a).strip() for a in authors if str(a).strip()], aliases=aliases,
+                extra=dict(meta["extra"]), lang=lang, **dates)
+
+
+def _summary_and_description(meta: dict, path: Path, problems: Problems, line) -> tuple[str, str]:
+    """``summary`` is shown under the title and in listings; ``description`` is the meta
+    description for search engines and link previews. Either stands in for the other;
+    a page needs at least one."""
+    if meta["summary"] is None and meta["description"] is None:
+        problems.add(path, line("title"), "missing required key 'summary' in front matter",
+                     "one sentence shown under the title and in listings ('description' also works)")
+        return "", ""
+    texts = {key: check_text(meta[key], key, path, problems, line(key), MAX_SUMMARY)
+             for key in ("summary", "description") if meta[key] is not None}
+    summary = texts.get("summary", texts.get("description", ""))
+    return summary, texts.get("description", summary)
+
+
+def _iso_date(value: str | None, key: str, path: Path, problems: Problems, line: int) -> str:
+    """A page date as ISO text (pages are remembered between builds as JSON)."""
+    if value is None:
+        return ""
+    try:
+        return parse_date(value).isoformat()
+    except ValueError as exc:
+        problems.add(path, line, str(exc))
+        return ""
+
+
+def _slugged(address, slug: str | None, path: Path, problems: Problems, line: int):
+    """The address with its last segment replaced by ``slug`` (one clean segment only)."""
+    if slug is None:
+        return address
+    section, _, url, _ = address
+    if not _is_slug(slug):
+        problems.add(path, line, f"slug '{slug}' is not one clean URL segment (a-z, 0-9 and '-')",
+                     f"try '{slugify(slug) or 'a-short-name'}'")
+        return None
+    if url == "/":
+        problems.add(path, line, "the home page has no address segment for 'slug' to replace", "remove 'slug'")
+        return None
+    parent = url.rstrip("/").rsplit("/", 1)[0] + "/"
+    url = f"{parent}{slug}/"
+    return (section if parent != "/" else ""), slug, url, url.lstrip("/") + "index.html"
+
+
+_ALIAS = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*(?:[A-Za-z0-9._~-]+(?:/|\.html?)?)?$")
+
+
+def _alias(alias: str, path: Path, problems: Problems, line: int) -> str:
+    """An old address of this page on this site: ``/old/name/`` (or ``/old.html``)."""
+    text = alias.strip()
+    if not _ALIAS.match(text) or any(part in (".", "..") for part in text.split("/")) or text == "/":
+        problems.add(path, line, f"alias '{alias}' is not an address on this site",
+                     "write the old path from the site's root, like /topics/old-name/")
+        return ""
+    return text if text.endswith(("/", ".html", ".htm")) else text + "/"

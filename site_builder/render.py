@@ -16,7 +16,7 @@ import jinja2
 
 from .context import TemplateContext
 from .errors import Problems
-from .i18n import date_formatter, number_formatter
+from .i18n import as_date, date_formatter, number_formatter
 from .model import Language
 
 
@@ -26,6 +26,7 @@ def _made(folder: Path) -> Path:
 
 
 def iso_date(value: Any) -> str:
+    value = as_date(value)
     return value.isoformat() if value is not None else ""
 
 

@@ -1,89 +1,30 @@
-"""Seed readers: each turns one shape of news article into an :class:`Article`.
+"""Seed articles: each file in ``seeds/`` becomes an :class:`Article`.
 
-A reader is chosen from the file's content, never its name:
-
-* ``frontmatter``: Markdown with YAML front matter (title, subhed, author, featured image…);
-* ``repost``: a reposted plain-text article: ``Posted on <date>``, a title, a byline
-  ``<authors>, <outlet>, <date>``, ``•`` bullets, bold lead-ins and ``{snip}`` elisions;
-* ``scraped``: a web page as scraped: navigation lines, title, author, date,
-  standfirst, photo captions ending in ``Image: <credit>``, short subheading lines.
-
-What a file cannot tell reliably (outlet, canonical URL, which short lines are links to
-other stories) comes from a sidecar ``content/seeds/<seed file stem>.yaml``; seeds
-themselves are kept byte-for-byte as received.
+A reader (see :mod:`site_builder.readers`) is chosen from the file's content, or named
+by the seed's sidecar ``content/seeds/<seed file stem>.yaml`` (see :mod:`.sidecar`),
+which also gives what the file cannot tell (title, authors, dates, outlet, the
+original's address, how much of it we may show) and wins over the file. Seeds
+themselves are kept byte-for-byte as received, so nothing inside one is an error its
+sidecar cannot settle.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .errors import Problems
-from .model import Article, Block, Image
-from .inputs import INVISIBLE, list_files, strip_invisible
-from .sourcefile import (Field, LineDict, check_fields, check_text, parse_date, parse_yaml, read_document,
-                         read_text)
+from .inputs import decode_text, list_files, read_bytes, strip_invisible
+from .model import Article, Block, Config
+from .readers.common import slugify  # noqa: F401 - the one slug rule, used by pages too
+from .readers import READERS, Findings, Parsed, choose, load_settings, table_line, unrecognised
+from .sidecar import RIGHTS, Sidecar, read_sidecar
+from .sourcefile import check_text
 
 WORDS_PER_MINUTE = 230
-_DATE_WORDS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}"
-_POSTED = re.compile(rf"^Posted on (?P<date>{_DATE_WORDS})\s*$")
-_BYLINE = re.compile(rf"^(?P<authors>[^,]+(?:, [^,]+)*?), (?P<outlet>[^,]+), (?P<date>{_DATE_WORDS})\s*$")
-_DATE_LINE = re.compile(rf"^\s*(?P<date>{_DATE_WORDS})\s*$")
-_NAV_LINE = re.compile(r"^\s*(?:\d+\.\s+)?(?:Skip to\b|Jump to\b|Go to\b|Menu\s*$|Search\s*$|Home\s*$)", re.I)
-_NUMBERED = re.compile(r"^\s*\d+\.\s+\S")
-_CAPTION = re.compile(r"^(?P<caption>.*?)\s*Image:\s*(?P<credit>\S.*?)\s*$")
-_TRANSLATION = re.compile(r"^(?:This article was (?:originally )?(?:written|published) in \w+ and )?translated (?:from \w+ )?by .+$", re.I)
-_BULLET = re.compile(r"^\s*[•·▪◦]\s*(?P<text>.*)$")
-_LEAD = re.compile(r"^(?P<lead>[A-Z][^\s:\"“”]*(?: [^\s:\"“”]+){0,4}):\s+(?P<rest>\S.*)$")
-_SNIP = re.compile(r"\{\s*snip\s*\}", re.I)
-_ELISION = "[…]"
-_SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 MAX_TITLE = 300
-
-SIDECAR_FIELDS = {
-    "outlet": Field(str),
-    "url": Field(str, default=""),
-    "slug": Field(str),
-    "related": Field(list, default=list),
-    "tags": Field(list, default=list),
-    "original_published": Field(str),
-}
-
-
-@dataclass
-class Sidecar:
-    outlet: str = ""
-    url: str = ""
-    slug: str = ""
-    related: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    original_published: object = None
-    summaries: tuple[tuple[str, str], ...] = ()  # (language code, summary) from summary_<code> keys
-
-
-_SUMMARY_KEY = re.compile(r"summary_([a-z]{2,3})")
-
-
-def slugify(text: str) -> str:
-    """A lowercase ASCII slug: ``Más allá del Darién`` → ``mas-alla-del-darien``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].rstrip("-")
-
-
-def split_authors(text: str) -> list[str]:
-    """``Han Chen and Stef W. Knight`` → two names; also splits on commas and '&'."""
-    return [name for name in (clean(n) for n in re.split(r",\s*|\s+and\s+|\s*&\s*", text)) if name]
-
-
-def clean(text: str) -> str:
-    """Plain text as readers should see it: invisible direction and zero-width marks
-    removed, runs of white space folded."""
-    return re.sub(r"\s+", " ", INVISIBLE.sub("", text)).strip()
+EXCERPT_WORDS = 150
 
 
 _WORD = re.compile(r"[\u4e00-\u9fff]|[^\W_]+(?:['’][^\W_]+)*")
@@ -106,169 +47,15 @@ def _block_text(block: Block) -> str:
     return " ".join(p for p in parts if p)
 
 
-# ---- shapes ----------------------------------------------------------------------
-
-def detect_shape(text: str) -> str | None:
-    """Which reader fits this text: 'frontmatter', 'repost', 'scraped' or None."""
-    lines = [line for line in text.split("\n") if line.strip()]
-    if text.startswith("---"):
-        return "frontmatter"
-    head = lines[:8]
-    if any(_POSTED.match(line.strip()) for line in head[:2]) and any(_BYLINE.match(line.strip()) for line in head):
-        return "repost"
-    if any(_DATE_LINE.match(line) for line in lines[:12]):
-        return "scraped"
-    return None
-
-
-def _paragraphs(lines: list[str], first_line: int) -> list[tuple[int, list[str]]]:
-    """Group lines into blank-line-separated blocks, each with its first line number."""
-    blocks: list[tuple[int, list[str]]] = []
-    current: list[str] = []
-    start = 0
-    for number, line in enumerate(lines, start=first_line):
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line)
-        elif current:
-            blocks.append((start, current))
-            current = []
-    if current:
-        blocks.append((start, current))
-    return blocks
-
-
-@dataclass
-class Parsed:
-    """What a reader found in the file itself, before the sidecar is applied."""
-
-    title: str
-    dek: str = ""
-    authors: tuple[str, ...] = ()
-    author_titles: tuple[str, ...] = ()
-    outlet: str = ""
-    published: object = None
-    original_published: object = None
-    category: str = ""
-    images: tuple[Image, ...] = ()
-    body: tuple[Block, ...] = ()
-    credit_line: str = ""
-    related: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    title_line: int = 1
-
-
-FRONTMATTER_FIELDS = {
-    "title": Field(str, required=True),
-    "subhed": Field(str, default=""),
-    "author": Field((str, list), default=""),
-    "author-title": Field(str, default=""),
-    "featured-image": Field(dict),
-    "layout": Field(str, default=""),
-    "category": Field(str, default=""),
-    "date": Field(str),
-    "tags": Field(list, default=list),
-}
-IMAGE_FIELDS = {"path": Field(str, default=""), "cutline": Field(str, default=""),
-                "credit": Field(str, default=""), "alt-text": Field(str, default="")}
-
-
-def read_frontmatter(path: Path, text: str, problems: Problems) -> Parsed | None:
-    """Markdown with YAML front matter."""
-    document = read_document(text, path, problems, FRONTMATTER_FIELDS)
-    if document is None:
-        return None
-    doc, meta = document
-    images: list[Image] = []
-    if doc.meta.get("featured-image") is not None:
-        image_meta = doc.meta["featured-image"]
-        image = check_fields(image_meta, IMAGE_FIELDS, path, problems,
-                             doc.meta.line("featured-image"), "featured-image")
-        if image is None:
-            return None
-        if image["path"] and not _SAFE_URL.match(image["path"].strip()):
-            problems.add(path, image_meta.line("path"), "featured-image path must be an http(s) URL")
-            return None
-        images.append(Image(clean(image["cutline"]), clean(image["credit"]), clean(image["alt-text"]),
-                            image["path"].strip()))
-    published = _date_field(doc.meta, "date", path, problems, doc.meta_line)
-    if published is False:
-        return None
-    authors = meta["author"] if isinstance(meta["author"], list) else [meta["author"]]
-    body = [Block("markdown", doc.body_line, text=doc.body)] if doc.body.strip() else []
-    return Parsed(title=clean(meta["title"]), dek=clean(meta["subhed"]),
-                  authors=tuple(clean(a) for a in authors if a and clean(a)),
-                  author_titles=(clean(meta["author-title"]),) if meta["author-title"] else (),
-                  published=published, category=clean(meta["category"]), images=tuple(images),
-                  body=tuple(body), tags=tuple(meta["tags"]), title_line=doc.meta.line("title", 1))
-
-
-def _date_field(meta: LineDict, key: str, path: Path, problems: Problems, line: int):
-    if meta.get(key) is None:
-        return None
-    try:
-        return parse_date(meta[key])
-    except ValueError as exc:
-        problems.add(path, meta.line(key, line), str(exc))
-        return False
-
-
-def _date_at(text: str, path: Path, line: int, problems: Problems):
-    """A date found in a seed's text, or None (reported at ``line``) when impossible."""
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        problems.add(path, line, str(exc))
-        return None
-
-
-def read_repost(path: Path, text: str, problems: Problems) -> Parsed | None:
-    """A reposted plain-text article with a 'Posted on' line and a byline."""
-    lines = text.split("\n")
-    blocks = _paragraphs(lines, 1)
-    header = [(number + i, line.strip()) for number, block in blocks[:4] for i, line in enumerate(block)]
-    posted = next(((n, m) for n, line in header if (m := _POSTED.match(line))), None)
-    byline = next(((n, m) for n, line in header if (m := _BYLINE.match(line))), None)
-    if not posted or not byline:
-        problems.add(path, 1, "repost needs a 'Posted on <Month D, YYYY>' line and a byline '<authors>, <outlet>, <date>'")
-        return None
-    title_line, title = next(((n, line) for n, line in header if posted[0] < n < byline[0]), (0, ""))
-    if not title:
-        problems.add(path, posted[0] + 1, "no title between the 'Posted on' line and the byline")
-        return None
-    published = _date_at(posted[1]["date"], path, posted[0], problems)
-    original = _date_at(byline[1]["date"], path, byline[0], problems)
-    if published is None or original is None:
-        return None
-    authors = split_authors(byline[1]["authors"])
-    body: list[Block] = []
-    for number, block in blocks:
-        if number <= byline[0]:
-            continue
-        for offset, line in enumerate(block):
-            _add_repost_line(body, number + offset, line)
-    return Parsed(title=clean(title), authors=tuple(clean(a) for a in authors if clean(a)),
-                  outlet=clean(byline[1]["outlet"]), published=published,
-                  original_published=original, body=tuple(body),
-                  title_line=title_line)
-
-
-def _add_repost_line(body: list[Block], number: int, line: str) -> None:
-    bullet = _BULLET.match(line)
-    text = clean(bullet["text"] if bullet else line)
-    if _SNIP.fullmatch(text):
-        item = Block("elision", number)
-    else:  # bold lead-ins ("Why it matters:") open top-level paragraphs only
-        lead = None if bullet else _LEAD.match(text)
-        item = Block("paragraph", number, text=_SNIP.sub(_ELISION, lead["rest"] if lead else text),
-                     lead=lead["lead"] if lead else "")
-    if bullet:
-        if not body or body[-1].kind != "list":
-            body.append(Block("list", number))
-        body[-1].items.append(item)
-    else:
-        body.append(item)
+def excerpt(blocks: list[Block], limit: int) -> list[Block]:
+    """The opening blocks of a body, up to ``limit`` words (at least one block)."""
+    shown, words = [], 0
+    for block in blocks:
+        words += count_words([block])
+        if shown and words > limit:
+            break
+        shown.append(block)
+    return shown
 
 
 def _first_paragraph(body: list[Block]) -> str:
@@ -276,155 +63,139 @@ def _first_paragraph(body: list[Block]) -> str:
     return text if len(text) <= 300 else text[:300].rsplit(" ", 1)[0] + "…"
 
 
-def read_scraped(path: Path, text: str, problems: Problems, sidecar: Sidecar) -> Parsed | None:
-    """A scraped web page: navigation, title, author, date, standfirst, body."""
-    blocks = _paragraphs(text.split("\n"), 1)
-    blocks = [(n, [line for line in b if not _NAV_LINE.match(line)]) for n, b in blocks]
-    while blocks and (not blocks[0][1] or all(_NUMBERED.match(line) for line in blocks[0][1])):
-        blocks.pop(0)  # a numbered menu before the title is navigation
-    header = [(number + i, line.strip()) for number, block in blocks[:4] for i, line in enumerate(block)]
-    date_at = next((i for i, (_, line) in enumerate(header) if _DATE_LINE.match(line)), None)
-    if not header or date_at is None or date_at == 0:
-        problems.add(path, header[0][0] if header else 1,
-                     "scraped page has no recognisable title and date",
-                     "expected a title line, the author, then a date like 'February 29, 2024'")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def seed_text(data: bytes, path: Path, sidecar: Sidecar, sidecar_path: Path, problems: Problems) -> str | None:
+    """The seed's text: UTF-8, or the encoding its sidecar names ('encoding'), or, for a
+    saved web page, the one its ``<meta charset>`` declares. None (reported) for a file
+    that is not text at all or not in that encoding; seeds are never re-saved, so the
+    hint names the sidecar key that settles it."""
+    if b"\x00" in data[:8192] or data[:8].startswith((b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8")):
+        problems.add(path, 0, "not a text file (it holds binary data)",
+                     "a seed is a text, Markdown or saved HTML file; remove this one or save the article as text")
         return None
-    title_line, title = header[0]
-    published = _date_at(header[date_at][1], path, header[date_at][0], problems)
-    if published is None:
+    declared = _META_CHARSET.search(data[:4096]) if path.suffix.lower() in (".html", ".htm") else None
+    encoding = sidecar.encoding or (declared.group(1).decode("ascii") if declared else "")
+    settle = f"set 'encoding' in {problems.where(sidecar_path)} (windows-1252, for example)"
+    if encoding.lower().replace("-", "").replace("_", "") in ("", "utf8"):
+        scratch = Problems(problems.root)
+        text = decode_text(data, path, scratch)
+        for problem in scratch.items:
+            hint = problem.hint.replace("save it as UTF-8", settle).replace("save the file as UTF-8", settle)
+            problems.add(path, problem.line, problem.message, hint, problem.column)
+        return text
+    try:
+        return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+    except (LookupError, UnicodeDecodeError) as exc:
+        problems.add(path, 0, f"cannot decode the file as '{encoding}': {exc}", settle)
         return None
-    authors = [name for _, line in header[1:date_at] for name in split_authors(line)]
-    date_line = header[date_at][0]
-    rest = [(n, b) for n, b in blocks if n > date_line]
-    dek = clean(" ".join(rest.pop(0)[1])) if rest else ""
-    body: list[Block] = []
-    images: list[Image] = []
-    credit, related = "", []
-    for number, block in rest:
-        joined = clean(" ".join(block))
-        caption = _CAPTION.match(clean(block[-1]))
-        if caption:
-            image = Image(caption=caption["caption"], credit=caption["credit"],
-                          alt=clean(" ".join(block[:-1])))
-            images.append(image)
-            body.append(Block("figure", number, image=image))
-        elif joined in sidecar.related:
-            related.append(joined)
-        elif len(block) == 1 and _TRANSLATION.match(joined):
-            credit = joined
-        elif len(block) == 1 and _looks_like_heading(joined):
-            body.append(Block("heading", number, text=joined))
-        elif joined:
-            body.append(Block("paragraph", number, text=joined))
-    return Parsed(title=clean(title), dek=dek, authors=tuple(clean(a) for a in authors),
-                  published=published, images=tuple(images), body=tuple(body),
-                  credit_line=credit, related=tuple(related), title_line=title_line)
 
 
-def _looks_like_heading(line: str) -> bool:
-    return len(line) <= 80 and len(line.split()) <= 12 and not re.search(r"[.,;:!?]$", line)
+def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
+                 settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS)) -> Article | None:
+    """Read one seed file (and its sidecar) into an Article; problems are reported.
 
-
-READERS: dict[str, Callable[..., Parsed | None]] = {
-    "frontmatter": lambda path, text, problems, sidecar: read_frontmatter(path, text, problems),
-    "repost": lambda path, text, problems, sidecar: read_repost(path, text, problems),
-    "scraped": read_scraped,
-}
-
-
-# ---- loading ---------------------------------------------------------------------
-
-def read_sidecar(path: Path, problems: Problems) -> Sidecar | None:
-    """Read ``content/seeds/<stem>.yaml``; an absent file means no extra metadata."""
-    if not path.is_file():
-        return Sidecar()
-    text = read_text(path, problems)
-    data = parse_yaml(text, path, problems) if text is not None else None
-    if data is None and (text or "").strip():
-        return None
-    if data is not None and not isinstance(data, dict):
-        problems.add(path, 1, "seed metadata must be a mapping of 'key: value' lines")
-        return None
-    if data is None:
-        data = LineDict()
-        data.lines = {}
-    summaries = _summaries(data, path, problems)
-    values = check_fields(data, SIDECAR_FIELDS, path, problems, 1, "seed metadata")
-    if values is None or summaries is None:
-        return None
-    ok = True
-    if values["url"] and not _SAFE_URL.match(values["url"]):
-        problems.add(path, data.line("url", 1), "url must be an http(s) URL")
-        ok = False
-    if values["slug"] is not None and slugify(values["slug"]) != values["slug"]:
-        problems.add(path, data.line("slug", 1), f"slug '{values['slug']}' may only hold a-z, 0-9 and '-'",
-                     f"try '{slugify(values['slug']) or 'a-title-in-latin-letters'}'")
-        ok = False
-    original = _date_field(data, "original_published", path, problems, 1)
-    if original is False or not ok:
-        return None
-    return Sidecar(outlet=clean(values["outlet"] or ""), url=values["url"], slug=values["slug"] or "",
-                   related=tuple(clean(r) for r in values["related"]), tags=tuple(values["tags"]),
-                   original_published=original, summaries=summaries)
-
-
-def _summaries(data: LineDict, path: Path, problems: Problems) -> tuple[tuple[str, str], ...] | None:
-    """Take the ``summary_<language code>`` keys out of ``data``: a short summary of the
-    article for readers of another edition of the site (the article stays as received)."""
-    found = []
-    for key in sorted(k for k in data if isinstance(k, str) and _SUMMARY_KEY.fullmatch(k)):
-        line, value = data.line(key, 1), data.pop(key)
-        if not isinstance(value, str) or not value.strip():
-            problems.add(path, line, f"'{key}' must be text", "one or two sentences in that language")
-            return None
-        found.append((_SUMMARY_KEY.fullmatch(key).group(1), check_text(clean(value), key, path, problems, line, 500)))
-    return tuple(found)
-
-
-def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems) -> Article | None:
-    """Read one seed file (and its sidecar) into an Article; problems are reported."""
-    text = read_text(path, problems)
+    ``settings`` are the readers' settings (:func:`site_builder.readers.load_settings`);
+    ``rights`` the site's default (``full`` or ``excerpt``) and the excerpt's word limit.
+    """
+    settings = settings or {name: dict(reader.SETTINGS) for name, reader in READERS.items()}
     sidecar = read_sidecar(sidecar_path, problems)
-    if text is None or sidecar is None:
+    data = read_bytes(path, problems)
+    if data is None or sidecar is None:
+        return None
+    text = seed_text(data, path, sidecar, sidecar_path, problems)
+    if text is None:
         return None
     if not text.strip():
         problems.add(path, 1, "seed file is empty")
         return None
-    text = strip_invisible(text, path, problems)
-    shape = detect_shape(text)
+    findings = Findings(path, problems, sidecar_path, sidecar.given)
+    scratch = Problems(problems.root)
+    text = strip_invisible(text, path, scratch)
+    for problem in scratch.items:  # removed from what we show; naming the reader accepts the file as read
+        findings.add("reader", problem.line, problem.message, problem.hint, problem.warning, problem.column)
+    where = problems.where(sidecar_path)
+    shape, guessed = (sidecar.reader, False) if sidecar.reader else choose(text, path, settings)
     if shape is None:
-        problems.add(path, 1, "cannot tell which kind of article this is",
-                     "expected YAML front matter, a 'Posted on <date>' repost, or a scraped page with a date line")
+        problems.add(path, 1, *unrecognised(settings, where))
         return None
-    parsed = READERS[shape](path, text, problems, sidecar)
-    if parsed is None:
+    if guessed:
+        problems.warn(path, 1, f"read as '{shape}' by a guess ({READERS[shape].looks_for(settings[shape])})",
+                      f"if that is right, say so in {where}: 'reader: {shape}'")
+    parsed = READERS[shape].read(path, text, findings, {**settings[shape], "related": sidecar.related})
+    if parsed is None and not sidecar.title:
         return None
-    if not check_text(parsed.title, "title", path, problems, parsed.title_line, MAX_TITLE):
+    return _article(path, parsed or Parsed(), sidecar, shape, findings, rights)
+
+
+def _article(path: Path, parsed: Parsed, sidecar: Sidecar, shape: str, findings: Findings,
+             rights: tuple[str, int]) -> Article | None:
+    """The article: what the file says, overridden by what the sidecar says."""
+    problems = findings.problems
+    title = sidecar.title or _checked_title(parsed, findings)
+    if not title:
         return None
-    slug = sidecar.slug or slugify(parsed.title)
+    slug = sidecar.slug or slugify(title)
     if not slug:
         problems.add(path, parsed.title_line, "the title gives no usable slug", "set 'slug' in the seed's sidecar")
         return None
-    body = list(parsed.body)
-    if not body:
-        problems.warn(path, parsed.title_line, "the article has no text after its header", "is the file complete?")
+    full = list(parsed.body)
+    if not full:
+        findings.warn("reader", parsed.title_line, "the article has no text after its header",
+                      "is the file complete? If it is")
+    mode = sidecar.rights or rights[0]
+    body = excerpt(full, rights[1]) if mode == "excerpt" else full
     words = count_words(body)
     return Article(
         source=problems.where(path), slug=slug, url=f"/articles/{slug}/", output=f"articles/{slug}/index.html",
-        title=parsed.title, dek=parsed.dek, authors=list(parsed.authors), author_titles=list(parsed.author_titles),
-        outlet=sidecar.outlet or parsed.outlet, published=parsed.published,
-        original_published=sidecar.original_published or parsed.original_published, source_url=sidecar.url, category=parsed.category,
+        title=title, dek=parsed.dek, authors=list(sidecar.authors or parsed.authors),
+        author_titles=[] if sidecar.authors else list(parsed.author_titles),
+        outlet=sidecar.outlet or parsed.outlet, published=sidecar.date or parsed.published,
+        original_published=sidecar.original_published or parsed.original_published,
+        source_url=sidecar.url or parsed.source_url, category=parsed.category,
         images=list(parsed.images), body=body, credit_line=parsed.credit_line,
         related=list(parsed.related), tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
-        summary=parsed.dek or _first_paragraph(body) or parsed.title, summaries=dict(sidecar.summaries),
+        summary=parsed.dek or _first_paragraph(full) or title, updated=parsed.updated, extra=parsed.extra,
+        rights=mode, excerpted=len(body) < len(full), summaries=dict(sidecar.summaries),
         word_count=words, reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)))
 
 
-def load_articles(seeds_dir: Path, sidecar_dir: Path, root: Path, problems: Problems) -> list[Article]:
-    """Every seed in ``seeds_dir`` (sorted), newest first by original publication date."""
+def _checked_title(parsed: Parsed, findings: Findings) -> str:
+    """The file's title, its doubts reported as ones the sidecar's 'title' settles."""
+    if not parsed.title:
+        findings.add("title", parsed.title_line, "no title found in the file")
+        return ""
+    scratch = Problems(findings.problems.root)
+    title = check_text(parsed.title, "title", findings.path, scratch, parsed.title_line, MAX_TITLE)
+    for problem in scratch.items:
+        findings.add("title", problem.line, problem.message, problem.hint, problem.warning)
+    return title
+
+
+def seed_options(config: Config, path: Path, problems: Problems) -> tuple[dict, tuple[str, int]]:
+    """The readers' settings and the default rights (mode, excerpt word limit) from the
+    site configuration at ``path``; mistakes are reported against it."""
+    options = config.seeds
+    for key in sorted(set(options) - {"rights", "excerpt_words"}):
+        problems.add(path, table_line(path, "seeds", key), f"unknown key '{key}' in [seeds]", "known: excerpt_words, rights")
+    mode, words = options.get("rights", "full"), options.get("excerpt_words", EXCERPT_WORDS)
+    if mode not in RIGHTS:
+        problems.add(path, table_line(path, "seeds", "rights"), f"[seeds] rights must be one of {', '.join(RIGHTS)}, not '{mode}'")
+        mode = "full"
+    if not isinstance(words, int) or isinstance(words, bool) or words < 1:
+        problems.add(path, table_line(path, "seeds", "excerpt_words"), "[seeds] excerpt_words must be a whole number above 0")
+        words = EXCERPT_WORDS
+    return load_settings(config.readers, path, problems), (mode, words)
+
+
+def load_articles(seeds_dir: Path, sidecar_dir: Path, root: Path, problems: Problems,
+                  settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS)) -> list[Article]:
+    """Every seed in ``seeds_dir`` (sorted), newest first by original publication date.
+    ``settings`` and ``rights`` as for :func:`load_article`."""
     articles = []
     for path in list_files(seeds_dir, problems, recursive=False):
-        article = load_article(path, sidecar_dir / f"{path.stem}.yaml", root, problems)
+        article = load_article(path, sidecar_dir / f"{path.stem}.yaml", root, problems, settings, rights)
         if article:
             articles.append(article)
     stems = {p.stem for p in list_files(seeds_dir, Problems(problems.root), recursive=False)}

@@ -184,14 +184,15 @@ def split_front_matter(text: str, path: Path, problems: Problems, required: bool
     return Document(meta, text[body_start:], body_line, meta_line)
 
 
-def read_document(text: str, path: Path, problems: Problems,
-                  fields: dict[str, "Field"]) -> tuple[Document, dict[str, Any]] | None:
-    """Split the front matter and check it against ``fields``: the document and its
-    checked values, or None when either step reported a problem."""
+def read_document(text: str, path: Path, problems: Problems, fields: dict[str, "Field"],
+                  unknown: str = "error") -> tuple[Document, dict[str, Any]] | None:
+    """Split the front matter and check it against ``fields`` (``unknown`` as for
+    :func:`check_fields`): the document and its checked values, or None when either
+    step reported a problem."""
     doc = split_front_matter(text, path, problems)
     if doc is None:
         return None
-    values = check_fields(doc.meta, fields, path, problems, doc.meta_line)
+    values = check_fields(doc.meta, fields, path, problems, doc.meta_line, unknown=unknown)
     return None if values is None else (doc, values)
 
 
@@ -241,15 +242,16 @@ class Field:
 
 
 def check_fields(meta: LineDict, fields: dict[str, Field], path: Path, problems: Problems,
-                 line: int, what: str = "front matter") -> dict[str, Any] | None:
-    """Check ``meta`` against ``fields``: unknown keys (with a 'did you mean'), missing
-    required keys and wrong types are reported. Returns the values with defaults filled."""
+                 line: int, what: str = "front matter", unknown: str = "error") -> dict[str, Any] | None:
+    """Check ``meta`` against ``fields``: unknown keys (with a 'did you mean'; an error,
+    or a warning when ``unknown='warn'``), missing required keys and wrong types are
+    reported. Returns the values with defaults filled."""
     ok = True
     for key in sorted(set(meta) - set(fields)):
         close = difflib.get_close_matches(key, list(fields), n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(fields))}"
-        problems.add(path, meta.line(key, line), f"unknown key '{key}' in {what}", hint)
-        ok = False
+        (problems.warn if unknown == "warn" else problems.add)(path, meta.line(key, line), f"unknown key '{key}' in {what}", hint)
+        ok = ok and unknown == "warn"
     values: dict[str, Any] = {}
     for key, spec in fields.items():
         if key not in meta or meta[key] is None:

@@ -31,6 +31,20 @@ template = "topic"
 [[nav]]
 title = "Topics"
 url = "/topics/"
+
+# the outlets' habits our test seeds share with the real site's (README: "Adding a seed article")
+[readers.frontmatter]
+aliases = { subhed = "summary", "author-title" = "author_title", "featured-image" = "image", path = "url", cutline = "caption", "alt-text" = "alt" }
+
+[readers.repost]
+posted = ["Posted on"]
+elision = ["{snip}"]
+lead_ins = ["Why it matters", "Zoom in", "By the numbers", "The big picture"]
+
+[readers.scraped]
+navigation = ['^\\s*(?:\\d+\\.\\s+)?(?:Skip to|Jump to|Go to)\\b']
+caption_credit = ['^(?P<caption>.*?)\\s*Image:\\s*(?P<credit>\\S.*?)\\s*$']
+credit_line = ['^(?:This article was (?:originally )?(?:written|published) in \\w+ and )?translated (?:from \\w+ )?by .+$']
 """
 
 

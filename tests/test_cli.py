@@ -15,7 +15,7 @@ def run(*args, cwd=None):
 
 
 def test_help_for_each_command():
-    for args in (["--help"], ["build", "--help"], ["serve", "--help"]):
+    for args in (["--help"], ["build", "--help"], ["check", "--help"], ["serve", "--help"]):
         result = run(*args)
         assert result.returncode == 0
         assert "usage: site-builder" in result.stdout
@@ -45,7 +45,7 @@ def test_content_error_exits_1_with_path_and_line_and_no_traceback(tmp_path):
     })
     result = run("--root", str(root), "build")
     assert result.returncode == 1
-    assert "content/pages/a.md:3: unknown key 'sumary' in front matter (did you mean 'summary'?)" in result.stderr
+    assert "content/pages/a.md:2: missing required key 'summary' in front matter" in result.stderr
     assert "content/pages/b.md:5: unknown chart 'nope' (known: none)" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "public").exists()
@@ -56,3 +56,18 @@ def test_strict_turns_warnings_into_errors(tmp_path):
     assert run("--root", str(root), "build").returncode == 0
     result = run("--root", str(root), "build", "--strict")
     assert result.returncode == 1 and "content/pages/notes.txt: warning: not a Markdown page" in result.stderr
+
+
+def test_check_verifies_without_publishing_with_the_build_exit_codes(tmp_path):
+    root = make_site(tmp_path / "s", {"content/pages/x.md": page(), "content/pages/notes.txt": "stray"})
+    result = run("--root", str(root), "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("checked 5 pages: no errors, ")
+    assert "content/pages/notes.txt: warning: not a Markdown page" in result.stderr
+    assert not (root / "public").exists()
+    strict = run("--root", str(root), "check", "--strict")
+    assert strict.returncode == 1 and "check failed: " in strict.stderr
+    (root / "content/pages/y.md").write_text("---\ntitle: Y\nsummary: s\n---\n```chart nope\n```\n", "utf-8")
+    broken = run("--root", str(root), "check")
+    assert broken.returncode == 1 and "content/pages/y.md:5: unknown chart 'nope'" in broken.stderr
+    assert "Traceback" not in broken.stderr and not (root / "public").exists()
