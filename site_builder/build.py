@@ -210,7 +210,7 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     if config.check_numbers:
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
     cite_figures(paths.root, site, problems)
-    site.chart_texts = load_chart_text(paths.charts, config.languages, charts, figures, problems)
+    site.chart_texts = load_chart_text(paths.charts, config.languages, charts, figures, problems, config.check_numbers)
     _check_links(site, problems)
     check_translations(editions_of(site), problems)
     return site

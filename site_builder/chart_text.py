@@ -29,6 +29,7 @@ from typing import Any
 from .errors import Problems
 from .figures import fill, load_yaml_file
 from .model import ChartSpec, Figure, Language
+from .numerals import NumberCheck
 
 TEXT_KEYS = {"title", "takeaway", "description", "notes"}
 _KEPT = {"field", "type", "$schema", "name", "mark", "format", "timeUnit", "aggregate", "as", "groupby", "fields"}
@@ -36,20 +37,22 @@ _EXPRESSIONS = {"test", "expr", "labelExpr", "calculate", "filter"}
 
 
 def load_chart_text(charts_dir: Path, languages: list[Language], specs: dict[str, ChartSpec],
-                    figures: dict[str, Figure], problems: Problems) -> dict[str, dict[str, ChartSpec]]:
+                    figures: dict[str, Figure], problems: Problems, check_numbers: bool = False) -> dict[str, dict[str, ChartSpec]]:
     """For each other language with a text file: chart id → the chart as that language
-    draws it (``lang`` and ``labels`` set). Unknown charts and keys are reported."""
+    draws it (``lang`` and ``labels`` set). Unknown charts and keys are reported; with
+    ``check_numbers``, so are numbers typed by hand (see :mod:`.numerals`)."""
     editions = {}
     for language in languages[1:]:
         path = charts_dir / f"{language.code}.yaml"
         data = load_yaml_file(path, problems, dict) if path.is_file() else None
         if data:
-            editions[language.code] = _edition(path, data, language, specs, figures, problems)
+            check = NumberCheck(figures, problems) if check_numbers else None
+            editions[language.code] = _edition(path, data, language, specs, figures, problems, check)
     return editions
 
 
 def _edition(path: Path, data, language: Language, specs: dict[str, ChartSpec], figures: dict[str, Figure],
-             problems: Problems) -> dict[str, ChartSpec]:
+             problems: Problems, check: NumberCheck | None) -> dict[str, ChartSpec]:
     for key in sorted(set(data) - {"charts", "labels"}):
         problems.add(path, data.line(key, 1), f"unknown key '{key}'", "a chart text file has 'charts' and 'labels'")
     labels = data.get("labels") or {}
@@ -67,6 +70,9 @@ def _edition(path: Path, data, language: Language, specs: dict[str, ChartSpec], 
             problems.add(path, line, f"chart '{chart_id}' takes {', '.join(sorted(TEXT_KEYS))}")
             continue
         spec = specs[chart_id]
+        for key, value in sorted(entry.items()) if check else []:
+            for text in value if isinstance(value, list) else [value]:
+                check.text(str(text), path, entry.line(key, line))
         text = lambda key, default: fill(str(entry[key]), figures, path, entry.line(key, line), problems) if key in entry else default
         notes = [fill(str(note), figures, path, entry.line("notes", line), problems) for note in entry.get("notes", [])]
         translated[chart_id] = dataclasses.replace(

@@ -258,3 +258,16 @@ def test_relabel_translates_what_a_chart_shows_and_keeps_what_it_computes_with()
                      "text": {"value": "中国重新开放\n(Jan 2023)"},
                      "opacity": {"condition": {"test": "datum.Period !== '全年'", "value": 0.35}}}}
     assert relabel(spec, {}) is spec
+
+
+def test_a_number_typed_in_a_translation_is_reported(site):
+    files = bilingual_site()
+    files["content/site.toml"] = CONFIG.replace('base_url = "https://example.org"', 'base_url = "https://example.org"\ncheck_numbers = true')
+    files["content/charts/zh.yaml"] = "charts:\n  crossings-bar:\n    takeaway: 2023 年 12 月有 25,565 人。\n"
+    files["content/pages/zh/about.md"] = page("关于", "2024 年 7 月 1 日起，共有 77 人。", updated="2026-01-02")
+    built = site(files)
+    assert [str(w) for w in built.report.warnings] == [  # the Chinese dates are not numbers to compute
+        "content/pages/zh/about.md:6: warning: number '77' is typed by hand "
+        "(compute it as a figure in content/figures.yaml, or mark it {n:77|why it is typed})",
+        "content/charts/zh.yaml:3: warning: number '25,565' is typed by hand "
+        "(the figure 'crossings-2023' holds this value: write {fig:crossings-2023})"]
