@@ -135,7 +135,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
                                            catalogues=catalogues)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_redirects(site.config, site.pages, output)
-        write_feeds(site.config, site.articles, output, site.pages)
+        write_feeds(site.config, site.articles, output, site.pages, editions_of(site).alternates)
         for language in site.config.languages[1:]:
             write_edition_feed(site.config, language, site.articles, catalogues[language.code], output)
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from markupsafe import Markup
@@ -21,23 +22,27 @@ from .write import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"  # hreflang links in a sitemap
 FEED_PATH = "feed.xml"
 NOT_IN_SITEMAP = {"404.html"}
 
 
-def write_feeds(config: Config, articles: list[Article], output: Output, pages: list[Page] = ()) -> None:
+def write_feeds(config: Config, articles: list[Article], output: Output, pages: list[Page] = (),
+                alternates: Callable[[str], list[tuple[Language, str]]] | None = None) -> None:
     """Write ``feed.xml``, ``sitemap.xml`` and ``robots.txt`` into ``output``.
 
     Call after every page is written: the sitemap lists the HTML files written so far
     (except the 404 page, redirect pages and the search index's own files), with the
-    date each page or article was last changed where it gives one.
+    date each page or article was last changed where it gives one, and the other
+    editions of each translated page (``alternates``, see :mod:`.editions`).
     """
     output.write(FEED_PATH, atom_feed(config, articles), "feeds")
     lastmod = {a.url: _rfc3339(_last_date(a))[:10] for a in articles if _last_date(a)}
     lastmod.update({p.url: (p.updated or p.date)[:10] for p in pages if p.updated or p.date})
     aliases = {alias for page in pages for alias in page.aliases}
     urls = [u for u in _page_urls(output.entries) if u not in aliases]
-    output.write("sitemap.xml", sitemap(config.base_url, urls, lastmod), "feeds")
+    editions = {url: [(language.tag, other) for language, other in alternates(url)] for url in urls} if alternates else {}
+    output.write("sitemap.xml", sitemap(config.base_url, urls, lastmod, {u: e for u, e in editions.items() if len(e) > 1}), "feeds")
     output.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}/sitemap.xml\n", "feeds")
 
 
@@ -88,16 +93,21 @@ def atom_feed(config: Config, articles: list[Article], path: str = FEED_PATH, li
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def sitemap(base_url: str, urls: list[str], lastmod: dict[str, str] | None = None) -> bytes:
+def sitemap(base_url: str, urls: list[str], lastmod: dict[str, str] | None = None,
+            editions: dict[str, list[tuple[str, str]]] | None = None) -> bytes:
     """A sitemap listing ``urls`` (paths starting with ``/``) under ``base_url``, each
-    with its ``lastmod`` (YYYY-MM-DD) where one is known."""
+    with its ``lastmod`` (YYYY-MM-DD) where one is known, and an ``hreflang`` link to
+    each of its ``editions`` ((language tag, path), itself included) where it has several."""
     ET.register_namespace("", SITEMAP)
+    ET.register_namespace("xhtml", XHTML)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     for url in sorted(set(urls)):
         entry = ET.SubElement(root, f"{{{SITEMAP}}}url")
         _text(entry, "loc", f"{base_url}{url}", SITEMAP)
         if (lastmod or {}).get(url):
             _text(entry, "lastmod", lastmod[url], SITEMAP)
+        for tag, other in (editions or {}).get(url, []):
+            ET.SubElement(entry, f"{{{XHTML}}}link", {"rel": "alternate", "hreflang": tag, "href": f"{base_url}{other}"})
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 

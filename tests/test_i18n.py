@@ -221,6 +221,11 @@ def test_the_sitemap_lists_both_editions(bilingual):
     sitemap = bilingual.read("sitemap.xml")
     for url in ["https://example.org/zh/", "https://example.org/zh/topics/route/", "https://example.org/topics/route/"]:
         assert f"<loc>{url}</loc>" in sitemap
+    entry = re.search(r"<url>\s*<loc>https://example.org/zh/topics/route/</loc>.*?</url>", sitemap, re.S).group(0)
+    assert re.findall(r'<xhtml:link rel="alternate" hreflang="([^"]+)" href="([^"]+)" />', entry) == [
+        ("en", "https://example.org/topics/route/"), ("zh-Hans", "https://example.org/zh/topics/route/")]
+    about = re.search(r"<url>\s*<loc>https://example.org/about/</loc>.*?</url>", sitemap, re.S).group(0)
+    assert "xhtml:link" not in about  # one edition: nothing to name
 
 
 def test_search_has_an_index_per_language(bilingual):
