@@ -12,13 +12,40 @@ LIGHTHOUSE := .cache/npm-lighthouse/node_modules/.bin/lighthouse
 NPM_INSTALL := npm install --no-save --no-audit --no-fund --silent --prefix
 NEED_NPM := command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
 
-.PHONY: serve build test test-fast bench bench-peers lighthouse clean messages
+# Pinned, hashed dependency lists (make lock writes them from pyproject.toml): the runtime
+# ones for Netlify, the runtime and test ones for the venv and CI.
+LOCK_RUNTIME := requirements/runtime.txt
+LOCK_TEST := requirements/test.txt
 
-$(STAMP): pyproject.toml
+.PHONY: serve build test test-fast bench bench-peers lighthouse clean lock messages
+
+# Installing is quiet: pip's output goes to $(INSTALL_LOG), printed only when a step fails.
+INSTALL_LOG := $(VENV)/install.log
+QUIETLY = >>$(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); echo "install failed (log: $(INSTALL_LOG))"; exit 1; }
+
+# Exactly the locked versions, each checked against its hash; then our package without its
+# dependencies (they are all in the lock) and with the locked setuptools as build backend.
+$(STAMP): pyproject.toml $(LOCK_TEST)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing site_builder and its locked dependencies into $(VENV) …"
+	@: > $(INSTALL_LOG)
+	@$(BIN)/python -m pip install --quiet --upgrade pip $(QUIETLY)
+	@$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK_TEST) $(QUIETLY)
+	@$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . $(QUIETLY)
+	@touch $(STAMP)
+
+# Re-resolve the locks after editing dependencies in pyproject.toml (pins that still fit are
+# kept); `make lock LOCK_FLAGS=--upgrade` moves every pin to the newest release. The lock is
+# made from the package index alone, whatever the local pip configuration adds (a local wheel
+# folder would give hashes no other machine can match).
+PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile \
+	--quiet --generate-hashes --allow-unsafe --strip-extras --all-build-deps --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
+lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --group lock
+	$(PIP_COMPILE) --output-file $(LOCK_RUNTIME) pyproject.toml
+	$(PIP_COMPILE) --extra test --constraint $(LOCK_RUNTIME) --output-file $(LOCK_TEST) pyproject.toml
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download does not work offline);
 # faketime gives the reproducible-build test a different wall clock.
@@ -40,8 +67,12 @@ $(LIGHTHOUSE):
 	$(NEED_NPM)
 	$(NPM_INSTALL) .cache/npm-lighthouse lighthouse
 
+# make serve PORT=8001 HOST=0.0.0.0 picks another port, or shares the preview on your network.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
 serve: $(STAMP)
-	$(BIN)/site-builder serve
+	$(BIN)/site-builder serve --host $(HOST) --port $(PORT)
 
 build: $(STAMP)
 	TZ=UTC $(BIN)/site-builder build --strict

@@ -5,7 +5,7 @@
 
 Builds the site in this repository into a temporary folder (unless ``--site`` names a
 built one), serves it, and runs Lighthouse (CHROME_PATH=/usr/bin/chromium) on the home
-page, a topic page with charts, an article and the search page. JSON reports go to
+page, a topic page with charts, an article, a chart's own page and the search page. JSON reports go to
 benchmarks/results/. Target: 100 in every category.
 """
 
@@ -34,12 +34,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def pages(site: Path) -> dict[str, str]:
-    """The four page kinds, picked from the built output."""
+    """The five page kinds, picked from the built output."""
     topics = sorted(p for p in site.glob("topics/*/index.html") if 'class="chart"' in p.read_text("utf-8"))
     articles = sorted(site.glob("articles/*/index.html"))
     as_url = lambda p: "/" + p.parent.relative_to(site).as_posix() + "/"
+    charts = sorted(p for p in site.glob("charts/*/index.html") if p.parent.name != "embed")
     return {"home": "/", "topic with charts": as_url(topics[0]), "article": as_url(articles[0]),
-            "search": "/search/?q=Dari%C3%A9n"}
+            "chart": as_url(charts[0]), "search": "/search/?q=Dari%C3%A9n"}
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .cache import base_key, engine_digest, folder_digest, render_key
+from .cache import base_key, engine_digest, folder_digest, render_key, shared_cache_dir
 from .chart_text import load_chart_text
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
@@ -24,12 +24,12 @@ from .data import load_datasets
 from .figures import cite_figures, load_figures
 from .editions import Editions, check_translations, editions_of
 from .numerals import check_site as check_numbers
-from .errors import Problem, Problems
-from .feeds import structured_data, write_edition_feed, write_feeds
+from .errors import Problem, Problems, did_you_mean
+from .feeds import modified_dates, structured_data, write_edition_feed, write_feeds
 from .i18n import catalogue, edition_config
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
-from .markdown import Markdown, References
+from .markdown import Markdown, References, glossary_terms
 from .memo import InputMemo, remembered
 from .minify import minify_stylesheet
 from .model import Chart, Language, Site
@@ -103,7 +103,8 @@ class Report:
 
 
 def build(root: Path, out: Path | None = None, strict: bool = False, drafts: bool = False,
-          cache_dir: Path | None = None, defer: bool = False, memo: InputMemo | None = None) -> Report:
+          cache_dir: Path | None = None, defer: bool = False, memo: InputMemo | None = None,
+          chart_cache: Path | None = None) -> Report:
     """Build the site in ``root`` into ``out`` (default: the configured output folder).
 
     ``defer`` (the preview, where a contributor waits for the page) publishes as soon as
@@ -111,6 +112,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     checks the links and indexes the pages. Broken links are warnings only, so nothing
     that could stop the build is deferred (``strict`` cannot be combined with it).
     ``memo`` keeps loaded inputs from one build to the next (the preview; see :mod:`.memo`).
+    ``cache_dir`` holds what this project's builds keep (default ``.cache/site-builder``);
+    ``chart_cache`` the renders any build may share (see :func:`.cache.shared_cache_dir`).
 
     Raises :class:`BuildError` with every problem found; the previous output is then
     left untouched.
@@ -120,22 +123,23 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     started = time.perf_counter()
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
-    charts = ChartRenderer(cache_dir or paths.cache)
+    cache_dir = cache_dir or paths.cache
+    charts = ChartRenderer(shared_cache_dir(chart_cache))
     charts.start_bundle(paths.charts)  # in the background, while the site loads
-    site = gather(paths, problems, drafts, memo, charts.cache_dir)
+    site = gather(paths, problems, drafts, memo, cache_dir)
     _check_with_references(site, paths, problems, strict)
     render_charts(site, charts, problems)
     _check_with_references(site, paths, problems, strict)
     out = _output_folder(out or paths.root / site.config.output_dir, paths, problems)
     report = Report(chart_renders=charts.renders, output=out)
-    kept = KeptFiles(charts.cache_dir, out)
+    kept = KeptFiles(cache_dir, out)
     catalogues = {language.code: catalogue(paths.templates, language, problems) for language in site.config.languages}
     with Output(out, kept.manifest) as output:
-        report.pages, scanned = write_site(site, paths, output, problems, charts.cache_dir, noindex=drafts,
+        report.pages, scanned = write_site(site, paths, output, problems, cache_dir, charts.cache_dir, noindex=drafts,
                                            catalogues=catalogues)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_redirects(site.config, site.pages, output)
-        write_feeds(site.config, site.articles, output, site.pages, editions_of(site).alternates)
+        write_feeds(site.config, site.articles, output, site.pages, modified_dates(site), editions_of(site).alternates)
         for language in site.config.languages[1:]:
             write_edition_feed(site.config, language, site.articles, catalogues[language.code], output)
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
@@ -196,7 +200,7 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     datasets = remembered(memo, "datasets", [paths.data], problems, lambda found: load_datasets(paths.data, found))
     settings, rights = seed_options(config, paths.config, problems)
     articles = remembered(memo, "articles", [paths.seeds, paths.sidecars], problems, lambda found: load_articles(
-        paths.seeds, paths.sidecars, paths.root, found, settings, rights) if paths.seeds.is_dir() else [],
+        paths.seeds, paths.sidecars, paths.root, found, settings, rights, cache_dir) if paths.seeds.is_dir() else [],
         extra=repr((settings, rights)))
     pages = load_pages(paths.pages, config, problems, drafts, cache_dir)
     figures = remembered(memo, "figures", [paths.figures, paths.data], problems,
@@ -210,10 +214,23 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     if config.check_numbers:
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
     cite_figures(paths.root, site, problems)
+    site.glossary = _glossary(site, paths, problems)
     site.chart_texts = load_chart_text(paths.charts, config.languages, charts, figures, problems, config.check_numbers)
     _check_links(site, problems)
     check_translations(editions_of(site), problems)
     return site
+
+
+def _glossary(site: Site, paths: Paths, problems: Problems) -> dict[str, str]:
+    """The terms of the page named by ``glossary`` in site.toml, linked where pages mention them."""
+    if not site.config.glossary:
+        return {}
+    page = next((p for p in site.pages if p.url == site.config.glossary), None)
+    if page is None:
+        problems.add(paths.config, 0, f"glossary: no page at {site.config.glossary}",
+                     "give the address of a page, e.g. glossary = \"/glossary/\"")
+        return {}
+    return glossary_terms(page.body, page.url)
 
 
 def _check_links(site: Site, problems: Problems) -> None:
@@ -221,9 +238,10 @@ def _check_links(site: Site, problems: Problems) -> None:
     for page in site.pages:
         for slug in page.articles:
             if slug not in slugs:
-                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", f"known: {', '.join(sorted(slugs))}")
+                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", did_you_mean(slug, slugs))
     owners: dict[str, str] = {}
-    reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page"}
+    reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page",
+                "/charts/": "the chart catalogue", "/data/": "the data catalogue"}
     items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
     items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
     items += [(alias, p.source) for p in site.pages for alias in p.aliases]
@@ -245,7 +263,7 @@ def _check_with_references(site: Site, paths: Paths, problems: Problems, strict:
 def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
     """Turn every page and article body into HTML; unknown references are reported."""
     markdown = Markdown(site.config.terms)
-    refs = References(set(site.charts), site.figures, site.config.terms)
+    refs = References(set(site.charts), site.figures, site.config.terms, site.glossary)
     for page in site.pages:
         rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, problems)
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
@@ -257,6 +275,7 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
     """Render every chart that a page uses (from the cache where possible), and have
     the Vega bundle ready when there are charts."""
+    renderer.credit = f"{site.config.title} · {site.config.base_url}"  # on every downloaded image
     for specs, rendered in [(site.charts, site.rendered_charts)] + [
             (texts, site.translated_charts.setdefault(code, {})) for code, texts in sorted(site.chart_texts.items())]:
         renderer.start(specs, site.datasets)
@@ -285,7 +304,7 @@ def _output_folder(out: Path, paths: Paths, problems: Problems) -> Path:
     return out
 
 
-def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path,
+def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path, shared_cache: Path,
                noindex: bool = False, catalogues: dict | None = None) -> tuple[int, dict[str, ScannedPage]]:
     """Write every declared output (see :mod:`.outputs`), after the static files: a page
     whose recorded dependencies did not change is kept, the others are rendered. Returns
@@ -294,9 +313,9 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     Each language renders with its own context, catalogue (``catalogues``) and charts."""
     assets = write_static(paths.static, output)
     if site.rendered_charts:
-        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(cache_dir).encode(), "vl-convert")
+        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(shared_cache).encode(), "vl-convert")
     pairs = editions_of(site)
-    editions = {language.code: _edition(site, pairs, paths, problems, cache_dir, assets, noindex, language,
+    editions = {language.code: _edition(site, pairs, paths, problems, shared_cache, assets, noindex, language,
                                         (catalogues or {}).get(language.code))
                 for language in site.config.languages}
     editions[""] = editions[site.config.languages[0].code]
@@ -306,7 +325,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
         try:
             if isinstance(declared, File):
                 output.write(declared.output, declared.data, declared.source)
-            elif job := _unless_reused(declared, output, shared, (edition := editions[declared.lang]).context, functools.partial(
+            elif job := _unless_reused(declared, output, shared, (edition := editions[declared.lang]).context, problems, functools.partial(
                     render_output, declared, edition.renderer, edition.bodies, edition.chart_html)):
                 jobs.append(job)
         except (OutputPathError, DuplicateOutput) as exc:
@@ -340,19 +359,29 @@ def _edition(site: Site, editions: Editions, paths: Paths, problems: Problems, c
     drawn = {**site.rendered_charts, **site.translated_charts.get(language.code, {})}
     chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or "" for cid, chart in sorted(drawn.items())})
     localize = context.globals()["localize"] if language.prefix else None
-    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms), context,
-                    site.config.terms, localize)
+    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms, _edition_glossary(site, language)),
+                    context, site.config.terms, localize)
     return _Edition(context, renderer, bodies, chart_html)
 
 
-def _unless_reused(planned: Planned, output: Output, shared: str, context: TemplateContext,
+def _edition_glossary(site: Site, language: Language) -> dict[str, str]:
+    """The glossary terms pages of ``language`` link: its own glossary page's (their
+    anchors are that page's), none when it has no translation of the glossary."""
+    if not language.prefix:
+        return site.glossary
+    page = next((p for p in site.pages if site.config.glossary and p.url == language.prefix + site.config.glossary), None)
+    return glossary_terms(page.body, page.url) if page else {}
+
+
+def _unless_reused(planned: Planned, output: Output, shared: str, context: TemplateContext, problems: Problems,
                    render: Callable[[Problems], tuple[str, list] | None]) -> Job | None:
     """Keep the published page when nothing its last render looked at has changed
-    (None); else the job that renders it."""
+    (None; the warnings its render gave are reported again); else the job that renders it."""
     base = base_key(shared, planned.template, planned.item)
     recorded = output.recorded(planned.output)
     if recorded and render_key(base, recorded[1], context) == recorded[0] \
             and output.reuse(planned.output, recorded[0], planned.source):
+        problems.items.extend(Problem(*fields) for fields in recorded[2])
         return None
     path = output.claim(planned.output, planned.source)
     return Job(planned.output, path, lambda used: render_key(base, used, context), render)

@@ -22,6 +22,20 @@ from pathlib import Path
 from .context import TemplateContext, fingerprint
 
 RENDER_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "markupsafe")
+SHARED_CACHE_ENV = "SITE_BUILDER_CACHE"
+
+
+def shared_cache_dir(override: Path | None = None) -> Path:
+    """The per-user folder of renders keyed by their content (charts by spec, data and
+    library versions; the Vega bundle by vl-convert's version): ``override``, else
+    ``$SITE_BUILDER_CACHE``, else ``$XDG_CACHE_HOME/site-builder`` (``~/.cache``). It
+    lives outside the project, so a fresh output folder or ``make clean`` keeps it, and
+    every checkout of every project on the machine shares it (equal keys, equal files)."""
+    if override is not None:
+        return override
+    if os.environ.get(SHARED_CACHE_ENV):
+        return Path(os.environ[SHARED_CACHE_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "site-builder"
 
 
 @functools.cache

@@ -27,13 +27,15 @@ from typing import Any, Callable
 
 from markupsafe import escape
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
+from .exports import credit_lines, with_credits
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
 from .chart_text import relabel
 from .parallel import Background
+from .write import write_atomically
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 CHART_LIBRARIES = ("altair", "vl-convert-python")  # their versions are part of each chart's cache key
 TEXT = "#010101"   # sentinel colours replaced with currentColor so charts follow dark mode
 RULE = "#020202"
@@ -49,6 +51,7 @@ SVG_THEME = {
 }
 PNG_THEME = json.loads(json.dumps(SVG_THEME).replace(TEXT, "#1a1a1a").replace(RULE, "#555555"))
 PNG_THEME["background"] = "#ffffff"
+_DECLARED = re.compile(r"""@chart\(\s*(?:id\s*=\s*)?["']([a-z0-9-]+)["']""")  # ids a module that failed meant to declare
 
 
 def chart(id: str, *, title: str, takeaway: str, description: str, datasets: list[str],
@@ -79,7 +82,11 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
         try:
             exec(_compiled(source, str(path)), module.__dict__)
         except Exception as exc:  # content code: report it where it happened
+            since = len(problems.items)
             problems.add(path, _error_line(exc, path), f"chart module failed to load: {type(exc).__name__}: {exc}")
+            problems.failed(f"file:{problems.where(path)}", since)
+            for chart_id in _DECLARED.findall(source):  # pages placing its charts are named with it
+                problems.failed_with(f"chart:{chart_id}", f"file:{problems.where(path)}")
             continue
         digest = hashlib.sha256(source.encode()).hexdigest()
         for name in sorted(vars(module)):
@@ -97,8 +104,9 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
                 continue
             unknown = [d for d in meta["datasets"] if d not in datasets]
             if unknown:
-                problems.add(path, line, f"chart '{meta['id']}' uses unknown dataset '{unknown[0]}'",
-                             f"known: {', '.join(sorted(datasets))}")
+                if not problems.blocked([f"dataset:{d}" for d in unknown], f"chart:{meta['id']}"):
+                    problems.add(path, line, f"chart '{meta['id']}' uses unknown dataset '{unknown[0]}'",
+                                 did_you_mean(unknown[0], datasets))
                 continue
             extra = _files_digest(path.parent, meta.pop("files"), path, line, problems)
             if extra is None:
@@ -139,9 +147,10 @@ def _error_line(exc: BaseException, path: Path) -> int:
 class RenderedFiles:
     """What rendering one chart produces; stored in the cache as is."""
 
-    svg: str
-    png: bytes
+    svg: str           # lean, for pages (currentColor, no title: the page shows them)
+    png: bytes         # the download, with title, takeaway, source, notes and credit
     spec_json: str
+    export_svg: str    # the SVG download, like the PNG
     columns: list[str]
     rows: list[list[Any]]
     csv: str
@@ -161,6 +170,7 @@ class ChartRenderer:
     """
 
     cache_dir: Path
+    credit: str = ""  # the site's name and address, printed on every downloaded image
     renders: int = 0
     _rendering: Background | None = field(default=None, repr=False)
     _bundling: Background | None = field(default=None, repr=False)
@@ -209,7 +219,7 @@ class ChartRenderer:
         from .cache import version
 
         parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True),
-                 spec.title, spec.description,  # with their figures filled in, and drawn into the SVG
+                 spec.title, spec.description, spec.takeaway, *spec.notes, self.credit,  # with their figures filled in, and drawn into the downloads
                  spec.lang, json.dumps(spec.labels, sort_keys=True, ensure_ascii=False)]
         parts += [f"{name}={version(name)}" for name in CHART_LIBRARIES]
         parts += [datasets[name].digest for name in spec.datasets]
@@ -256,12 +266,9 @@ class ChartRenderer:
             return None
 
     def _write_cache(self, key: str, files: RenderedFiles) -> None:
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in vars(files).items() if k != "png"}
         for name, payload in ((f"{key}.png", files.png), (f"{key}.json", json.dumps(data).encode())):
-            tmp = self.cache_dir / f".{name}.{os.getpid()}.tmp"  # two builds may write it at once
-            tmp.write_bytes(payload)
-            os.replace(tmp, self.cache_dir / name)
+            write_atomically(self.cache_dir / name, payload)  # two builds may write it at once
 
     def _render(self, spec: ChartSpec, datasets: dict[str, Dataset]) -> RenderedFiles:
         os.environ["TZ"] = "UTC"  # temporal scales render in the process time zone
@@ -282,16 +289,19 @@ class ChartRenderer:
         vl_spec.setdefault("description", spec.description)
         svg_spec = _themed(vl_spec, SVG_THEME)
         png_spec = _themed(vl_spec, PNG_THEME)
+        sources = [datasets[name] for name in spec.datasets]
+        export_spec = with_credits(png_spec, spec, credit_lines(spec, sources, self.credit))
         try:
             svg = vl_convert.vegalite_to_svg(svg_spec, allowed_base_urls=[])
-            png = vl_convert.vegalite_to_png(png_spec, scale=2, allowed_base_urls=[])
+            png = vl_convert.vegalite_to_png(export_spec, scale=2, allowed_base_urls=[])
+            export_svg = vl_convert.vegalite_to_svg(export_spec, allowed_base_urls=[])
         except Exception as exc:  # vl-convert reports spec errors as ValueError
             raise ChartError(f"Vega-Lite could not render the spec: {exc}") from None
         self.renders += 1
         columns = list(rows[0])
         table = relabel([[row.get(c) for c in columns] for row in rows], spec.labels)
         columns = relabel(columns, spec.labels)
-        return RenderedFiles(svg=_accessible_svg(svg, spec), png=png,
+        return RenderedFiles(svg=_accessible_svg(svg, spec), png=png, export_svg=export_svg,
                              spec_json=json.dumps(png_spec, indent=1, sort_keys=True, ensure_ascii=False),
                              columns=columns, rows=table, csv=to_csv(columns, table))
 
@@ -305,10 +315,7 @@ def vega_bundle(cache_dir: Path) -> str:
     import vl_convert
 
     bundle = vl_convert.javascript_bundle()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # two builds may make it at once
-    tmp.write_text(bundle, "utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, bundle)  # two builds may make it at once
     return bundle
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from .build import Report, build
 
 
-def check(root: Path, strict: bool = False, drafts: bool = False) -> Report:
+def check(root: Path, strict: bool = False, drafts: bool = False, chart_cache: Path | None = None) -> Report:
     """Build ``root`` into a temporary folder and discard it. Raises
     :class:`~site_builder.errors.BuildError` exactly as :func:`~site_builder.build.build` does."""
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as folder:
-        return build(root, out=Path(folder) / "public", strict=strict, drafts=drafts)
+        return build(root, out=Path(folder) / "public", strict=strict, drafts=drafts, chart_cache=chart_cache)

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .figures import load_yaml_file
 from .model import Claim, Dataset, Figure, Measured
 from .numbers import PERCENT, format_amount, format_interval, format_measured, format_points, format_relative
@@ -45,7 +45,7 @@ def load_claims(claims_dir: Path, article_slugs: set[str], datasets: dict[str, D
     for path in sorted(claims_dir.glob("*.yaml")) if claims_dir.is_dir() else []:
         slug = path.stem
         if slug not in article_slugs:
-            problems.add(path, 1, f"no article with slug '{slug}'", f"known: {', '.join(sorted(article_slugs))}")
+            problems.add(path, 1, f"no article with slug '{slug}'", did_you_mean(slug, article_slugs))
             continue
         entries = load_yaml_file(path, problems, list) or []
         claims[slug] = [c for c in (_claim(entry, path, slug, datasets, problems) for entry in entries) if c]
@@ -62,7 +62,8 @@ def _claim(entry: Any, path: Path, slug: str, datasets: dict[str, Dataset], prob
         return None
     query = None
     if entry.get("query") is not None:
-        query = parse_query(entry["query"], path, entry.line("query", line), datasets, problems)
+        query = parse_query(entry["query"], path, entry.line("query", line), datasets, problems,
+                            f"claim:{problems.where(path)}:{line}")
         if query is None:
             return None
     elif not values["reason"]:

@@ -1,4 +1,4 @@
-"""The command line: ``site-builder build``, ``site-builder check`` and ``site-builder serve``.
+"""The command line: ``site-builder build``, ``check``, ``serve`` and ``new``.
 
 Exit codes: 0 success, 1 content errors (printed as ``path:line: message``), 2 usage.
 """
@@ -13,9 +13,26 @@ from .errors import BuildError
 
 
 def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if not (root / "content" / "site.toml").is_file():
+        parser.error(f"{root} is not a site: content/site.toml is missing (use --root)")
+    if args.command == "build":
+        return run_build(root, args.out, args.strict, args.drafts, args.chart_cache)
+    if args.command == "check":
+        return run_build(root, None, args.strict, args.drafts, args.chart_cache, check_only=True)
+    if args.command == "new":
+        return run_new(root, args.kind, args.name, args.dataset, parser)
+    from .serve import serve
+    return serve(root, args.host, args.port)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Every command and option (the README lists each; a test checks it does)."""
     parser = argparse.ArgumentParser(prog="site-builder", description="Build a static explainer site from seeds and content.")
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: the current folder)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,serve,new}")
 
     build_cmd = commands.add_parser("build", help="build the site into the output folder",
                                     description="Build the site. The output folder (content/site.toml: output_dir, default "
@@ -23,12 +40,16 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--out", type=Path, help="output folder (default: output_dir from content/site.toml)")
     build_cmd.add_argument("--strict", action="store_true", help="treat every warning as an error (the Netlify build uses this)")
     build_cmd.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
+    build_cmd.add_argument("--chart-cache", type=Path, metavar="DIR",
+                           help="where rendered charts and the Vega bundle are kept between builds (default: "
+                                "$SITE_BUILDER_CACHE, else $XDG_CACHE_HOME/site-builder, else ~/.cache/site-builder)")
 
     check_cmd = commands.add_parser("check", help="check everything a build checks, without publishing",
                                     description="Check the site as 'build' would (same messages, same exit codes) "
                                                 "without writing the output folder: for editors and pre-commit hooks.")
     check_cmd.add_argument("--strict", action="store_true", help="treat every warning as an error, as the Netlify build does")
     check_cmd.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
+    check_cmd.add_argument("--chart-cache", type=Path, metavar="DIR", help="as for build")
 
     serve_cmd = commands.add_parser("serve", help="preview the site with live reload",
                                     description="Build the site (drafts included) into a temporary folder outside the project and "
@@ -40,25 +61,27 @@ def main(argv: list[str] | None = None) -> int:
                                 "which may show drafts and unpublished errors; use 0.0.0.0 to share it on your network)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
 
-    args = parser.parse_args(argv)
-    root = args.root.resolve()
-    if not (root / "content" / "site.toml").is_file():
-        parser.error(f"{root} is not a site: content/site.toml is missing (use --root)")
-    if args.command == "build":
-        return run_build(root, args.out, args.strict, args.drafts)
-    if args.command == "check":
-        return run_build(root, None, args.strict, args.drafts, check_only=True)
-    from .serve import serve
-    return serve(root, args.host, args.port)
+    new_cmd = commands.add_parser("new", help="write a first page, chart module or seed sidecar",
+                                  description="Write a file that builds as it stands and print what to edit next. "
+                                              "Nothing is overwritten.")
+    new_cmd.add_argument("kind", choices=("page", "chart", "seed"),
+                         help="page: content/pages/NAME.md; chart: content/charts/NAME.py (one dataset, its "
+                              "data table); seed: content/seeds/<stem>.yaml for a file in seeds/ (a path "
+                              "elsewhere is copied into seeds/ first)")
+    new_cmd.add_argument("name", help="a page path (topics/the-route), a chart id (darien-yearly) or a seed file")
+    new_cmd.add_argument("--dataset", help="for a chart: the dataset it draws (default: the first one)")
+    return parser
 
 
-def run_build(root: Path, out: Path | None, strict: bool, drafts: bool, check_only: bool = False) -> int:
+def run_build(root: Path, out: Path | None, strict: bool, drafts: bool, chart_cache: Path | None = None,
+              check_only: bool = False) -> int:
     """Build (or only check) the site; print problems, then one summary line."""
     from .build import build
     from .check import check
 
     try:
-        report = check(root, strict, drafts) if check_only else build(root, out=out, strict=strict, drafts=drafts)
+        report = (check(root, strict, drafts, chart_cache) if check_only
+                  else build(root, out=out, strict=strict, drafts=drafts, chart_cache=chart_cache))
     except BuildError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -69,6 +92,26 @@ def run_build(root: Path, out: Path | None, strict: bool, drafts: bool, check_on
         print(warning, file=sys.stderr)
     print(f"checked {report.pages} pages: no errors" + (f", {len(report.warnings)} warnings" if report.warnings else "")
           if check_only else report.summary())
+    return 0
+
+
+def run_new(root: Path, kind: str, name: str, dataset: str | None, parser: argparse.ArgumentParser) -> int:
+    from .scaffold import ScaffoldError, new_chart, new_page, new_seed
+
+    if dataset and kind != "chart":
+        parser.error("--dataset is for 'new chart' only")
+    try:
+        if kind == "page":
+            path, steps = new_page(root, name)
+        elif kind == "chart":
+            path, steps = new_chart(root, name, dataset)
+        else:
+            path, steps = new_seed(root, name)
+    except ScaffoldError as exc:
+        parser.error(str(exc))
+    print(f"wrote {path.relative_to(root).as_posix()}\nnext:")
+    for step in steps + ["preview: make serve (or site-builder serve); then make test-fast"]:
+        print(f"  - {step}")
     return 0
 
 

@@ -6,12 +6,13 @@ import re
 import tomllib
 from pathlib import Path
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .i18n import read_languages
-from .model import Config
+from .model import Config, License
 
 KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search",
-         "check_numbers", "readers", "seeds", "languages"}
+         "check_numbers", "readers", "seeds", "license", "glossary", "languages"}
+LICENSE_KEYS = {"name", "url", "covers", "others"}
 
 
 def load_config(path: Path, problems: Problems) -> Config | None:
@@ -30,7 +31,8 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         return None
     ok = True
     for key in sorted(set(data) - KNOWN):
-        problems.add(path, _line_of(path, key), f"unknown key '{key}'", f"known keys: {', '.join(sorted(KNOWN))}")
+        problems.add(path, _line_of(path, key), f"unknown key '{key}'",
+                     did_you_mean(key, KNOWN, listed=len(KNOWN), label="known keys"))
         ok = False
     for key in ("title", "base_url"):
         if not isinstance(data.get(key), str) or not data[key]:
@@ -49,6 +51,8 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         problems.add(path, _line_of(path, "search"), "search must be true or false",
                      "false builds no search page and no search index")
         ok = False
+    license = _license(data.get("license"), path, problems)
+    ok = ok and license is not False
     check_numbers = data.get("check_numbers", False)
     if not isinstance(check_numbers, bool):
         problems.add(path, _line_of(path, "check_numbers"), "check_numbers must be true or false",
@@ -64,6 +68,7 @@ def load_config(path: Path, problems: Problems) -> Config | None:
                   author=str(data.get("author", "")), output_dir=output_dir,
                   sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
                   search=search, check_numbers=check_numbers, readers=_table(data, "readers"), seeds=_table(data, "seeds"),
+                  license=license or None, glossary=str(data.get("glossary", "")),
                   languages=languages)
 
 
@@ -71,6 +76,20 @@ def _table(data: dict, key: str) -> dict:
     """A table checked by the stage that uses it (seeds: ``[seeds]`` and ``[readers.*]``)."""
     value = data.get(key)
     return dict(value) if isinstance(value, dict) else {}
+
+
+def _license(table, path: Path, problems: Problems) -> License | None | bool:
+    """The ``[license]`` table as a License, None when absent, False when wrong (reported)."""
+    if table is None:
+        return None
+    line = _line_of(path, "name") if isinstance(table, dict) else _line_of(path, "license")
+    if not isinstance(table, dict) or set(table) - LICENSE_KEYS or not all(isinstance(v, str) for v in table.values()):
+        problems.add(path, line, "[license] takes text keys name, url, covers and others", 'e.g. name = "CC BY 4.0"')
+        return False
+    if not table.get("name") or not re.match(r"^https?://\S+$", table.get("url", "")):
+        problems.add(path, line, "[license] needs a name and the http(s) url of the licence's page")
+        return False
+    return License(**table)
 
 
 def _line_of(path: Path, key: str) -> int:

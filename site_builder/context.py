@@ -30,7 +30,8 @@ The names every template sees:
 ``articles_by_slug``, ``cited_by`` (article slug → pages citing it),
 ``articles_for`` (page URL → its articles), ``neighbours`` (page URL → (previous,
 next) in its section), ``claims`` (article slug → its checked claims),
-``all_claims``, ``structured_data(items, image)`` (JSON-LD for an article or datasets)
+``all_claims``, ``structured_data(items, image)`` (JSON-LD for an article, a page, a
+chart or datasets), ``citation(item)`` (plain text and BibTeX for "Cite this")
 ==================  =============================================================
 """
 

@@ -25,6 +25,8 @@ PROVENANCE_FIELDS = {
     "publication": Field(str, default=""), "url": Field(str, required=True),
     "definition": Field(str, required=True), "unit": Field(str, required=True),
     "as_of": Field(str, required=True), "caveats": Field(list, default=list),
+    # Set when the figures are second-hand: who reported them (the url then links that report).
+    "reported_by": Field(str, default=""),
     "columns": Field(dict, required=True), "derived": Field(dict, default=dict),
     "measure": Field(str, default=""), "partial": Field(dict, default=dict),
 }
@@ -48,22 +50,29 @@ def load_datasets(data_dir: Path, problems: Problems) -> dict[str, Dataset]:
     files = list_files(data_dir, problems, (".csv", ".yaml"), recursive=False)
     stems = {p.stem for p in files if p.suffix == ".csv"} | {p.stem for p in _unlisted(data_dir, files)}
     for csv_path in (p for p in files if p.suffix == ".csv"):
-        if not _SLUG.match(csv_path.stem):
-            problems.add(csv_path, 0, "dataset file name is not a clean URL slug (a-z, 0-9, '-' and '_')",
-                         f"rename it to {re.sub(r'[^a-z0-9_]+', '-', csv_path.stem.lower()).strip('-') or 'data'}.csv")
-            continue
-        yaml_path = csv_path.with_suffix(".yaml")
-        if not yaml_path.is_file():
-            problems.add(csv_path, 1, "dataset has no provenance file",
-                         f"add {yaml_path.name} with title, agency, url, definition, unit, as_of and columns")
-            continue
-        dataset = _load_dataset(csv_path, yaml_path, problems)
+        since = len(problems.items)
+        dataset = _load_named_dataset(csv_path, problems)
         if dataset:
             datasets[dataset.name] = dataset
+        else:  # what uses it is not reported again, but named with this problem
+            problems.failed(f"dataset:{csv_path.stem}", since)
     for yaml_path in (p for p in files if p.suffix == ".yaml"):
         if yaml_path.stem not in stems:
             problems.add(yaml_path, 1, "provenance file has no CSV beside it")
     return datasets
+
+
+def _load_named_dataset(csv_path: Path, problems: Problems) -> Dataset | None:
+    if not _SLUG.match(csv_path.stem):
+        problems.add(csv_path, 0, "dataset file name is not a clean URL slug (a-z, 0-9, '-' and '_')",
+                     f"rename it to {re.sub(r'[^a-z0-9_]+', '-', csv_path.stem.lower()).strip('-') or 'data'}.csv")
+        return None
+    yaml_path = csv_path.with_suffix(".yaml")
+    if not yaml_path.is_file():
+        problems.add(csv_path, 1, "dataset has no provenance file",
+                     f"add {yaml_path.name} with title, agency, url, definition, unit, as_of and columns")
+        return None
+    return _load_dataset(csv_path, yaml_path, problems)
 
 
 def _unlisted(folder: Path, listed: list[Path]) -> list[Path]:
@@ -105,7 +114,7 @@ def _load_dataset(csv_path: Path, yaml_path: Path, problems: Problems) -> Datase
         source_url=values["url"], definition=values["definition"], unit=values["unit"],
         as_of=values["as_of"], caveats=values["caveats"], columns=columns, derived=derived,
         rows=rows, row_lines=lines, digest=hashlib.sha256(raw + text.encode()).hexdigest(), download=raw,
-        measure=values["measure"], partial=partial)
+        measure=values["measure"], partial=partial, reported_by=values["reported_by"])
 
 
 def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:

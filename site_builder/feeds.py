@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from markupsafe import Markup
 
 from .i18n import edition_config
-from .model import Article, Config, Dataset, Language, Page
+from .model import Article, Chart, Config, Dataset, Language, Page, Site
 from .write import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -25,20 +25,24 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"  # hreflang links in a sitemap
 FEED_PATH = "feed.xml"
 NOT_IN_SITEMAP = {"404.html"}
+EMBED_SUFFIX = "/embed/index.html"  # a chart alone, for other sites to frame: its chart page is the one to find
 
 
 def write_feeds(config: Config, articles: list[Article], output: Output, pages: list[Page] = (),
+                dates: dict[str, str] | None = None,
                 alternates: Callable[[str], list[tuple[Language, str]]] | None = None) -> None:
     """Write ``feed.xml``, ``sitemap.xml`` and ``robots.txt`` into ``output``.
 
     Call after every page is written: the sitemap lists the HTML files written so far
-    (except the 404 page, redirect pages and the search index's own files), with the
-    date each page or article was last changed where it gives one, and the other
+    (except the 404 page, redirect pages, embed pages and the search index's own files),
+    with the date each page, article, dataset or chart last changed where it gives one
+    (``dates``: address → ``YYYY-MM-DD``, see :func:`modified_dates`), and the other
     editions of each translated page (``alternates``, see :mod:`.editions`).
     """
     output.write(FEED_PATH, atom_feed(config, articles), "feeds")
     lastmod = {a.url: _rfc3339(_last_date(a))[:10] for a in articles if _last_date(a)}
     lastmod.update({p.url: (p.updated or p.date)[:10] for p in pages if p.updated or p.date})
+    lastmod.update(dates or {})
     aliases = {alias for page in pages for alias in page.aliases}
     urls = [u for u in _page_urls(output.entries) if u not in aliases]
     editions = {url: [(language.tag, other) for language, other in alternates(url)] for url in urls} if alternates else {}
@@ -93,6 +97,15 @@ def atom_feed(config: Config, articles: list[Article], path: str = FEED_PATH, li
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+def modified_dates(site: Site) -> dict[str, str]:
+    """Each dataset's and chart's last change as ``YYYY-MM-DD``, by address: a dataset's
+    ``as_of``, a chart's newest data (pages and articles give their own, see :func:`write_feeds`).
+    The sitemap, JSON-LD and the dates readers see all come from these same fields."""
+    dates = {d.url: d.as_of for d in site.datasets.values() if d.as_of}
+    dates.update({chart.url: chart.modified for chart in site.rendered_charts.values() if chart.modified})
+    return dates
+
+
 def sitemap(base_url: str, urls: list[str], lastmod: dict[str, str] | None = None,
             editions: dict[str, list[tuple[str, str]]] | None = None) -> bytes:
     """A sitemap listing ``urls`` (paths starting with ``/``) under ``base_url``, each
@@ -117,7 +130,7 @@ def _page_urls(files) -> list[str]:
     urls = []
     for relative in sorted(PurePosixPath(f) for f in files if f.endswith(".html")):
         relative = relative.as_posix()
-        if relative in NOT_IN_SITEMAP or relative.startswith("pagefind/"):
+        if relative in NOT_IN_SITEMAP or relative.startswith("pagefind/") or relative.endswith(EMBED_SUFFIX):
             continue
         urls.append("/" + relative.removesuffix("index.html"))
     return urls
@@ -148,17 +161,20 @@ def _rfc3339(value: dt.date | dt.datetime | None) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def structured_data(config: Config, items: Article | Page | list[Dataset], image: str = "") -> Markup:
+def structured_data(config: Config, items: Article | Page | Chart | list[Dataset], image: str = "") -> Markup:
     """A ``<script type="application/ld+json">`` element describing ``items``.
 
     An article becomes a ``NewsArticle`` credited to its original authors and outlet;
-    a list of datasets becomes one ``Dataset`` each. ``<``, ``>`` and ``&`` are written
-    as JSON escapes, so no text can close the element early.
+    one of our pages an ``Article`` and a chart an ``ImageObject``, both under the site's
+    licence; a list of datasets becomes one ``Dataset`` each. ``<``, ``>`` and ``&`` are
+    written as JSON escapes, so no text can close the element early.
     """
     if isinstance(items, Article):
         data: dict = _news_article(config, items, image)
     elif isinstance(items, Page):
-        data = _web_page(config, items)
+        data = _licensed(config, _web_page(config, items))
+    elif isinstance(items, Chart):
+        data = _chart(config, items)
     else:
         data = {"@context": "https://schema.org", "@graph": [_dataset(config, d) for d in items]}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -198,6 +214,23 @@ def _news_article(config: Config, article: Article, image: str) -> dict:
     return data
 
 
+def _chart(config: Config, chart: Chart) -> dict:
+    """One of our charts, as a schema.org ``ImageObject``: dated by its data, licensed."""
+    site = {"@type": "Organization", "name": config.author or config.title, "url": config.base_url + "/"}
+    data = {"@context": "https://schema.org", "@type": "ImageObject", "name": chart.spec.title,
+            "description": chart.spec.description, "contentUrl": config.base_url + chart.png_url,
+            "url": config.base_url + chart.url, "author": site, "publisher": site, "inLanguage": config.language}
+    if chart.modified:
+        data["dateModified"] = chart.modified
+    return _licensed(config, data)
+
+
+def _licensed(config: Config, data: dict) -> dict:
+    if config.license:
+        data["license"] = config.license.url
+    return data
+
+
 def _dataset(config: Config, dataset: Dataset) -> dict:
     page = f"{config.base_url}{dataset.url}"
     data = {"@type": "Dataset", "name": dataset.title, "description": dataset.definition,
@@ -211,4 +244,4 @@ def _dataset(config: Config, dataset: Dataset) -> dict:
         data["dateModified"] = dataset.as_of
     if dataset.unit:
         data["variableMeasured"] = dataset.unit
-    return data
+    return _licensed(config, data)

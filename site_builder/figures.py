@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .model import Dataset, Figure, Site
 from .numbers import FORMS, PERCENT, derive, format_number, format_points, format_share
 from .queries import parse_query, run_query
@@ -39,30 +39,43 @@ def load_yaml_file(path: Path, problems: Problems, kind: type) -> Any:
 
 
 def load_figures(path: Path, datasets: dict[str, Dataset], problems: Problems) -> dict[str, Figure]:
-    """Figures cited in prose: ``key: {label, query, format, suffix}`` computed now."""
+    """Figures cited in prose: ``key: {label, query, format, suffix}`` computed now.
+    A figure (or the whole file) that fails is recorded as failed: the pages that cite
+    it are named with its problem rather than reported again."""
     figures = {}
+    since = len(problems.items)
     data = load_yaml_file(path, problems, dict) if path.is_file() else None
+    problems.failed("figures", since)  # the whole file: every page citing a figure depends on it
     for key, meta in (data or {}).items():
-        line = data.line(key, 1)
-        if not re.match(r"^[a-z0-9][a-z0-9._-]*$", key):
-            problems.add(path, line, f"figure key '{key}' may only hold a-z, 0-9, '.', '_' and '-'")
-            continue
-        if not isinstance(meta, dict):
-            problems.add(path, line, f"figure '{key}' must be a mapping with label and query")
-            continue
-        values = check_fields(meta, FIGURE_FIELDS, path, problems, line, f"figure '{key}'")
-        query = parse_query(meta.get("query"), path, meta.line("query", line), datasets, problems) if values else None
-        if query is None:
-            continue
-        try:
-            measured = run_query(query, datasets)
-            text = _figure_text(measured.value, measured.unit, values["format"]) + values["suffix"]
-        except (ValueError, IndexError, KeyError) as exc:
-            problems.add(path, line, f"figure '{key}': {exc}")
-            continue
-        figures[key] = Figure(key, problems.where(path), line, values["label"], query, values["format"],
-                              values["suffix"], measured.value, text, datasets[query.dataset].url, measured)
+        since = len(problems.items)
+        figure = _figure(key, meta, data.line(key, 1), path, datasets, problems)
+        if figure is None:
+            problems.failed(f"figure:{key}", since)
+        else:
+            figures[key] = figure
     return figures
+
+
+def _figure(key: str, meta: Any, line: int, path: Path, datasets: dict[str, Dataset], problems: Problems) -> Figure | None:
+    if not re.match(r"^[a-z0-9][a-z0-9._-]*$", key):
+        problems.add(path, line, f"figure key '{key}' may only hold a-z, 0-9, '.', '_' and '-'")
+        return None
+    if not isinstance(meta, dict):
+        problems.add(path, line, f"figure '{key}' must be a mapping with label and query")
+        return None
+    values = check_fields(meta, FIGURE_FIELDS, path, problems, line, f"figure '{key}'")
+    query = parse_query(meta.get("query"), path, meta.line("query", line), datasets, problems,
+                        f"figure:{key}") if values else None
+    if query is None:
+        return None
+    try:
+        measured = run_query(query, datasets)
+        text = _figure_text(measured.value, measured.unit, values["format"]) + values["suffix"]
+    except (ValueError, IndexError, KeyError) as exc:
+        problems.add(path, line, f"figure '{key}': {exc}")
+        return None
+    return Figure(key, problems.where(path), line, values["label"], query, values["format"],
+                  values["suffix"], measured.value, text, datasets[query.dataset].url, measured)
 
 
 def _figure_text(value: float, unit: str, fmt: str) -> str:
@@ -140,11 +153,22 @@ def fill(text: str, figures: dict[str, Figure], path: Path | str, line: int, pro
         try:
             return lookup(kind, value, figures).text
         except KeyError as exc:
-            problems.add(path, line, f"unknown figure key {exc}", "define it in content/figures.yaml")
+            unknown_figure(str(exc.args[0]), figures, path, line, problems)
         except ValueError as exc:
             problems.add(path, line, f"figure {exc}")
         return match.group(0)
     return SPAN.sub(one, text) if "{" in text else text
+
+
+def unknown_figure(key: str, figures: dict[str, Figure], path: Path | str, line: int, problems: Problems) -> None:
+    """Report a ``{fig:key}`` that names no figure, unless that figure (or the whole
+    figures file) failed to load: then the text is named with that problem instead."""
+    where = problems.where(path)
+    if problems.blocked([f"figure:{key}", "figures"], f"{'page' if where.endswith('.md') else 'file'}:{where}"):
+        return
+    hint = did_you_mean(key, figures)
+    problems.add(path, line, f"unknown figure key '{key}'",
+                 hint if hint.startswith("did you mean") else "define it in content/figures.yaml")
 
 
 def line_of(source_text: str, snippet: str, default: int) -> int:

@@ -154,7 +154,7 @@ def number_formatter(language: Language) -> Callable[[Any], str]:
 
 def extract_config(fileobj, keywords, comment_tags, options):
     """A Babel extractor for ``site.toml`` (``make messages``): the navigation and section
-    titles, which templates look up in the catalogue by their text."""
+    titles and the licence's wording, which templates look up in the catalogue by their text."""
     import tomllib
 
     text = fileobj.read().decode("utf-8")
@@ -165,6 +165,7 @@ def extract_config(fileobj, keywords, comment_tags, options):
         return next((n for n, line in enumerate(lines, 1) if f'"{value}"' in line), 0)
     titles = [item.get("title") for item in data.get("nav", [])]
     titles += [value for settings in data.get("sections", {}).values() for key, value in settings.items() if key in ("title", "summary")]
+    titles += [data.get("license", {}).get(key) for key in ("covers", "others")]
     for title in titles:
         if isinstance(title, str) and title:
-            yield line_of(title), "gettext", title, ["site.toml: a navigation or section title"]
+            yield line_of(title), "gettext", title, ["site.toml: a navigation or section title, or the licence's wording"]

@@ -9,9 +9,9 @@ appears in it, else the site configuration or a template that contains it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -19,8 +19,8 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .errors import Problems
-from .write import Output
+from .errors import SHOWN_DEPENDENTS, Problems, did_you_mean
+from .write import Output, write_atomically
 
 LINK_ATTRIBUTES = ("href", "src", "srcset")
 SAFE_SCHEMES = ("https", "mailto", "tel", "data")
@@ -124,6 +124,7 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     verdicts: dict[tuple[str, str, str], Verdict] = {}
     findings: dict[str, Findings] = {}
     locator = _Locator(root)
+    seen_in: dict[tuple[Path | str, int, str, str], list[str]] = {}  # one warning per broken link, with its pages
     for relative, key in page_keys.items():
         old = stored.get(relative) if stored_published == published else None
         if old and old.key == key and all(page_keys.get(target) == target_key for target, target_key in old.depends_on):
@@ -135,10 +136,19 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
         source = output.written.get(relative.lower(), "")
         for url, tag, text, message, hint in found.broken:
             path, line = locator.find(source, Link(url, tag, text))
-            problems.warn(path, line, message, f"{hint}; seen in {relative}")
+            seen_in.setdefault((path, line, message, hint), []).append(relative)
+    for (path, line, message, hint), pages in seen_in.items():
+        problems.warn(path, line, message, f"{hint}; seen in {_pages(pages)}")
     if cache is not None and (published != stored_published or findings != stored):
         _save(cache, published, findings)
     return parsed
+
+
+def _pages(pages: list[str]) -> str:
+    """``x/index.html``, or ``5 pages: a, b, c, …`` for a link every page shares (a template's)."""
+    if len(pages) == 1:
+        return pages[0]
+    return f"{len(pages)} pages: {', '.join(pages[:SHOWN_DEPENDENTS])}" + (", …" if len(pages) > SHOWN_DEPENDENTS else "")
 
 
 @dataclass
@@ -207,10 +217,7 @@ def _load(cache: Path | None) -> tuple[str, dict[str, Findings]]:
 def _save(cache: Path, published: str, findings: dict[str, Findings]) -> None:
     """Keep this build's findings (only these: the file never grows past one site)."""
     pages = {relative: [f.key, f.scan, f.depends_on, f.broken] for relative, f in sorted(findings.items())}
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"published": published, "pages": pages}, ensure_ascii=False, separators=(",", ":")), "utf-8")
-    os.replace(tmp, cache)
+    write_atomically(cache, json.dumps({"published": published, "pages": pages}, ensure_ascii=False, separators=(",", ":")))
 
 
 def _judge(link: Link, base: str, files: set[str], page_keys: dict[str, str],
@@ -225,12 +232,26 @@ def _judge(link: Link, base: str, files: set[str], page_keys: dict[str, str],
     path = unquote(urljoin(base, parts.path)) if parts.path else base
     target = _resolve(path, files)
     if target is None:
-        return Verdict((f"broken {kind} '{link.url}': nothing is published at {path}", "check the address or build with --drafts"))
+        return Verdict((f"broken {kind} '{link.url}': nothing is published at {path}", _closest_address(path, files)))
     fragment = unquote(parts.fragment)
     if fragment and target in page_keys:
-        trouble = None if fragment in scanned(target).ids else (f"broken anchor '{link.url}': {path} has no id '{fragment}'", "link to a heading's id")
+        ids = scanned(target).ids
+        trouble = None if fragment in ids else (f"broken anchor '{link.url}': {path} has no id '{fragment}'",
+                                                _closest_id(fragment, ids))
         return Verdict(trouble, target, page_keys[target])
     return Verdict(None, target)
+
+
+def _closest_address(path: str, files: set[str]) -> str:
+    """'did you mean' a published address (pages by their URL, other files by path)."""
+    addresses = {page_url(f) if f.endswith(".html") else f"/{f}" for f in files}
+    hint = did_you_mean(path, addresses)
+    return hint if hint.startswith("did you mean") else "check the address or build with --drafts"
+
+
+def _closest_id(fragment: str, ids: set[str]) -> str:
+    hint = did_you_mean(fragment, ids)
+    return hint.replace("did you mean '", "did you mean '#") if hint.startswith("did you mean") else "link to a heading's id"
 
 
 def _resolve(path: str, files: set[str]) -> str | None:
@@ -242,30 +263,41 @@ def _resolve(path: str, files: set[str]) -> str | None:
 
 class _Locator:
     """Finds the input file and line that wrote a link: the page's source first, then
-    the site configuration and the templates (for links every page shares)."""
+    the site configuration and the templates (for links every page shares).
+
+    A build with thousands of broken links asks for each one: each address's pattern is
+    compiled once, a line is matched only when it holds the address as plain text, and
+    where the shared files hold an address is looked up once per build."""
 
     def __init__(self, root: Path):
         self.root = root
         self.shared = [root / "content" / "site.toml"] + sorted((root / "templates").rglob("*.html"))
         self._lines: dict[Path, list[str]] = {}
+        self._in_shared: dict[str, tuple[Path, int] | None] = {}
 
     def find(self, source: str, link: Link) -> tuple[Path | str, int]:
         own = self.root / source if source else None
-        candidates = ([own] if own else []) + self.shared
-        text = " ".join(link.text.split())
-        # the address anywhere it could come from; the link text only in the page itself
-        searches = [(self._whole(link.url.strip()), candidates)] + ([(re.compile(re.escape(text)), [own])] if text and own else [])
-        for pattern, paths in searches:
-            for path in paths:
-                for number, line in enumerate(self._read(path), 1):
-                    if pattern.search(line):
-                        return path, number
+        url = link.url.strip()
+        found = self._line_with(own, url, _whole(url)) if own else None
+        if found:
+            return own, found
+        if url not in self._in_shared:
+            self._in_shared[url] = next(((path, line) for path in self.shared
+                                         if (line := self._line_with(path, url, _whole(url)))), None)
+        if self._in_shared[url]:
+            return self._in_shared[url]
+        text = " ".join(link.text.split())  # the link text only in the page itself
+        found = self._line_with(own, text) if text and own else None
+        if found:
+            return own, found
         return (own, 1) if own and own.is_file() else (source or "(output)", 0)
 
-    @staticmethod
-    def _whole(url: str) -> re.Pattern:
-        """``url`` as a whole address, so that ``/`` does not match inside ``/a/b``."""
-        return re.compile(r"(?<![\w/.#%-])" + re.escape(url) + r"(?![\w/.#%-])")
+    def _line_with(self, path: Path, text: str, pattern: re.Pattern | None = None) -> int:
+        """The first line of ``path`` holding ``text`` (as a whole address, with ``pattern``); 0 if none."""
+        for number, line in enumerate(self._read(path), 1):
+            if text in line and (pattern is None or pattern.search(line)):
+                return number
+        return 0
 
     def _read(self, path: Path) -> list[str]:
         if path not in self._lines:
@@ -274,3 +306,9 @@ class _Locator:
             except (OSError, UnicodeDecodeError):
                 self._lines[path] = []
         return self._lines[path]
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole(url: str) -> re.Pattern:
+    """``url`` as a whole address, so that ``/`` does not match inside ``/a/b``."""
+    return re.compile(r"(?<![\w/.#%-])" + re.escape(url) + r"(?![\w/.#%-])")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import types
 from typing import Any, Callable
 
+from .cite import citation
 from .context import TemplateContext, listed
 from .model import Article, Config, Page, Section, Site
 
@@ -32,6 +33,7 @@ def template_context(site: Site, assets: dict[str, str], noindex: bool, chart_ht
     context.function("asset", lambda name: _asset(assets, name))
     context.value("structured_data", lambda items, image="": structured_data(config, items, image),
                   shows=lambda: config)  # the rest of what it prints is passed in
+    context.value("citation", lambda item: citation(config, item), shows=lambda: config)
     context.attributes("site", types.SimpleNamespace(
         config=site.config, pages=pages, articles=articles, datasets=site.datasets, figures=site.figures,
         claims=site.claims, charts=site.charts, rendered_charts=site.rendered_charts))
@@ -44,6 +46,7 @@ def template_context(site: Site, assets: dict[str, str], noindex: bool, chart_ht
     context.mapping("claims", site.claims)
     context.value("all_claims", [claim for slug in sorted(site.claims) for claim in site.claims[slug]])
     context.mapping("figures", site.figures)  # what {fig:key} prints in a body
+    context.value("glossary", site.glossary)  # what a body links to the glossary
     context.mapping("chart_html", chart_html)  # what ```chart id``` embeds in a body
     return context
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .errors import Problems
-from .figures import NUMBER_KINDS, exempted, keys_of, lookup
+from .errors import Problems, did_you_mean
+from .figures import NUMBER_KINDS, exempted, keys_of, lookup, unknown_figure
 from .model import Block, Figure
 from .seeds import count_text_words
 
@@ -48,11 +48,91 @@ def is_local(url: str) -> bool:
 
 @dataclass
 class References:
-    """What a page may refer to: chart ids, figures, and term languages."""
+    """What a page may refer to: chart ids, figures, term languages, and the glossary's
+    terms (name → address of its definition), linked at their first mention."""
 
     charts: set[str]
     figures: dict[str, Figure]
     terms: dict[str, tuple[str, str]]
+    glossary: dict[str, str] = field(default_factory=dict)
+
+
+_GLOSSARY_TERM = re.compile(r"^### +([^\n#*_`\[\]<>]+?) *$", re.M)
+_TERM_SPAN = re.compile(r"\{[a-z][a-z-]{0,15}:([^{}|\n]+)(?:\|([^{}\n]*))?\}")
+
+
+def glossary_terms(body: str, url: str) -> dict[str, str]:
+    """The terms a glossary page defines: each plain ``###`` heading, and the two halves
+    of one like ``CBP (US Customs and Border Protection)``, → ``url#anchor``. Headings
+    with markup are left out: their text is not what readers' pages spell."""
+    terms: dict[str, str] = {}
+    for match in _GLOSSARY_TERM.finditer(body):
+        if re.search(r"[{}]", _TERM_SPAN.sub("", match.group(1))):
+            continue  # a figure or other markup: not a plain name
+        # a marked term is spelled as its text; its anchor comes from its gloss (see _slug_text)
+        heading = _TERM_SPAN.sub(lambda m: m.group(1).strip(), match.group(1)).strip()
+        anchor = heading_slug(_TERM_SPAN.sub(lambda m: unaccented((m.group(2) or "").strip()) or m.group(1), match.group(1)))
+        parts = re.fullmatch(r"(.+?)\s*\((.+)\)", heading)
+        for name in (parts.groups() if parts else (heading,)):
+            if len(name.strip()) >= 3:
+                terms.setdefault(name.strip(), f"{url}#{anchor}")
+    return terms
+
+
+def _glossary_links(state) -> None:
+    """Link the first mention of each glossary term in a page's text to its definition
+    (not in headings, links or code; never in a quoted article or on the glossary itself)."""
+    refs: References | None = state.env.get("refs")
+    if not refs or not refs.glossary or state.env.get("quoted"):
+        return
+    linked: set[str] = state.env.setdefault("glossary_linked", set())  # definitions linked so far
+    in_heading = False
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            in_heading = token.type == "heading_open"
+        elif token.type == "inline" and not in_heading and token.children:
+            token.children = _link_terms(token.children, refs.glossary, linked)
+
+
+def _link_terms(children: list, glossary: dict[str, str], linked: set[str]) -> list:
+    from markdown_it.token import Token
+
+    result, depth = [], 0
+    for child in children:
+        depth += child.type == "link_open"
+        depth -= child.type == "link_close"
+        if child.type != "text" or depth:
+            result.append(child)
+            continue
+        text = child.content
+        while True:
+            found = _first_term(text, glossary, linked)
+            if found is None:
+                break
+            name, start, end = found
+            linked.add(glossary[name])  # one link per definition, whichever of its names came first
+            link = Token("link_open", "a", 1)
+            link.attrSet("href", glossary[name])
+            link.attrSet("class", "term")
+            result += [Token("text", "", 0, content=text[:start]), link,
+                       Token("text", "", 0, content=text[start:end]), Token("link_close", "a", -1)]
+            text = text[end:]
+        result.append(Token("text", "", 0, content=text))
+    return result
+
+
+def _first_term(text: str, glossary: dict[str, str], linked: set[str]) -> tuple[str, int, int] | None:
+    """The earliest mention in ``text`` of a term not yet linked: whole words, any case
+    unless the term is an acronym, a plural 's' allowed."""
+    best = None
+    for name, href in glossary.items():
+        if href in linked:
+            continue
+        flags = 0 if name.isupper() else re.IGNORECASE
+        match = re.search(rf"(?<!\w){re.escape(name)}s?(?!\w)", text, flags)
+        if match and (best is None or match.start() < best[1]):
+            best = (name, match.start(), match.end())
+    return best
 
 
 @dataclass
@@ -64,9 +144,27 @@ class Rendered:
     words: int = 0
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def romanised(text: str) -> str:
+    """``text`` with each run of Chinese characters as one pinyin word without tones
+    (``走线`` → ``zouxian``), so that an anchor reads in any browser bar and link."""
+    if not _CJK.search(text):
+        return text
+    from pypinyin import Style, lazy_pinyin  # loaded only for a heading in Chinese
+
+    return _CJK.sub(lambda m: f" {''.join(lazy_pinyin(m.group(), style=Style.NORMAL))} ", text).strip()
+
+
+def unaccented(text: str) -> str:
+    """``zǒuxiàn`` → ``zouxian``: a pinyin gloss as an anchor."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def heading_slug(text: str) -> str:
-    """Anchor ids for headings: lowercase, Unicode letters kept, spaces to '-'."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """Anchor ids for headings: lowercase, Unicode letters kept, Chinese as pinyin, spaces to '-'."""
+    text = unicodedata.normalize("NFKC", romanised(text)).lower()
     return re.sub(r"[^\w\u4e00-\u9fff]+", "-", text).strip("-") or "section"
 
 
@@ -82,6 +180,35 @@ def _span_rule(state, silent: bool) -> bool:
         token.content = match.group(0)
     state.pos = match.end()
     return True
+
+
+def _term_heading_ids(state) -> None:
+    """Give a heading that holds a marked term (``## {zh:走线|zǒuxiàn}``) an anchor made
+    from its gloss (``zouxian``), or from the term itself in pinyin: the anchors plugin
+    sees only plain text, and named such a heading "section"."""
+    used = {str(t.attrGet("id")) for t in state.tokens if t.type == "heading_open" and t.attrGet("id")}
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open" or token.tag not in ("h2", "h3") or token.attrGet("id"):
+            continue
+        children = state.tokens[i + 1].children or []
+        if not any(c.type == "brace_span" and c.meta["kind"] != "fig" for c in children):
+            continue
+        title = "".join(_slug_text(c) for c in children)
+        slug, n = heading_slug(title), 1
+        while (slug if n == 1 else f"{slug}-{n - 1}") in used:
+            n += 1
+        slug = slug if n == 1 else f"{slug}-{n - 1}"
+        used.add(slug)
+        token.attrSet("id", slug)
+
+
+def _slug_text(child) -> str:
+    if child.type in ("text", "code_inline"):
+        return child.content
+    if child.type == "brace_span" and child.meta["kind"] != "fig":
+        term, _, gloss = child.meta["value"].partition("|")
+        return unaccented(gloss.strip()) or term
+    return ""
 
 
 class Markdown:
@@ -102,6 +229,8 @@ class Markdown:
         md.use(footnote_plugin)
         md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug,
                permalink=True, permalinkSymbol="#", permalinkBefore=False)
+        md.core.ruler.before("anchor", "term_heading_ids", _term_heading_ids)
+        md.core.ruler.after("inline", "glossary_links", _glossary_links)
         md.inline.ruler.before("emphasis", "brace_span", _span_rule)
         md.add_render_rule("brace_span", lambda renderer, tokens, idx, options, env: self._render_span(tokens, idx, env))
         default_fence = md.renderer.rules["fence"]
@@ -168,7 +297,7 @@ class Markdown:
         if child == 0:  # the child: render, send the result, leave without cleanup
             os.close(read_end)
             try:
-                found = Problems(problems.root)
+                found = problems.child()
                 rendered = self._render(text, path, first_line, refs, found, quoted)
                 payload = pickle.dumps((rendered, found.items))
             except BaseException as exc:  # a bug: let the parent show it
@@ -201,7 +330,7 @@ class Markdown:
         return rendered
 
     def _render(self, text, path, first_line, refs, problems, quoted) -> Rendered:
-        env = {"refs": refs}
+        env = {"refs": refs, "quoted": quoted}
         tokens = self.md.parse(text, env)
         result = Rendered(html="")
         self._check(tokens, path, first_line, refs, problems, result)
@@ -219,9 +348,8 @@ class Markdown:
                 parts = token.info.split()
                 if len(parts) != 2:
                     problems.add(path, line, "a chart block needs exactly one id: ```chart <id>")
-                elif parts[1] not in refs.charts:
-                    problems.add(path, line, f"unknown chart '{parts[1]}'",
-                                 f"known: {', '.join(sorted(refs.charts)) or 'none'}")
+                elif parts[1] not in refs.charts and not problems.blocked([f"chart:{parts[1]}"], f"page:{problems.where(path)}"):
+                    problems.add(path, line, f"unknown chart '{parts[1]}'", did_you_mean(parts[1], refs.charts))
                 else:
                     result.charts.append(parts[1])
             if token.type == "heading_open" and token.tag in ("h2", "h3"):
@@ -248,10 +376,7 @@ class Markdown:
         try:
             lookup(kind, value, refs.figures)
         except KeyError as exc:
-            key = str(exc).strip("'")
-            close = sorted(k for k in refs.figures if k.split("-")[0] == key.split("-")[0])[:5]
-            problems.add(path, line, f"unknown figure key '{key}'",
-                         f"define it in content/figures.yaml{'; similar: ' + ', '.join(close) if close else ''}")
+            unknown_figure(str(exc.args[0]), refs.figures, path, line, problems)
             return
         except ValueError as exc:
             problems.add(path, line, f"figure {exc}")
@@ -310,6 +435,9 @@ class Markdown:
                     parts.append(escape(figure.text))
                 elif kind in refs.terms:
                     parts.append(Markup('<span lang="{}">{}</span>').format(refs.terms[kind][0], term))
+                    gloss = value.partition("|")[2].strip()
+                    if gloss:  # the contents list reads like the heading: term, then its gloss
+                        parts.append(Markup(' (<i lang="{}">{}</i>)').format(refs.terms[kind][1], gloss))
                 else:
                     parts.append(escape(term))
             elif child.type in ("text", "code_inline"):

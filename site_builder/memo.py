@@ -17,6 +17,7 @@ one-page edit parses one page, not a thousand front-matter headers.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -29,6 +30,7 @@ from typing import Any, TypeVar
 
 from .errors import Problem, Problems
 from .inputs import read_bytes
+from .write import write_atomically
 
 T = TypeVar("T")
 
@@ -51,7 +53,7 @@ class InputMemo:
             self.hits += 1
             problems.items.extend(entry[2])
             return pickle.loads(entry[1])
-        found = Problems(problems.root)  # this loader's problems alone, to replay later
+        found = problems.child()  # this loader's problems alone, to replay later
         result = loader(found)
         problems.items.extend(found.items)
         if key is None:
@@ -135,22 +137,23 @@ class SourceMemo:
         except (OSError, ValueError, IndexError, TypeError):
             self._stored = {}
 
-    def load(self, path: Path, problems: Problems, reader: Callable[[bytes, Problems], T | None]) -> T | None:
+    def load(self, path: Path, problems: Problems, reader: Callable[[bytes, Problems], T | None],
+             companion: Path | None = None) -> T | None:
         """``reader(bytes of path, problems)``'s result, from the memo while the file is
-        unchanged. A file that cannot be read is reported by :func:`read_bytes` as usual."""
+        unchanged. A file that cannot be read is reported by :func:`read_bytes` as usual.
+        ``companion`` is another file the reader reads (a seed's sidecar, which may be
+        missing): the entry holds while it too is unchanged."""
         key = str(path)
-        try:
-            info = os.stat(path)
-            signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
-        except OSError:
-            signature = None
+        signature = _signature(path)
+        if signature and companion is not None:
+            signature += _signature(companion) or [-1]
         entry, line = self._stored.get(key, (None, ""))
         if signature and entry and entry[1] == signature and not entry[2]:
             return self._replay(entry, line, problems)
         data = read_bytes(path, problems)
         if data is None:
             return None
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        digest = hashlib.blake2b(data + _companion_bytes(companion), digest_size=16).hexdigest()
         if signature and entry and entry[1] == signature and entry[2] == digest:
             if not _racy(signature):  # settled since: trust the stat from now on
                 entry = [key, signature, "", *entry[3:]]
@@ -176,11 +179,8 @@ class SourceMemo:
         """Keep this build's entries (only these: files gone since are forgotten)."""
         if not self.file or not (self._changed or self._kept.keys() != self._stored.keys()):
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
         lines = [_line({"scope": self.scope})] + [self._kept[key] for key in sorted(self._kept)]
-        tmp.write_text("\n".join(lines) + "\n", "utf-8")
-        os.replace(tmp, self.file)
+        write_atomically(self.file, "\n".join(lines) + "\n")
 
 
 def _line(value: Any) -> str:
@@ -188,9 +188,27 @@ def _line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-_PROBLEM_FIELDS = ("source", "line", "column", "message", "hint", "warning")
+_PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))
 
 
 def _racy(signature: list[int]) -> bool:
-    """Whether the file changed so recently that its stat may not yet show a next change."""
-    return max(signature[1], signature[2]) > time.time_ns() - RACY_NS
+    """Whether a file changed so recently that its stat may not yet show a next change."""
+    times = [signature[i] for start in range(0, len(signature), 5) for i in (start + 1, start + 2) if i < len(signature)]
+    return max(times) > time.time_ns() - RACY_NS
+
+
+def _signature(path: Path) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def _companion_bytes(companion: Path | None) -> bytes:
+    if companion is None:
+        return b""
+    try:
+        return b"\0" + companion.read_bytes()
+    except OSError:
+        return b"\0missing"

@@ -8,6 +8,7 @@ never mixed in one field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +74,7 @@ class Article:
     word_count: int = 0
     reading_minutes: int = 0
     html: str = field(default="", metadata=RENDERED)
+    related_urls: dict[str, str] = field(default_factory=dict)  # related title → its address, where known
     updated: dt.datetime | dt.date | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # the seed's own metadata that no field holds
     rights: str = "full"  # 'full', or 'excerpt': the opening of the body and a link to the original
@@ -111,6 +113,11 @@ class Page:
     extra: dict[str, Any] = field(default_factory=dict)  # free front matter for templates
     lang: str = ""  # the code of the page's language (see Language); its ``updated``, on a translation,
                    # is the day it was last checked against its source
+
+    @property
+    def modified(self) -> str:
+        """The date readers, the sitemap and JSON-LD give as this page's last change."""
+        return self.updated or self.date
 
 
 @dataclass
@@ -162,6 +169,7 @@ class Dataset:
     row_lines: list[int]
     digest: str
     download: bytes = b""  # the CSV exactly as read and checked, published as the download
+    reported_by: str = ""  # for second-hand figures: the report source_url links, the agency named apart
     measure: str = ""  # a short key for what one unit counts; a claim with another 'definition' is another measure
     partial: list[tuple[dict[str, Any], str, tuple[str, ...]]] = field(default_factory=list)  # (rows, what they cover, columns or all)
 
@@ -266,6 +274,55 @@ class Chart:
     sources: list[Dataset]
     files: Any = None  # the rendered files (SVG, PNG, CSV, spec) to publish
 
+    @property
+    def url(self) -> str:
+        """The chart's own page (interactive version, citation, embed code)."""
+        return f"/charts/{self.spec.id}/"
+
+    @property
+    def svg_url(self) -> str:
+        """The SVG download (with title, source and the site's address)."""
+        return f"/charts/{self.spec.id}.svg"
+
+    @property
+    def width(self) -> int:
+        """The inline SVG's drawn width in px (for layout before it loads)."""
+        return _svg_size(self.svg, "width")
+
+    @property
+    def height(self) -> int:
+        return _svg_size(self.svg, "height")
+
+    @property
+    def embed_url(self) -> str:
+        """The chart alone, the one page other sites may frame."""
+        return f"/charts/{self.spec.id}/embed/"
+
+    @property
+    def data_dates(self) -> list[str]:
+        """The distinct "figures as of" dates of the chart's datasets, oldest first."""
+        return sorted({d.as_of for d in self.sources if d.as_of})
+
+    @property
+    def modified(self) -> str:
+        """The chart changes when its newest data do (sitemap, JSON-LD, citation)."""
+        return self.data_dates[-1] if self.data_dates else ""
+
+
+def _svg_size(svg: str, name: str) -> int:
+    match = re.search(rf'<svg[^>]*?\s{name}="([\d.]+)', svg)
+    return round(float(match.group(1))) if match else 0
+
+
+@dataclass
+class License:
+    """The terms of what the site itself made (``[license]`` in ``site.toml``)."""
+
+    name: str            # "CC BY 4.0"
+    url: str             # the licence's own page
+    covers: str = ""     # what it applies to: "Our text, charts and derived data"
+    others: str = ""     # what it does not: "Official data keep their publishers' terms."
+
 
 @dataclass(frozen=True)
 class Language:
@@ -295,6 +352,8 @@ class Config:
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
     languages: list[Language] = field(default_factory=list)  # the default language first
+    license: License | None = None
+    glossary: str = ""  # the address of the page whose ### headings are terms linked site-wide
     check_numbers: bool = False  # report every number typed by hand in content text (see numerals.py)
     readers: dict[str, Any] = field(default_factory=dict)  # [readers.<name>]: each seed reader's settings
     seeds: dict[str, Any] = field(default_factory=dict)  # [seeds]: rights and excerpt_words for every seed
@@ -315,3 +374,4 @@ class Site:
     rendered_charts: dict[str, Chart] = field(default_factory=dict)
     chart_texts: dict[str, dict[str, ChartSpec]] = field(default_factory=dict)  # language code → id → its text
     translated_charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # language code → id → drawn so
+    glossary: dict[str, str] = field(default_factory=dict)  # term → address of its definition

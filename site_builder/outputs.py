@@ -12,6 +12,7 @@ list the pages written) are written before and after these, by :mod:`site_builde
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -86,6 +87,8 @@ def indexes(site: Site) -> Iterator[Declared]:
         if site.config.search:
             yield Planned(f"{folder}search/index.html", "templates/search.html", "search.html", item, {}, lang=language.code)
     yield Planned("404.html", "templates/404.html", "404.html", None, {})
+    yield Planned("charts/index.html", "templates/charts.html", "charts.html", None, {})
+    yield Planned("data/index.html", "templates/data.html", "data.html", None, {})
 
 
 def chart_pages(site: Site) -> Iterator[Declared]:
@@ -93,7 +96,9 @@ def chart_pages(site: Site) -> Iterator[Declared]:
         source = chart.spec.source
         yield Planned(f"charts/{chart_id}/index.html", source, "chart_page.html", chart,
                       {"page": chart.spec, "chart": chart, "source": source})
-        for suffix, data in (("svg", chart.files.svg), ("png", chart.files.png), ("csv", chart.files.csv),
+        yield Planned(chart.embed_url.lstrip("/") + "index.html", source, "chart_embed.html", chart,
+                      {"chart": chart, "source": source})
+        for suffix, data in (("svg", chart.files.export_svg), ("png", chart.files.png), ("csv", chart.files.csv),
                              ("vl.json", chart.files.spec_json)):
             yield File(f"charts/{chart_id}.{suffix}", data, source)
 
@@ -123,7 +128,10 @@ class Bodies:
         return Markdown(self.terms)  # made only when a page is rendered
 
     def page(self, page: Page, problems: Problems) -> Rendered | None:
-        rendered = self.markdown.render(page.body, self.root / page.source, page.body_line, self.refs, problems)
+        refs = self.refs
+        if any(href.startswith(page.url + "#") for href in refs.glossary.values()):
+            refs = dataclasses.replace(refs, glossary={})  # the glossary does not link to itself
+        rendered = self.markdown.render(page.body, self.root / page.source, page.body_line, refs, problems)
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
         page.word_count = rendered.words
         if self.localize:
@@ -138,6 +146,7 @@ class Bodies:
 
     def _used(self, rendered: Rendered) -> Rendered:
         self.context.record("config", None)  # terms
+        self.context.record("glossary", None)  # the terms linked at their first mention
         for key in rendered.figures:
             self.context.record("figures", key)
         for chart_id in rendered.charts:

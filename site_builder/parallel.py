@@ -15,6 +15,7 @@ lock it needs to run anything else).
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -80,7 +81,9 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
     for index, entry, found, seen, used in sorted(results, key=lambda result: result[0]):
         problems.items.extend(found)
         if entry is not None:
-            output.entries[jobs[index].relative] = [jobs[index].key(used), *entry, used]
+            # the warnings are kept with the file: a build that keeps it reports them again
+            warnings = [list(dataclasses.astuple(problem)) for problem in found if problem.warning]
+            output.entries[jobs[index].relative] = [jobs[index].key(used), *entry, used, warnings]
             inspected[jobs[index].relative] = seen
             written += 1
     return written, inspected

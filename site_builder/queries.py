@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .model import Column, Dataset, Measured, Query
 from .sourcefile import Field, check_fields
 
@@ -25,8 +25,11 @@ QUERY_FIELDS = {"dataset": Field(str, required=True), "column": Field(str, requi
 PERCENT = "percent"
 
 
-def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], problems: Problems) -> Query | None:
-    """Check a query mapping (dataset, column, where, agg, of) against the loaded datasets."""
+def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], problems: Problems,
+                user: str = "") -> Query | None:
+    """Check a query mapping (dataset, column, where, agg, of) against the loaded datasets.
+    ``user`` ("figure:key") is what the query is for: when its dataset failed to load,
+    it is named with that problem instead of reported again."""
     if not isinstance(meta, dict):
         problems.add(path, line, "query must be a mapping with dataset, column, where and agg")
         return None
@@ -35,14 +38,15 @@ def parse_query(meta: Any, path: Path, line: int, datasets: dict[str, Dataset], 
         return None
     dataset = datasets.get(values["dataset"])
     if dataset is None:
-        problems.add(path, meta.line("dataset", line), f"unknown dataset '{values['dataset']}'",
-                     f"known: {', '.join(sorted(datasets)) or 'none'}")
+        if not problems.blocked([f"dataset:{values['dataset']}"], user or f"query:{problems.where(path)}"):
+            problems.add(path, meta.line("dataset", line), f"unknown dataset '{values['dataset']}'",
+                         did_you_mean(values["dataset"], datasets))
         return None
     names = {c.name for c in dataset.columns} | set(dataset.derived)
     for key in [values["column"], *values["where"], *([values["of"]] if values["of"] else [])]:
         if key not in names:
             problems.add(path, meta.line("column", line), f"dataset '{dataset.name}' has no column '{key}'",
-                         f"columns: {', '.join(sorted(names))}")
+                         did_you_mean(key, names, listed=len(names), label="columns"))
             return None
     if values["agg"] not in AGGREGATES:
         problems.add(path, meta.line("agg", line), f"unknown agg '{values['agg']}'", f"use one of {', '.join(AGGREGATES)}")

@@ -8,6 +8,7 @@ environment below every name a render resolves (its dependencies).
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import jinja2
 
 from .context import TemplateContext
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .i18n import as_date, date_formatter, number_formatter
 from .model import Language
 
@@ -23,6 +24,24 @@ from .model import Language
 def _made(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def thousands(value: Any, column: str = "") -> Any:
+    """``25565`` → ``25,565`` for numbers readers compare; anything else as it is. A
+    column whose name or label says it holds years (``fiscal_year``, "Year") keeps
+    its numbers plain: 2,023 is no year."""
+    if "year" in column.lower():
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{_decimals(value)}f}"
+    return value
+
+
+def _decimals(value: float) -> int:
+    text = repr(value)
+    return 0 if "e" in text or "." not in text else min(len(text.split(".")[1].rstrip("0")), 6)
 
 
 def iso_date(value: Any) -> str:
@@ -54,13 +73,14 @@ class Renderer:
         :func:`~site_builder.i18n.catalogue`) give the interface text of templates'
         ``_()``, which the templates folder's digest covers (``templates/locales/``)."""
         self.templates_dir = templates_dir
+        self._undefined: list = []  # the latest undefined value, for 'did you mean' (see _undefined)
         # Compiled templates are kept between builds (keyed by their source's checksum):
         # compiling is most of a small site's render time, and the preview rebuilds often.
         bytecode = jinja2.FileSystemBytecodeCache(str(_made(cache_dir / "templates"))) if cache_dir else None
         self.env = _Environment(bytecode_cache=bytecode,
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            undefined=_recording_undefined(self._undefined), trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
         if translations is None:
             self.env.install_null_translations(newstyle=True)
@@ -69,25 +89,31 @@ class Renderer:
         self.env.filters["date"] = date_formatter(language)
         self.env.filters["number"] = number_formatter(language)
         self.env.filters["isodate"] = iso_date
+        self.env.filters["thousands"] = thousands
         self.env.template_context = context
         self.env.globals.update(context.globals())
 
     def render(self, template: str, problems: Problems, **context: Any) -> str | None:
-        """Render ``template`` with ``context``; template errors are reported, None returned."""
+        """Render ``template`` with ``context``; template errors are reported, None returned.
+
+        A template mistake is reported at the template's line for the page being
+        rendered (``context['source']``): every page that meets it is named in one message."""
+        affects = f"page:{context.get('source') or 'templates/' + template}"
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateNotFound as exc:
-            known = ", ".join(sorted(p.stem for p in self.templates_dir.glob("*.html")))
+            known = [p.stem for p in self.templates_dir.glob("*.html")]
             problems.add(context.get("source", self.templates_dir), 0, f"template '{exc.name}' not found",
-                         f"templates: {known}")
+                         did_you_mean(Path(exc.name).stem, known))
         except jinja2.TemplateSyntaxError as exc:
-            problems.add(Path(exc.filename or self.templates_dir / template), exc.lineno or 0,
-                         f"template syntax: {exc.message}")
+            problems.add_for(affects, Path(exc.filename or self.templates_dir / template), exc.lineno or 0,
+                             f"template syntax: {(exc.message or '').rstrip('.')}")
         except (jinja2.UndefinedError, TypeError, ValueError, KeyError, AttributeError) as exc:
             frame = self._template_frame(exc)
             if frame is None:
                 raise  # not a template's mistake: a bug, keep the traceback
-            problems.add(frame[0], frame[1], f"template error: {exc}")
+            message, hint = _undefined(exc, self._undefined, context, self.env.globals)
+            problems.add_for(affects, frame[0], frame[1], message, hint)
         return None
 
     def _template_frame(self, exc: BaseException) -> tuple[Path, int] | None:
@@ -95,3 +121,34 @@ class Renderer:
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if Path(f.filename).resolve().is_relative_to(root)]
         return (Path(frames[-1].filename), frames[-1].lineno or 0) if frames else None
+
+
+def _recording_undefined(last: list) -> type:
+    """StrictUndefined that keeps the latest undefined value in ``last``: jinja rewrites
+    the traceback, so this is how a failure learns which object lacked which name."""
+
+    class Recording(jinja2.StrictUndefined):
+        __slots__ = ()
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            last[:] = [self]
+
+    return Recording
+
+
+def _undefined(exc: Exception, last: list, context: dict, globals_: dict) -> tuple[str, str]:
+    """The message and 'did you mean' hint for a template error."""
+    message = "template error: " + re.sub(r"'[\w.]+\.(\w+ object)'", r"'\1'", str(exc))
+    undefined = last[0] if last else None
+    if not isinstance(exc, jinja2.UndefinedError) or undefined is None or undefined._undefined_message != str(exc):
+        return message, ""
+    owner, name = undefined._undefined_obj, undefined._undefined_name
+    if owner is jinja2.utils.missing:
+        known = [*context, *globals_]
+    elif isinstance(owner, dict):
+        known = [k for k in owner if isinstance(k, str)]
+    else:
+        known = [n for n in dir(owner) if not n.startswith("_")]
+    hint = did_you_mean(str(name), known)
+    return message, hint if hint.startswith("did you mean") else ""

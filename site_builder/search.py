@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from .cache import version
 from pathlib import Path
 
-from .write import Output
+from .write import Output, write_atomically
 
 SEARCH_FOLDER = "pagefind"
 PAGEFIND = "pagefind-bin-extended"  # its version is part of the index's key
@@ -118,7 +118,4 @@ def index_output(output: Output, language: str | None, stamp: Path, defer: bool 
 
 
 def _write_stamp(stamp: Path, key: str) -> None:
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    tmp = stamp.with_name(f".{stamp.name}.{os.getpid()}.tmp")
-    tmp.write_text(key, "utf-8")
-    os.replace(tmp, stamp)
+    write_atomically(stamp, key)

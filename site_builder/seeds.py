@@ -10,10 +10,15 @@ sidecar cannot settle.
 
 from __future__ import annotations
 
+import base64
 import math
+import pickle
 import re
 from pathlib import Path
 
+import yaml
+
+from .cache import engine_digest
 from .errors import Problems
 from .inputs import decode_text, list_files, read_bytes, strip_invisible
 from .model import Article, Block, Config
@@ -21,6 +26,7 @@ from .readers.common import slugify  # noqa: F401 - the one slug rule, used by p
 from .readers import READERS, Findings, Parsed, choose, load_settings, table_line, unrecognised
 from .sidecar import RIGHTS, Sidecar, read_sidecar
 from .sourcefile import check_text
+from .memo import SourceMemo
 
 WORDS_PER_MINUTE = 230
 MAX_TITLE = 300
@@ -93,15 +99,17 @@ def seed_text(data: bytes, path: Path, sidecar: Sidecar, sidecar_path: Path, pro
 
 
 def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
-                 settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS)) -> Article | None:
-    """Read one seed file (and its sidecar) into an Article; problems are reported.
+                 settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS),
+                 data: bytes | None = None) -> Article | None:
+    """Read one seed file (``data``: its bytes, when already read) and its sidecar into
+    an Article; problems are reported.
 
     ``settings`` are the readers' settings (:func:`site_builder.readers.load_settings`);
     ``rights`` the site's default (``full`` or ``excerpt``) and the excerpt's word limit.
     """
     settings = settings or {name: dict(reader.SETTINGS) for name, reader in READERS.items()}
     sidecar = read_sidecar(sidecar_path, problems)
-    data = read_bytes(path, problems)
+    data = read_bytes(path, problems) if data is None else data
     if data is None or sidecar is None:
         return None
     text = seed_text(data, path, sidecar, sidecar_path, problems)
@@ -190,14 +198,25 @@ def seed_options(config: Config, path: Path, problems: Problems) -> tuple[dict, 
 
 
 def load_articles(seeds_dir: Path, sidecar_dir: Path, root: Path, problems: Problems,
-                  settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS)) -> list[Article]:
+                  settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS),
+                  cache_dir: Path | None = None) -> list[Article]:
     """Every seed in ``seeds_dir`` (sorted), newest first by original publication date.
-    ``settings`` and ``rights`` as for :func:`load_article`."""
+    ``settings`` and ``rights`` as for :func:`load_article`. With ``cache_dir``, a seed
+    whose file and sidecar did not change is not read again (see
+    :class:`~site_builder.memo.SourceMemo`)."""
+    scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(seeds_dir), str(sidecar_dir),
+                  settings, rights))
+    memo = SourceMemo(cache_dir / "seeds.jsonl" if cache_dir else None, scope,
+                      lambda article: base64.b64encode(pickle.dumps(article, 5)).decode(),
+                      lambda text: pickle.loads(base64.b64decode(text)))
     articles = []
     for path in list_files(seeds_dir, problems, recursive=False):
-        article = load_article(path, sidecar_dir / f"{path.stem}.yaml", root, problems, settings, rights)
+        sidecar = sidecar_dir / f"{path.stem}.yaml"
+        article = memo.load(path, problems, lambda data, found: load_article(path, sidecar, root, found, settings,
+                                                                             rights, data), companion=sidecar)
         if article:
             articles.append(article)
+    memo.save()
     stems = {p.stem for p in list_files(seeds_dir, Problems(problems.root), recursive=False)}
     for sidecar in list_files(sidecar_dir, problems, (".yaml",), recursive=False):
         if sidecar.stem not in stems:

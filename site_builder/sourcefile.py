@@ -7,7 +7,6 @@ are reported the same way everywhere, as ``path:line: message``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 from .inputs import read_text  # noqa: F401 - re-exported: readers read through here
 
 
@@ -54,7 +53,8 @@ class _Strict:
                 raise yaml.MarkedYAMLError(None, None, "a key must be plain text", key_node.start_mark)
             key = str(key)
             if key in result:
-                raise yaml.MarkedYAMLError(None, None, f"duplicate key '{key}'", key_node.start_mark)
+                raise yaml.MarkedYAMLError(None, None, f"duplicate key '{key}', first defined on line {result.lines[key]}",
+                                           key_node.start_mark)
             result[key] = self.construct_object(value_node, deep=True)
             result.lines[key] = key_node.start_mark.line + 1 + self.line_offset
         return result
@@ -232,6 +232,17 @@ def parse_date(value: Any) -> dt.date | dt.datetime:
         raise ValueError(f"'{text}' is not a real date") from None
 
 
+# What other site generators call a key (README, "Front matter and sidecar keys"): a
+# hint names ours only where the mapping has it, so 'date' never suggests 'draft'.
+KEY_ALIASES = {
+    "layout": "template", "weight": "order", "tag": "tags", "categories": "tags", "category": "tags",
+    "keywords": "tags", "description": "summary", "excerpt": "summary", "subtitle": "summary",
+    "pubdate": "date", "published": "date", "publishdate": "date", "lastmod": "updated", "modified": "updated",
+    "author": "authors", "alias": "aliases", "permalink": "slug", "url": "slug", "hidden": "draft",
+    "unpublished": "draft", "name": "title", "heading": "title", "cover": "image", "link": "url",
+}
+
+
 @dataclass(frozen=True)
 class Field:
     """One expected key of a mapping: its type and whether it must be there."""
@@ -248,8 +259,7 @@ def check_fields(meta: LineDict, fields: dict[str, Field], path: Path, problems:
     reported. Returns the values with defaults filled."""
     ok = True
     for key in sorted(set(meta) - set(fields)):
-        close = difflib.get_close_matches(key, list(fields), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(fields))}"
+        hint = did_you_mean(key, fields, KEY_ALIASES, listed=len(fields), label="known keys")
         (problems.warn if unknown == "warn" else problems.add)(path, meta.line(key, line), f"unknown key '{key}' in {what}", hint)
         ok = ok and unknown == "warn"
     values: dict[str, Any] = {}

@@ -37,7 +37,7 @@ class Output:
         self.written: dict[str, str] = {}
         self.manifest = manifest
         self.previous: dict[str, list] = {}
-        self.entries: dict[str, list] = {}  # relative → [key, size, mtime_ns, inode(, dependencies)]
+        self.entries: dict[str, list] = {}  # relative → [key, size, mtime_ns, inode(, dependencies, warnings)]
         self.reused = 0
         self.committed = False
 
@@ -129,12 +129,13 @@ class Output:
         self.reused += 1
         return True
 
-    def recorded(self, relative: str) -> tuple[str, list[tuple[str, str | None]]] | None:
-        """The key and the dependencies the last build recorded for a rendered page."""
+    def recorded(self, relative: str) -> tuple[str, list[tuple[str, str | None]], list[list]] | None:
+        """The key, the dependencies and the warnings (as field lists) the last build
+        recorded for a rendered page."""
         entry = self.previous.get(relative)
-        if not entry or len(entry) < 5 or not entry[0]:
+        if not entry or len(entry) < 6 or not entry[0]:
             return None
-        return entry[0], [(name, key) for name, key in entry[4]]
+        return entry[0], [(name, key) for name, key in entry[4]], entry[5]
 
     def keep_previous(self, folder: str, source: str) -> bool:
         """Keep every published file below ``folder`` as it is; False when nothing is

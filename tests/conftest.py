@@ -84,6 +84,14 @@ def make_site(root: Path, files: dict[str, str | bytes], with_repo_theme: bool =
     return root
 
 
+@pytest.fixture(autouse=True)
+def chart_cache(tmp_path, monkeypatch) -> Path:
+    """Each test's own per-user chart cache (charts and the Vega bundle), beside its build
+    cache: no test reads or fills the real one in the user's home folder."""
+    monkeypatch.setenv("SITE_BUILDER_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
 @pytest.fixture
 def site(tmp_path):
     """``site(files)`` builds a tiny site and returns :class:`Built`."""

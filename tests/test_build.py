@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import make_site, page
-from fixtures_site import CHART_MODULE, DATA_CSV, REPOST, chart_files, data_files
+from fixtures_site import CHART_MODULE, DATA_CSV, DATA_YAML, REPOST, chart_files, data_files
 from site_builder.build import build
 from site_builder.errors import BuildError
 
@@ -25,7 +25,7 @@ def test_minimal_site_has_every_page_type(site):
     for relative in ["index.html", "about/index.html", "topics/index.html", "topics/route/index.html",
                      "topics/why/index.html", "articles/index.html", "articles/a-reposted-story/index.html", "404.html"]:
         assert (out / relative).is_file(), relative
-    assert built.report.pages == 9  # with the search page
+    assert built.report.pages == 11  # with the search page and the chart and data catalogues
     route = built.read("topics/route/index.html")
     assert '<h2 id="leg-one"' in route
     assert 'href="/articles/a-reposted-story/"' in route  # the article it draws on
@@ -38,7 +38,7 @@ def test_minimal_site_has_every_page_type(site):
     css = [p.name for p in (out / "static").iterdir() if p.suffix == ".css"]
     assert len(css) == 1 and re.fullmatch(r"style\.[0-9a-f]{10}\.css", css[0])
     assert f'href="/static/{css[0]}"' in route
-    assert built.report.summary().startswith("built 9 pages")
+    assert built.report.summary().startswith("built 11 pages")
 
 
 def test_text_is_escaped_and_raw_html_is_off(site):
@@ -73,13 +73,34 @@ def test_chart_renders_inline_svg_with_table_and_downloads(site):
     assert "They rose fast." in html and "2023 is provisional." in html
     assert "<summary>Show the data</summary>" in html
     table = re.search(r'<table class="data">.*?</table>', html, re.S).group(0)
-    assert re.findall(r"<td>([^<]*)</td>", table) == ["2021", "77", "2022", "2005", "2023", "25565"]
+    assert re.findall(r"<td>([^<]*)</td>", table) == ["2021", "77", "2022", "2,005", "2023", "25,565"]
     assert (built.out / "charts/crossings-bar.csv").read_text() == "Year,Crossings\n2021,77\n2022,2005\n2023,25565\n"
     spec = json.loads((built.out / "charts/crossings-bar.vl.json").read_text())
     assert spec["data"]["values"] == [{"Year": "2021", "Crossings": 77}, {"Year": "2022", "Crossings": 2005},
                                       {"Year": "2023", "Crossings": 25565}]
     assert (built.out / "charts/crossings-bar.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "currentColor" in svg or "currentColor" in html  # text follows the page colour (dark mode)
+
+
+def test_second_hand_figures_name_the_agency_and_link_the_report(site):
+    """A dataset with ``reported_by`` names its agency unlinked and links the report that carried the figures."""
+    yaml = DATA_YAML.replace('url: "https://example.org/source"',
+                             'url: "https://news.example.org/report"\nreported_by: "Wire Service, 2 May 2024"')
+    built = site({**chart_files(), "content/data/crossings.yaml": yaml,
+                  "content/pages/x.md": page("X", "```chart crossings-bar\n```")})
+    expected = 'Test Agency, as reported by <a href="https://news.example.org/report">Wire Service, 2 May 2024</a>'
+    assert expected in built.read("x/index.html")
+    assert expected in built.read("data/crossings/index.html")
+    assert '<a href="https://news.example.org/report">Test Agency</a>' not in built.read("x/index.html")
+
+
+def test_dataset_cells_holding_an_address_link_it(site):
+    csv_text = "year,count,label\n2021,77,https://example.org/report\n2022,5,plain text\n2023,9,x\n"
+    yaml = DATA_YAML.replace('label: {type: str, label: "Label"}', 'label: {type: str, label: "Source"}')
+    built = site({**data_files(), "content/data/crossings.csv": csv_text, "content/data/crossings.yaml": yaml})
+    page = built.read("data/crossings/index.html")
+    assert '<td><a href="https://example.org/report">https://example.org/report</a></td>' in page
+    assert "<td>plain text</td>" in page
 
 
 def test_second_build_renders_no_chart(tmp_path):

@@ -29,14 +29,14 @@ def test_all_charts_show_without_javascript(browser, built):
                         ".map(t => parseFloat(getComputedStyle(t).fontSize) * scale)); }")
                     assert smallest >= 12, (path, chart_id, smallest)  # legible on a 360 px phone
                     seen.add(chart_id)
-                    page.locator(f"#chart-{chart_id} summary").click()
+                    page.locator(f"#chart-{chart_id} .chart-data summary").click()
                     assert page.locator(f"#chart-{chart_id} table.data").is_visible()
-        assert page.locator("script").count() == 0
+        assert page.locator('script:not([type="application/ld+json"])').count() == 0  # JSON-LD is data, not code
     context.close()
     assert seen == set(CHARTS)
 
 
-def test_interactive_chart_loads_vega_only_on_its_own_page(browser, built):
+def test_interactive_chart_loads_vega_only_when_the_reader_asks(browser, built):
     page = browser.new_page()
     errors, requests = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -45,6 +45,10 @@ def test_interactive_chart_loads_vega_only_on_its_own_page(browser, built):
         page.goto(base + "/topics/numbers/")
         assert not [r for r in requests if r.endswith(".js")]
         page.get_by_role("link", name="Interactive version").first.click()
+        page.wait_for_load_state("networkidle")
+        assert not any("/static/vega." in r for r in requests)  # the static chart first
+        assert page.locator("figure.chart svg[role=img]").is_visible()
+        page.get_by_role("button", name="Explore the data interactively").click()
         page.wait_for_selector(".interactive svg", timeout=15000)
         assert any("/static/vega." in r for r in requests)
         assert all(r.startswith(base) for r in requests)

@@ -190,7 +190,8 @@ def test_search_index_is_reused_when_no_page_changed_and_caught_up_when_deferred
 
 def test_a_build_with_nothing_to_render_imports_no_renderer(project):
     """Start-up is most of a warm build: one with every chart cached and no page changed
-    loads neither Altair nor vl-convert nor markdown-it; one with a changed page does."""
+    loads neither Altair nor vl-convert nor markdown-it; one with a changed page loads
+    markdown-it only. The per-user chart cache outlives the project's own (.cache/)."""
     import os
     import subprocess
     import sys
@@ -201,7 +202,8 @@ def test_a_build_with_nothing_to_render_imports_no_renderer(project):
                              capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}, check=True)
         return {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
 
-    assert {"altair", "vl_convert"} <= imported()  # the command's own cache (.cache/) starts empty
+    first = imported()  # the command's own cache (.cache/) starts empty; the chart cache is warm
+    assert "markdown_it" in first and first.isdisjoint({"altair", "vl_convert"})
     assert imported().isdisjoint({"altair", "vl_convert", "markdown_it"})
     path = root / "content/pages/plain.md"
     path.write_text(path.read_text().replace("Nothing but words.", "Nothing but new words."))

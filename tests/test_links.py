@@ -93,3 +93,10 @@ def test_incremental_link_check_equals_a_full_check_after_anchor_edits(tmp_path)
     assert [w.message for w in incremental.warnings] == [
         "broken anchor '/topics/route/#leg-one': /topics/route/ has no id 'leg-one'",
         "broken anchor '/topics/route/#leg-two': /topics/route/ has no id 'leg-two'"]
+
+
+def test_a_broken_link_in_a_template_is_one_warning_naming_its_pages(site):
+    built = site({"content/pages/a.md": page("A"), "content/pages/b.md": page("B")})
+    about = [str(w) for w in built.report.warnings if "'/about/'" in w.message]
+    assert len(about) == 1
+    assert about[0].endswith("(check the address or build with --drafts; seen in 6 pages: 404.html, a/index.html, articles/index.html, …)")

@@ -4,6 +4,7 @@ working directory, and a build with no network at all."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,9 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from conftest import page
 from netlify_site import netlify_config
+from test_lock import RUNTIME_LOCK, read_lock
 from test_real_site import copy_repo
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,6 +47,20 @@ def run_build(root: Path, *, cwd: Path, env: dict[str, str], prefix: list[str] =
     return result
 
 
+def installed(venv: Path) -> dict[str, str]:
+    """``{canonical name: version}`` of everything pip installed into ``venv`` (pip itself aside)."""
+    result = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "list", "--format=json"],
+                            capture_output=True, text=True, check=True)
+    return {canonicalize_name(p["name"]): p["version"] for p in json.loads(result.stdout) if p["name"] != "pip"}
+
+
+def cache_plugin_paths(config: dict) -> list[str]:
+    """The folders netlify-plugin-cache restores before a build and saves after it."""
+    return [path for plugin in config.get("plugins", []) if plugin["package"] == "netlify-plugin-cache"
+            for path in plugin["inputs"]["paths"]]
+
+
+@pytest.mark.slow
 def test_netlify_build_commands_run_as_written_in_a_clean_virtualenv(tmp_path):
     config = netlify_config()
     project = tmp_path / "project"
@@ -64,6 +81,15 @@ def test_netlify_build_commands_run_as_written_in_a_clean_virtualenv(tmp_path):
     assert "<h1" in home and 'name="robots"' not in home
     assert (published / "404.html").is_file()
     assert (venv / "bin" / "site-builder").is_file()  # installed into the clean environment, not borrowed
+    assert installed(venv) == {name: pin[0] for name, pin in read_lock(RUNTIME_LOCK).items()} | {"site-builder": "0.1.0"}
+
+    # The next deploy: a fresh checkout and public/, with the folders the cache plugin saved put back.
+    cold = tree(published)
+    kept = [project / path for path in cache_plugin_paths(config)]
+    assert kept and all(path.is_dir() for path in kept)
+    shutil.rmtree(published)
+    netlify(config["build"]["command"])
+    assert tree(published) == cold
 
     netlify(config["context"]["deploy-preview"]["command"])
     assert '<meta name="robots" content="noindex">' in (published / "index.html").read_text("utf-8")
@@ -95,7 +121,7 @@ def test_two_builds_on_different_machines_give_identical_bytes(tmp_path):
     assert [name for name in a if a[name] != b[name]] == []
 
 
-def test_the_build_needs_no_network(tmp_path):
+def test_the_build_needs_no_network(tmp_path, chart_cache):
     unshare = require_tool("unshare")
     root = copy_repo(tmp_path / "site")
     offline = [unshare, "--map-root-user", "--net"]
@@ -105,5 +131,5 @@ def test_the_build_needs_no_network(tmp_path):
     assert probe.returncode != 0 and "unreachable" in probe.stderr, probe.stderr  # the network really is gone
     # a cold chart cache: every chart is rendered and the Vega bundle made inside the sandbox
     run_build(root, cwd=root, env={"TZ": "UTC"}, prefix=offline)
-    assert len(list((root / ".cache" / "site-builder").glob("*.png"))) >= 5
+    assert len(list(chart_cache.glob("*.png"))) >= 5
     assert (root / "public" / "charts" / "route-map.svg").is_file()

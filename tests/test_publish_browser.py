@@ -39,6 +39,7 @@ def test_page_type_loads_cleanly_under_the_published_headers(browser, built, kin
     with serve_like_netlify(built) as base:
         response = page.goto(base + path, wait_until="networkidle")
         if kind == "interactive chart":
+            page.get_by_role("button", name="Explore the data interactively").click()
             page.wait_for_selector(".interactive svg", timeout=15000)
             page.locator(".interactive svg path").first.hover()
         violations = page.evaluate("window.__violations")

@@ -24,6 +24,7 @@ def page_types(out: Path) -> dict[str, str]:
     kinds = {"home": "/", "topic with charts": "/" + chart_topics[0].parent.relative_to(out).as_posix() + "/",
              "article": first("articles/*/index.html"), "articles": "/articles/", "topics": "/topics/",
              "dataset": first("data/*/index.html"), "chart": first("charts/*/index.html"),
+             "chart embed": first("charts/*/embed/index.html"), "all charts": "/charts/", "all data": "/data/",
              "sources": "/sources/", "glossary": "/glossary/", "about": "/about/",
              "search": "/search/?q=Darién", "404": "/404.html"}
     if plain_topics:
@@ -46,6 +47,9 @@ def test_axe_finds_no_violations_on_any_page_type(browser, built, scheme):
             page.goto(base + url)
             if kind.endswith("search"):
                 page.wait_for_selector("#search-results li")
+            if kind == "chart":  # the interactive version too, drawn by Vega
+                page.get_by_role("button", name="Explore the data interactively").click()
+                page.wait_for_selector(".interactive svg[role=img]", timeout=15000)
             for details in page.locator("details").all():
                 details.evaluate("d => d.open = true")  # check the data tables too
             results = axe.run(page)

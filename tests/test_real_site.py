@@ -26,9 +26,10 @@ ARTICLES = {
         "title": "Inside the Boom in Chinese Migrants at the Southern Border", "authors": "Han Chen, Stef W. Knight",
         "outlet": "Axios", "dates": ["29 March 2023", "30 March 2023"], "credit": None},
 }
-CHARTS = ["darien-annual", "usbp-monthly", "usbp-fiscal-share", "asylum-grant-rates", "route-map"]
+CHARTS = ["darien-annual", "usbp-monthly", "usbp-china-share-monthly", "usbp-fiscal-share", "asylum-grant-rates",
+          "route-map"]
 PAGES = ["", "topics/route/", "topics/numbers/", "topics/why-they-leave/", "topics/social-media/",
-         "topics/asylum/", "glossary/", "sources/", "about/"]
+         "topics/asylum/", "glossary/", "sources/", "about/", "corrections/"]
 
 
 def copy_repo(target: Path) -> Path:
@@ -141,13 +142,25 @@ def test_chart_table_csv_and_spec_agree(built, chart_id):
     rows = list(csv.reader(io.StringIO((built / f"charts/{chart_id}.csv").read_text("utf-8"))))
     unescape = lambda s: s.replace("&amp;", "&").replace("&#39;", "'").replace("&#34;", '"').replace("&lt;", "<").replace("&gt;", ">")
     assert [unescape(h) for h in header] == rows[0]
-    assert [[unescape(c) for c in r] for r in cells] == rows[1:]
+    assert [[unescape(c) for c in r] for r in cells] == [[_as_shown(v, c) for v, c in zip(r, rows[0])] for r in rows[1:]]
     spec = json.loads((built / f"charts/{chart_id}.vl.json").read_text("utf-8"))
     values = _inline_values(spec)
     plotted = [{k: ("" if v is None else str(v)) for k, v in row.items()} for row in values]
     table_rows = [dict(zip(rows[0], r)) for r in rows[1:]]
     assert all(row in plotted for row in table_rows), chart_id
     assert "Source:" in figure and 'href="https://' in figure
+
+
+def _as_shown(value: str, column: str) -> str:
+    """A CSV cell as the table shows it: numbers with thousands separators (not years)."""
+    from site_builder.render import thousands
+
+    for kind in (int, float):
+        try:
+            return str(thousands(kind(value), column))
+        except ValueError:
+            continue
+    return value
 
 
 def _inline_values(spec) -> list[dict]:
@@ -199,3 +212,98 @@ def test_verdicts_know_rounding_and_definitions_and_the_summary_counts_the_table
     matches = verdicts.count("matches")
     assert f"Of {len(verdicts)} figures checked in 3 articles, {matches} match," in sources
     assert "within <span class=\"fig\"" in sources and ">2%</span>" in sources  # the threshold, from the code
+
+
+
+MONTH_OR_YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
+
+
+def _units(spec):
+    """Every single-view spec (one with a mark) inside a layered or concatenated spec."""
+    if isinstance(spec, dict):
+        if "mark" in spec:
+            yield spec
+        for value in spec.values():
+            yield from _units(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            yield from _units(value)
+
+
+def _unit_rows(spec, unit) -> list[dict]:
+    data = unit.get("data") or {}
+    if "values" in data:
+        return data["values"]
+    return spec.get("datasets", {}).get(data.get("name"), [])
+
+
+def _events_by_month() -> dict[str, list[str]]:
+    with open(REPO / "content/data/events.csv", encoding="utf-8", newline="") as f:
+        events = list(csv.DictReader(f))
+    by_month: dict[str, list[str]] = {}
+    for event in events:
+        if event["chart_label"]:
+            by_month.setdefault(event["date"][:7], []).append(event["chart_label"])
+    return by_month
+
+
+def test_every_chart_annotation_comes_from_the_events_dataset(built):
+    """Dated lines and labels on charts are rows of content/data/events.csv, never typed in chart code:
+    no fixed text on any chart names a month or a year, every dashed event line stands on an event's
+    month with that event's label, and the monthly charts mark every event within their span."""
+    by_month = _events_by_month()
+    shown: dict[str, set[str]] = {}
+    for path in sorted((built / "charts").glob("*.vl.json")):
+        spec = json.loads(path.read_text("utf-8"))
+        chart_id = path.name.removesuffix(".vl.json")
+        for unit in _units(spec):
+            text = unit.get("encoding", {}).get("text", {})
+            assert not MONTH_OR_YEAR.search(str(text.get("value", ""))), (chart_id, text)
+            mark = unit["mark"]["type"] if isinstance(unit["mark"], dict) else unit["mark"]
+            for row in _unit_rows(spec, unit):
+                if "Event" in row:
+                    assert row["Month"] in by_month, (chart_id, row)
+                    assert all(label in row["Event"] for label in by_month[row["Month"]]), (chart_id, row)
+                    shown.setdefault(chart_id, set()).add(row["Month"])
+                elif mark == "rule":
+                    assert row.get("Marker", "").startswith("New series"), (chart_id, row)
+    for chart_id in ("usbp-monthly", "usbp-china-share-monthly"):
+        months = [row[0] for row in csv.reader(io.StringIO((built / f"charts/{chart_id}.csv").read_text("utf-8")))][1:]
+        expected = {m for m in by_month if min(months) <= m <= max(months)}
+        assert expected and shown.get(chart_id) == expected, chart_id
+
+
+def test_corrections_page_lists_every_correction_from_its_content_file(built):
+    """/corrections/ is generated from content/data/corrections.csv: every row, newest first,
+    each linking the page it corrected; the about page points to it."""
+    with open(REPO / "content/data/corrections.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    html = read(built, "corrections/")
+    items = re.findall(r"<li>(.*?)</li>", re.search(r'<ol class="corrections">(.*?)</ol>', html, re.S).group(1), re.S)
+    assert len(items) == len(rows) > 0
+    dates = re.findall(r'<time datetime="([^"]+)"', html)
+    assert dates == sorted(dates, reverse=True)
+    for row in rows:
+        assert f'<a href="{row["page"]}">' in html
+    assert 'href="/corrections/"' in read(built, "about/")
+
+
+def test_events_dataset_names_a_source_for_every_event_and_is_listed_with_the_sources(built):
+    """Each rule change carries its source: a https address, whether it is the government's own
+    text, and for a news report a note on the primary document; the sources page lists the dataset."""
+    with open(REPO / "content/data/events.csv", encoding="utf-8", newline="") as f:
+        events = list(csv.DictReader(f))
+    assert len(events) >= 7
+    for event in events:
+        assert event["source_url"].startswith("https://"), event
+        assert event["source_kind"] in ("primary", "secondary"), event
+        assert event["source_kind"] == "primary" or event["source_note"], event
+    assert 'id="dataset-events"' in read(built, "sources/")
+    page = read(built, "data/events/")
+    assert all(event["source_url"] in page for event in events)
+
+
+def test_monthly_takeaway_says_when_the_fall_began_and_names_no_cause(built):
+    html = read(built, "charts/usbp-monthly/")
+    takeaway = re.search(r'class="takeaway">([^<]*)<', html).group(1)
+    assert "fell from January 2024" in takeaway and "after Ecuador" not in takeaway

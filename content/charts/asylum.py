@@ -83,7 +83,7 @@ def _rate_rows(ds):
         "Source: Justice Department immigration courts (EOIR), Asylum Decision Rates by Nationality. The grant rate is grants ÷ all decisions (grants, denials and other outcomes), computed here from the counts; it agrees with EOIR's published rates.",
         "Northern Triangle = El Salvador, Guatemala and Honduras combined: their grants added up and divided by their decisions added up (not an average of three rates).",
         "FY2020 covers October 2019 – June 2020 only, not the full fiscal year.",
-        "US fiscal years run October–September. EOIR rates by nationality for FY2022 onward were not found.",
+        "US fiscal years run October–September. EOIR rates by nationality for full years from FY2022 onward were not found; what exists for later years is on the asylum page.",
         "Figures from TRAC (Syracuse University), which divides grants by grants plus denials only, are higher and not comparable; they are not shown.",
     ],
 )
@@ -134,6 +134,6 @@ def asylum_grant_rates(data):
     )
     spec = alt.layer(bars, labels).properties(
         width=278,
-        height=300,
+        height=340,  # at 300 px the FY2021 labels 10.6 and 7.5 touched
     )
     return spec, rows

@@ -3,12 +3,24 @@
 from site_builder.charts import chart
 
 ANNUAL = "panama_darien_irregular_transit_annual"
+PERIODS = "panama_darien_china_sub_annual"  # says when a year's Chinese count was reported
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CHINA_COLOUR = "#d95f02"
 TOTAL_COLOUR = "#888888"
 
 
-def _annual_rows(ds):
+def _count_end(periods, year, count):
+    """The reported end date of a year's Chinese count when it stops short of 31 December
+    (the period-total row of the same year with the same count), else None."""
+    for r in periods.rows:
+        if r["kind"] == "period total" and r["china"] == count and r["period_start"] == f"{year}-01-01":
+            if r["period_end"] != f"{year}-12-31":
+                return r["period_end"]
+    return None
+
+
+def _annual_rows(ds, periods):
     """Calendar years 2020–2024 with the Chinese count, the total and the share.
 
     The share is computed here from the two counts and checked against the
@@ -24,14 +36,15 @@ def _annual_rows(ds):
         share = round(100 * china / total, 2)
         if r["china_share_pct"] is not None and abs(share - r["china_share_pct"]) > 0.005:
             raise ValueError(f"{r['year']}: computed share {share} != file {r['china_share_pct']}")
-        partial = r["year"] == 2024
+        end = _count_end(periods, r["year"], china)
         rows.append(
             {
                 "Year": str(r["year"]),
                 "Chinese nationals": china,
                 "All nationalities": total,
                 "Chinese share (%)": share,
-                "Period": "1 Jan – about 17 Dec (Chinese count)" if partial else "Full year",
+                "Period": (f"1 Jan – about {int(end[8:])} {MONTH_NAMES[int(end[5:7]) - 1]} (Chinese count)"
+                           if end else "Full year"),
             }
         )
     return rows
@@ -56,7 +69,7 @@ def _annual_rows(ds):
         "crossers in 2020, {fig:darien-china-share-2022} in 2022, {fig:darien-china-share-2023} in 2023 "
         "and about {fig:darien-china-share-2024} in 2024."
     ),
-    datasets=[ANNUAL],
+    datasets=[ANNUAL, PERIODS],
     notes=[
         "Counts by Panama's National Migration Service (SNM) as quoted by news agencies; no SNM file was available.",
         "The 2024 Chinese count runs to about 17 December 2024 (reported 17–18 December); the 2024 total is the full year, so the 2024 share divides a slightly short count by a full-year total.",
@@ -68,7 +81,7 @@ def _annual_rows(ds):
 def darien_annual(data):
     import altair as alt
 
-    rows = _annual_rows(data[ANNUAL])
+    rows = _annual_rows(data[ANNUAL], data[PERIODS])
     base = alt.Chart(alt.Data(values=rows))
     x = alt.X("Year:O", title=None, axis=alt.Axis(labelAngle=0))
     partial = alt.datum.Period != "Full year"
@@ -93,7 +106,7 @@ def darien_annual(data):
     partial_label = (
         base.transform_filter(partial)
         .mark_text(dy=-22, baseline="bottom", fontSize=12, fontStyle="italic")
-        .encode(x=x, y="Chinese nationals:Q", text=alt.value("to mid-Dec"))
+        .encode(x=x, y="Chinese nationals:Q", text=alt.value("part year"))
     )
     top = alt.layer(china_bars, china_labels, partial_label).properties(width=250, height=190)
 

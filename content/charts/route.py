@@ -81,8 +81,8 @@ def _route_rows(ds):
     ),
     datasets=[ROUTE],
     notes=[
-        "An illustration, not a survey: waypoints are approximate and individual journeys differ; straight lines join the points, not the roads or trails used.",
-        "Only some points are named in the seed articles (Ecuador, the Darién Gap, Panama, Guatemala, San Diego, Jacumba Hot Springs); the others are usual waypoints added to draw the route. The data table's source file says which.",
+        "An illustration, not a survey: waypoints are approximate town centres entered by hand and not checked against a gazetteer; individual journeys differ; straight lines join the points, not the roads or trails used.",
+        "Only some points are named in the three articles (Ecuador, the Darién Gap, Panama, Guatemala, San Diego, Jacumba Hot Springs); the others are usual waypoints added to draw the route. The data table's source file says which.",
         "Flights from China to Ecuador usually change planes on the way; one migrant quoted by Axios passed through Thailand and Turkey.",
         "Boundaries: Natural Earth (public domain), 1:50m, via the world-atlas package, trimmed and simplified.",
     ],
