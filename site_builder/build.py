@@ -360,7 +360,7 @@ def _edition(site: Site, editions: Editions, paths: Paths, problems: Problems, c
     chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or "" for cid, chart in sorted(drawn.items())})
     localize = context.globals()["localize"] if language.prefix else None
     bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms, _edition_glossary(site, language)),
-                    context, site.config.terms, localize)
+                    context, site.config.terms, localize, language.prefix)
     return _Edition(context, renderer, bodies, chart_html)
 
 

@@ -82,11 +82,18 @@ class Editions:
                 for editions in self.by_key.values() if self.default.code in editions or language.code in editions]
 
 
-def localize_links(html: str, localize: Callable[[str], str]) -> str:
-    """Point the local links of a page body at its language's edition of each page where
-    there is one, and at the default's where there is not yet (``localize``, the
-    template context's): a translator may write either address."""
-    return _HREF.sub(lambda m: f'href="{localize(m.group(1))}{m.group(2)}"', html)
+def localize_links(html: str, localize: Callable[[str], str], prefix: str) -> str:
+    """Point the local links of a page body (in the language published under ``prefix``)
+    at that language's edition of each page where there is one, and at the default's
+    where there is not yet (``localize``, the template context's): a translator may write
+    either address. A default-language address with an ``#anchor`` is kept: the anchor
+    names a heading of that page, which a translation spells otherwise."""
+    def one(match: re.Match) -> str:
+        path, rest = match.group(1), match.group(2)
+        if rest.startswith("#") and not (path == prefix or path.startswith(prefix + "/")):
+            return match.group(0)
+        return f'href="{localize(path)}{rest}"'
+    return _HREF.sub(one, html)
 
 
 def editions_of(site: Site) -> Editions:

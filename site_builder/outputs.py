@@ -122,6 +122,7 @@ class Bodies:
     context: TemplateContext
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     localize: Callable[[str], str] | None = None  # an edition in another language: its links (see .editions)
+    prefix: str = ""  # that edition's address prefix
 
     @functools.cached_property
     def markdown(self) -> Markdown:
@@ -135,7 +136,7 @@ class Bodies:
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
         page.word_count = rendered.words
         if self.localize:
-            page.html = localize_links(page.html, self.localize)
+            page.html = localize_links(page.html, self.localize, self.prefix)
         return self._used(rendered)
 
     def article(self, article: Article, problems: Problems) -> Rendered | None:
