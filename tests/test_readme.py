@@ -64,5 +64,5 @@ def test_every_make_target_and_variable_is_listed_once():
     for target in targets:
         rows = [line for line in LINES if line.startswith(f"| `make {target}`")]
         assert len(rows) == 1, f"make {target}: {len(rows)} rows in the README's make table"
-    for variable in re.findall(r"^([A-Z]+) \?=", makefile, re.M):
+    for variable in re.findall(r"^([A-Z_]+) \?=", makefile, re.M) + re.findall(r"\$\(([A-Z_]+_FLAGS)\)", makefile):
         assert re.search(rf"`[^`]*\b{variable}=", TEXT), f"make variable {variable} is not in the README"
