@@ -80,8 +80,9 @@ build: $(STAMP)
 test: $(STAMP) $(BROWSER_STAMP) $(VNU_JAR)
 	TZ=UTC $(BIN)/python -m pytest -q
 
+# The inner loop: no browser, no case marked slow (tests/conftest.py says which are).
 test-fast: $(STAMP)
-	TZ=UTC $(BIN)/python -m pytest -q -m "not browser"
+	TZ=UTC $(BIN)/python -m pytest -q -m "not browser and not slow"
 
 # Benchmarks (see README, Benchmarks): medians of 3 runs at 100, 1,000 and 10,000 articles.
 bench: $(STAMP)

@@ -240,6 +240,7 @@ def _check_links(site: Site, problems: Problems) -> None:
             if slug not in slugs:
                 problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", did_you_mean(slug, slugs))
     owners: dict[str, str] = {}
+    fixes = {a.source: f"set another 'slug' in {a.accepted.sidecar}" for a in site.articles}  # seeds are not renamed
     reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page",
                 "/charts/": "the chart catalogue", "/data/": "the data catalogue"}
     items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
@@ -248,7 +249,8 @@ def _check_links(site: Site, problems: Problems) -> None:
     for url, source in items:
         key = url.lower()
         if key in owners and owners[key] != source:
-            problems.add(source, 1, f"its address {url} is already used by {owners[key]}", "rename the file or set another slug")
+            problems.add(source, 1, f"its address {url} is already used by {owners[key]}",
+                         fixes.get(source, "rename the file or set another slug"))
         owners.setdefault(key, source)
 
 
@@ -269,7 +271,7 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
         page.word_count = rendered.words
     for article in site.articles:
-        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems)
+        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems, article.accepted)
 
 
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:

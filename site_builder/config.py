@@ -23,8 +23,7 @@ def load_config(path: Path, problems: Problems) -> Config | None:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
-        problems.add(path, line, f"invalid TOML: {exc}")
+        problems.add(path, *_toml_mistake(str(exc)))
         return None
     except UnicodeDecodeError:
         problems.add(path, 1, "not UTF-8", "save the file as UTF-8")
@@ -67,15 +66,41 @@ def load_config(path: Path, problems: Problems) -> Config | None:
                   language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
                   author=str(data.get("author", "")), output_dir=output_dir,
                   sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
-                  search=search, check_numbers=check_numbers, readers=_table(data, "readers"), seeds=_table(data, "seeds"),
+                  search=search, check_numbers=check_numbers, readers=_table(data, "readers", path, problems),
+                  seeds=_table(data, "seeds", path, problems),
                   license=license or None, glossary=str(data.get("glossary", "")),
                   languages=languages)
 
 
-def _table(data: dict, key: str) -> dict:
-    """A table checked by the stage that uses it (seeds: ``[seeds]`` and ``[readers.*]``)."""
-    value = data.get(key)
-    return dict(value) if isinstance(value, dict) else {}
+# TOML's messages, with what to do about each (the common ones)
+_TOML_HINTS = {"Unescaped '\\'": "write patterns in single quotes, where '\\' is kept: navigation = ['^\\s*Skip to']",
+               "Invalid value": 'text goes in quotes: key = "value"',
+               "Cannot declare": "a table is declared once: merge the two",
+               "Cannot overwrite": "a key is set once per table: remove one"}
+
+
+def _toml_mistake(message: str) -> tuple[int, str, str, int]:
+    """(line, message, hint, column) for a TOML syntax error: tomllib puts the place
+    at the end of its message ('Invalid value (at line 17, column 10)')."""
+    place = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    line, column = (int(place[1]), int(place[2])) if place else (1, 0)
+    text = message[:place.start()] if place else message
+    hint = next((h for start, h in _TOML_HINTS.items() if text.startswith(start)), "")
+    return line, f"invalid TOML: {text}", hint, column
+
+
+def _table(data: dict, key: str, path: Path, problems: Problems) -> dict:
+    """A table checked by the stage that uses it (seeds: ``[seeds]`` and ``[readers.*]``);
+    a value that is not a table, where one is expected, is reported here."""
+    value = data.get(key, {})
+    nested = key == "readers" and isinstance(value, dict)  # [readers.<name>] tables
+    inner = [name for name, table in value.items() if not isinstance(table, dict)] if nested else []
+    if not isinstance(value, dict) or inner:
+        where = f"[{key}.{inner[0]}]" if inner else f"[{key}]"
+        problems.add(path, _line_of(path, inner[0] if inner else key), f"{where} must be a table",
+                     f"write it as a '{where}' line followed by 'key = value' lines")
+        return {}
+    return dict(value)
 
 
 def _license(table, path: Path, problems: Problems) -> License | None | bool:

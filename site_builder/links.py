@@ -136,7 +136,9 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
         source = output.written.get(relative.lower(), "")
         for url, tag, text, message, hint in found.broken:
             path, line = locator.find(source, Link(url, tag, text))
-            seen_in.setdefault((path, line, message, hint), []).append(relative)
+            pages = seen_in.setdefault((path, line, message, hint), [])
+            if relative not in pages:  # the same link twice on one page is one sighting
+                pages.append(relative)
     for (path, line, message, hint), pages in seen_in.items():
         problems.warn(path, line, message, f"{hint}; seen in {_pages(pages)}")
     if cache is not None and (published != stored_published or findings != stored):
@@ -273,7 +275,7 @@ class _Locator:
         self.root = root
         self.shared = [root / "content" / "site.toml"] + sorted((root / "templates").rglob("*.html"))
         self._lines: dict[Path, list[str]] = {}
-        self._in_shared: dict[str, tuple[Path, int] | None] = {}
+        self._in_shared: dict[tuple[str, str], tuple[Path, int] | None] = {}
 
     def find(self, source: str, link: Link) -> tuple[Path | str, int]:
         own = self.root / source if source else None
@@ -281,12 +283,13 @@ class _Locator:
         found = self._line_with(own, url, _whole(url)) if own else None
         if found:
             return own, found
-        if url not in self._in_shared:
-            self._in_shared[url] = next(((path, line) for path in self.shared
-                                         if (line := self._line_with(path, url, _whole(url)))), None)
-        if self._in_shared[url]:
-            return self._in_shared[url]
-        text = " ".join(link.text.split())  # the link text only in the page itself
+        text = " ".join(link.text.split())
+        if (url, text) not in self._in_shared:  # the template line that holds this address with this text, else the address
+            holding = [(path, line) for path in self.shared if (line := self._line_with(path, url, _whole(url)))]
+            self._in_shared[url, text] = next((found for found in holding if text and text in self._read(found[0])[found[1] - 1]),
+                                              holding[0] if holding else None)
+        if self._in_shared[url, text]:
+            return self._in_shared[url, text]
         found = self._line_with(own, text) if text and own else None
         if found:
             return own, found

@@ -47,6 +47,28 @@ class Block:
     image: Image | None = None
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """What a seed's sidecar accepts about how its text is shown (``accept: [raw-html]``).
+
+    A seed is never edited, so what we cannot publish as written (raw HTML, remote
+    images, links that could run code…) is escaped or left out either way, and each such
+    finding is a warning. Accepting a kind only says "shown so, on purpose": it silences
+    the warning and changes nothing in the output. ``sidecar`` is named in every warning
+    that is not accepted, so each one says how it is settled.
+    """
+
+    kinds: frozenset[str] = frozenset()
+    sidecar: str = ""
+    original: str = ""  # the original article's address: the seed's relative links point there
+
+    def report(self, problems, kind: str, path, line: int, message: str,
+               lead: str = "if it may be shown so, ", column: int = 0) -> None:
+        """Warn about a ``kind`` of finding in a seed unless the sidecar accepts it."""
+        if kind not in self.kinds:
+            problems.warn(path, line, message, f"{lead}add '{kind}' to 'accept' in {self.sidecar}", column)
+
+
 @dataclass
 class Article:
     """A seed news article, whatever shape it arrived in."""
@@ -79,6 +101,7 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)  # the seed's own metadata that no field holds
     rights: str = "full"  # 'full', or 'excerpt': the opening of the body and a link to the original
     excerpted: bool = False  # the body shown is shorter than the seed's
+    accepted: Accepted = field(default_factory=Accepted)  # findings in the body its sidecar accepts
     summaries: dict[str, str] = field(default_factory=dict)  # language code → a short summary in that language
 
 

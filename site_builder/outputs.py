@@ -140,7 +140,8 @@ class Bodies:
         return self._used(rendered)
 
     def article(self, article: Article, problems: Problems) -> Rendered | None:
-        rendered = self.markdown.render_article(article.body, self.root / article.source, self.refs, problems)
+        rendered = self.markdown.render_article(article.body, self.root / article.source, self.refs, problems,
+                                                article.accepted)
         article.html = rendered.html
         rendered.charts = []  # a quoted article keeps its chart blocks as they are
         return self._used(rendered)

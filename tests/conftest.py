@@ -1,7 +1,15 @@
-"""Shared test helpers: build tiny real sites in temporary folders and read the output."""
+"""Shared test helpers: build tiny real sites in temporary folders and read the output.
+
+Builds are the suite's main cost. A test that only reads the output takes a build made once
+per test session (``shared_site(files)``, ``real_site``); a test that edits inputs or output,
+or counts what a build did, builds its own (``site(files)``, ``copy_repo``). A heavy
+end-to-end case (20 s or more) is marked ``@pytest.mark.slow``: ``make test`` runs it,
+``make test-fast`` leaves it out."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import textwrap
@@ -103,6 +111,42 @@ def site(tmp_path):
         return Built(root, out, report)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def shared_site(tmp_path_factory):
+    """``shared_site(files, **kwargs)`` is ``site(files, **kwargs)`` built once per test session
+    for equal arguments. The result is shared: read it, never change it."""
+    builds: dict[str, Built] = {}
+
+    def run(files: dict[str, str | bytes], **kwargs) -> Built:
+        key = hashlib.sha256(json.dumps([sorted((k, v if isinstance(v, str) else v.hex()) for k, v in files.items()),
+                                         sorted(kwargs.items())], default=str).encode()).hexdigest()
+        if key not in builds:
+            folder = tmp_path_factory.mktemp("shared")
+            root = make_site(folder / "site", files)
+            report = build(root, out=folder / "site" / "public", cache_dir=folder / "cache",
+                           chart_cache=folder / "cache", **kwargs)
+            builds[key] = Built(root, folder / "site" / "public", report)
+        return builds[key]
+
+    return run
+
+
+def copy_repo(target: Path) -> Path:
+    """The real site's inputs copied to ``target``, to build or edit without touching the checkout."""
+    for name in ("content", "seeds", "templates", "static"):
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The output folder of the real site, built once per session (strict, as Netlify builds it).
+    Shared: read it, never change it."""
+    root = copy_repo(tmp_path_factory.mktemp("real"))
+    build(root, cache_dir=root / ".cache", chart_cache=root / ".cache", strict=True)
+    return root / "public"
 
 
 @pytest.fixture

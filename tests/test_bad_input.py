@@ -64,6 +64,7 @@ def test_dangerous_markup_in_a_page_is_shown_as_text_never_run(site):
     assert all(w.warning for w in built.report.warnings)
 
 
+@pytest.mark.slow
 def test_a_page_of_several_megabytes_is_published_whole(site):
     paragraphs = [f"Paragraph {i} with *some* text and a [link](/x/)." for i in range(60_000)]
     built = site({"content/pages/x.md": page("X", "\n\n".join(paragraphs + ["THE-END-MARKER"]))})
@@ -106,7 +107,8 @@ except BuildError as exc:
 """
 
 
-@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name.endswith("-huge") else name
+                                  for name in sorted(PATHOLOGICAL)])
 def test_one_bad_file_is_handled_within_a_minute_and_1_5_gib(name, tmp_path):
     if name == "alias-bomb":
         levels = "".join(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]\n" for i in range(1, 12))
@@ -181,3 +183,29 @@ def test_files_changing_during_builds_never_raise_anything_but_build_errors(tmp_
         stop.set()
         thread.join()
     assert outcomes  # every run ended in a build or a clear refusal, never another exception
+
+
+BAD_SEEDS = {name: (REPO / "tests/invalid" / case / "seeds" / name).read_bytes() for case, name in (
+    ("seed-html-broken", "broken.html"), ("seed-html-no-title", "untitled.htm"),
+    ("seed-binary-junk", "photo.html"), ("seed-unrecognised", "x.txt"))}
+
+
+def published(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_a_bad_new_seed_fails_with_its_message_and_leaves_the_published_site_as_it_was(tmp_path):
+    """Broken HTML, a page with no title, binary junk, text no reader knows: each is one
+    'path:line: message' naming the seed, and the site already published is untouched."""
+    root = make_site(tmp_path / "site", {"seeds/good.md": "---\ntitle: A good story\n---\nText.\n"})
+    out = tmp_path / "public"
+    build(root, out=out, cache_dir=tmp_path / "cache")
+    before = published(out)
+    assert "articles/a-good-story/index.html" in before
+    for name, data in BAD_SEEDS.items():
+        (root / "seeds" / name).write_bytes(data)
+        with pytest.raises(BuildError) as info:
+            build(root, out=out, cache_dir=tmp_path / "cache")
+        assert [p.source for p in info.value.problems] == [f"seeds/{name}"], str(info.value)
+        assert published(out) == before, f"{name} changed what was published"
+        (root / "seeds" / name).unlink()

@@ -41,8 +41,8 @@ def _json_ld(html: str) -> list[dict]:
     return [json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
 
 
-def test_feed_parses_and_escapes_once(site):
-    built = site(_files())
+def test_feed_parses_and_escapes_once(shared_site):
+    built = shared_site(_files())
     feed = ET.fromstring(built.read("feed.xml").encode())
     entries = feed.findall(f"{ATOM}entry")
     titles = sorted(e.findtext(f"{ATOM}title") for e in entries)
@@ -57,8 +57,8 @@ def test_feed_parses_and_escapes_once(site):
     assert [e.findtext(f"{ATOM}title") for e in entries] == [NASTY, "A reposted story"]
 
 
-def test_sitemap_lists_every_page_once_and_robots_points_at_it(site):
-    built = site(_files())
+def test_sitemap_lists_every_page_once_and_robots_points_at_it(shared_site):
+    built = shared_site(_files())
     locs = [l.text for l in ET.fromstring(built.read("sitemap.xml").encode()).iter(f"{SITEMAP}loc")]
     assert locs == sorted(locs) and len(locs) == len(set(locs))
     pages = {"/" + p.relative_to(built.out).as_posix().removesuffix("index.html") for p in built.pages()}
@@ -69,8 +69,8 @@ def test_sitemap_lists_every_page_once_and_robots_points_at_it(site):
     assert "Sitemap: https://example.org/sitemap.xml" in built.read("robots.txt")
 
 
-def test_canonical_open_graph_and_image_per_page(site):
-    built = site(_files())
+def test_canonical_open_graph_and_image_per_page(shared_site):
+    built = shared_site(_files())
     for path in built.pages():
         html = path.read_text("utf-8")
         if path.is_relative_to(built.out / "pagefind"):
@@ -88,8 +88,8 @@ def test_canonical_open_graph_and_image_per_page(site):
     assert re.search(r'og:image" content="https://example.org/static/share\.[0-9a-f]{10}\.png"', plain)
 
 
-def test_news_article_json_ld_credits_outlet_and_authors(site):
-    built = site(_files())
+def test_news_article_json_ld_credits_outlet_and_authors(shared_site):
+    built = shared_site(_files())
     for slug, title, authors, outlet in [("a-reposted-story", "A reposted story", ["Ann Author", "Ben Writer"], "The Outlet")]:
         html = built.read(f"articles/{slug}/index.html")
         (data,) = _json_ld(html)
@@ -103,8 +103,8 @@ def test_news_article_json_ld_credits_outlet_and_authors(site):
     assert "</script>" not in nasty_html.split('application/ld+json">', 1)[1].split("</script>", 1)[0]
 
 
-def test_sources_page_describes_each_dataset(site):
-    built = site(_files())
+def test_sources_page_describes_each_dataset(shared_site):
+    built = shared_site(_files())
     (data,) = _json_ld(built.read("sources/index.html"))  # the page gives no date: no Article of its own
     (dataset,) = data["@graph"]
     assert dataset["@type"] == "Dataset" and dataset["name"] == "Crossings by year"
@@ -113,8 +113,8 @@ def test_sources_page_describes_each_dataset(site):
     assert url.startswith("https://example.org/") and (built.out / url.removeprefix("https://example.org/")).is_file()
 
 
-def test_search_index_and_page(site):
-    built = site(_files())
+def test_search_index_and_page(shared_site):
+    built = shared_site(_files())
     assert (built.out / "pagefind/pagefind.js").is_file()
     assert list((built.out / "pagefind").glob("pagefind.*.pf_meta"))
     search = built.read("search/index.html")
@@ -123,8 +123,8 @@ def test_search_index_and_page(site):
     assert "data-pagefind-body" not in search and "data-pagefind-body" in built.read("topics/plain/index.html")
 
 
-def test_pages_and_stylesheet_are_minified(site):
-    built = site(_files())
+def test_pages_and_stylesheet_are_minified(shared_site):
+    built = shared_site(_files())
     html = built.read("topics/numbers/index.html")
     assert "\n  " not in html.split("<pre")[0] and "<!--" not in html
     assert "  keep   this" in html  # <pre> untouched
@@ -135,8 +135,8 @@ def test_pages_and_stylesheet_are_minified(site):
     assert favicon.read_bytes() == (built.root / "static/favicon.svg").read_bytes()
 
 
-def test_same_inputs_same_bytes(site, tmp_path):
-    first = site(_files())
+def test_same_inputs_same_bytes(shared_site, site):
+    first = shared_site(_files())  # built in another folder, with another cache
     files = {p.relative_to(first.out).as_posix(): p.read_bytes() for p in sorted(first.out.rglob("*")) if p.is_file()}
     second = site(_files())
     again = {p.relative_to(second.out).as_posix(): p.read_bytes() for p in sorted(second.out.rglob("*")) if p.is_file()}

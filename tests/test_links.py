@@ -99,4 +99,4 @@ def test_a_broken_link_in_a_template_is_one_warning_naming_its_pages(site):
     built = site({"content/pages/a.md": page("A"), "content/pages/b.md": page("B")})
     about = [str(w) for w in built.report.warnings if "'/about/'" in w.message]
     assert len(about) == 1
-    assert about[0].endswith("(check the address or build with --drafts; seen in 6 pages: 404.html, a/index.html, articles/index.html, …)")
+    assert about[0].endswith("(check the address or build with --drafts; seen in 8 pages: 404.html, a/index.html, articles/index.html, …)")

@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 from conftest import page
 from netlify_site import netlify_config
 from test_lock import RUNTIME_LOCK, read_lock
-from test_real_site import copy_repo
+from conftest import copy_repo
 
 REPO = Path(__file__).resolve().parent.parent
 NOT_SHIPPED = shutil.ignore_patterns(".venv", ".git", "public", ".preview", ".cache", "__pycache__", "*.egg-info",

@@ -195,3 +195,17 @@ def test_topics_that_draw_on_an_article_leave_out_pages_that_only_list_it(site):
     html = built.read(f"articles/{slug}/index.html")
     section = re.search(r"Topics that draw on this article</h2>(.*?)</section>", html, re.S).group(1)
     assert 'href="/topics/plain/"' in section and 'href="/sources/"' not in section
+
+
+def test_related_stories_link_where_the_sidecar_knows_their_address(site):
+    from conftest import REPO
+
+    seed = "001_305bd766b2d23b6a.txt"
+    sidecar = (REPO / "content/seeds/001_305bd766b2d23b6a.yaml").read_text("utf-8")
+    sidecar += '\nrelated_urls:\n  "Mexico and US to tighten migration controls": "https://news.example.org/mexico-us"\n'
+    built = site(_files(**{f"seeds/{seed}": (REPO / "seeds" / seed).read_text("utf-8"),
+                           "content/seeds/001_305bd766b2d23b6a.yaml": sidecar}))
+    html = built.read("articles/more-people-from-china-seeking-asylum-at-us-border/index.html")
+    related = re.search(r'<section class="related-stories".*?</section>', html, re.S).group(0)
+    assert '<li><a href="https://news.example.org/mexico-us">Mexico and US to tighten migration controls</a></li>' in related
+    assert "<li>Thousands risk brutal crossing of Darien Gap into Panama</li>" in related

@@ -37,7 +37,7 @@ def as_json(value):
 def article_model(article) -> dict:
     """The article as its expected file holds it: every field but the rendered HTML."""
     fields = dataclasses.asdict(article)
-    del fields["html"], fields["source"]
+    del fields["html"], fields["source"], fields["accepted"]  # what the sidecar accepts is not the reader's
     return json.loads(json.dumps(fields, default=as_json, ensure_ascii=False))
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import Problems
 from ..inputs import INVISIBLE
-from ..model import Block, Image
+from ..model import Accepted, Block, Image
 from ..sourcefile import parse_date
 
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)  # the only addresses a seed may give
@@ -53,11 +53,18 @@ class Findings:
     the sidecar gives is settled, so its problems are dropped, and every other one
     says which sidecar key would settle it."""
 
-    def __init__(self, path: Path, problems: Problems, sidecar: Path, settled: set[str]):
+    def __init__(self, path: Path, problems: Problems, sidecar: Path, settled: set[str],
+                 accepted: Accepted | None = None, keys: set[str] | None = None):
         self.path, self.problems, self.sidecar, self.settled = path, problems, sidecar, settled
+        self.keys = keys  # the sidecar's keys (None: any key a reader names is one)
+        # findings in the text itself, which no field settles: the sidecar's 'accept' does
+        self.accepted = accepted or Accepted(frozenset(), problems.where(sidecar))
 
     def add(self, key: str, line: int, message: str, hint: str = "", warning: bool = False, column: int = 0) -> None:
         if key in self.settled:
+            return
+        if self.keys is not None and key not in self.keys:  # no key replaces it: the value is ignored
+            self.accepted.report(self.problems, "ignored-metadata", self.path, line, message, "if it may be left out, ", column)
             return
         where = self.problems.where(self.sidecar)
         settle = f"or set '{key}' in {where}" if hint else f"set '{key}' in {where}"
