@@ -16,7 +16,7 @@ from typing import Callable
 
 from .addresses import check_addresses
 from .cache import base_key, engine_digest, folder_digest, render_key, shared_cache_dir
-from .chart_text import load_chart_text
+from .chart_text import chart_figure_keys, load_chart_text
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .claims import claim_figures, load_claims
@@ -213,9 +213,11 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     if config.check_numbers:
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
+    written = {cid: chart_figure_keys(spec) for cid, spec in charts.items()}  # before figures fill the text
     cite_figures(paths.root, site, problems)
     site.glossary = _glossary(site, paths, problems)
-    site.chart_texts = load_chart_text(paths.charts, config.languages, charts, figures, problems, config.check_numbers)
+    site.chart_texts = load_chart_text(paths.charts, config.languages, charts, figures, problems, config.check_numbers,
+                                       written)
     check_addresses(site, problems)
     check_translations(editions_of(site), problems)
     return site

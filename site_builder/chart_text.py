@@ -34,13 +34,22 @@ from .numerals import NumberCheck
 TEXT_KEYS = {"title", "takeaway", "description", "notes"}
 _KEPT = {"field", "type", "$schema", "name", "mark", "format", "timeUnit", "aggregate", "as", "groupby", "fields"}
 _EXPRESSIONS = {"test", "expr", "labelExpr", "calculate", "filter"}
+_FIGURE_KEY = re.compile(r"\{fig:([^{}\s|]+)\}")  # as editions.py reads a page's figures
+
+
+def chart_figure_keys(spec: ChartSpec) -> set[str]:
+    """The figure keys a chart's text cites, read before the figures fill it in."""
+    return set(_FIGURE_KEY.findall("\n".join([spec.title, spec.takeaway, spec.description, *spec.notes])))
 
 
 def load_chart_text(charts_dir: Path, languages: list[Language], specs: dict[str, ChartSpec],
-                    figures: dict[str, Figure], problems: Problems, check_numbers: bool = False) -> dict[str, dict[str, ChartSpec]]:
+                    figures: dict[str, Figure], problems: Problems, check_numbers: bool = False,
+                    written: dict[str, set[str]] | None = None) -> dict[str, dict[str, ChartSpec]]:
     """For each other language with a text file: chart id → the chart as that language
     draws it (``lang`` and ``labels`` set). Unknown charts and keys are reported; with
-    ``check_numbers``, so are numbers typed by hand (see :mod:`.numerals`)."""
+    ``check_numbers``, so are numbers typed by hand (see :mod:`.numerals`). ``written``
+    (chart id → :func:`chart_figure_keys` of the source text) warns where a translation
+    cites other figures than its source, as a page's translation would be warned."""
     editions = {}
     for language in languages[1:]:
         path = charts_dir / f"{language.code}.yaml"
@@ -48,7 +57,24 @@ def load_chart_text(charts_dir: Path, languages: list[Language], specs: dict[str
         if data:
             check = NumberCheck(figures, problems) if check_numbers else None
             editions[language.code] = _edition(path, data, language, specs, figures, problems, check)
+            _check_drift(path, data, written or {}, problems)
     return editions
+
+
+def _check_drift(path: Path, data, written: dict[str, set[str]], problems: Problems) -> None:
+    charts = data.get("charts")
+    for chart_id, entry in charts.items() if isinstance(charts, dict) else []:
+        if chart_id not in written or not isinstance(entry, dict):
+            continue
+        ours = set(_FIGURE_KEY.findall("\n".join(str(v) for value in entry.values()
+                                                 for v in (value if isinstance(value, list) else [value]))))
+        source = written[chart_id] if {"title", "takeaway", "description", "notes"} <= set(entry) else ours
+        if ours != source:
+            missing, extra = sorted(source - ours), sorted(ours - source)
+            detail = "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
+                                                  f"not in the source: {', '.join(extra)}" if extra else "") if part)
+            problems.warn(path, charts.line(chart_id, 1), f"chart '{chart_id}' cites other figures than its source ({detail})",
+                          "a translation shows the same figures as its source: bring its text up to date")
 
 
 def _edition(path: Path, data, language: Language, specs: dict[str, ChartSpec], figures: dict[str, Figure],
