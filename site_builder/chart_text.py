@@ -35,6 +35,9 @@ TEXT_KEYS = {"title", "takeaway", "description", "notes"}
 _KEPT = {"field", "type", "$schema", "name", "mark", "format", "timeUnit", "aggregate", "as", "groupby", "fields"}
 _EXPRESSIONS = {"test", "expr", "labelExpr", "calculate", "filter"}
 _FIGURE_KEY = re.compile(r"\{fig:([^{}\s|]+)\}")  # as editions.py reads a page's figures
+# A folded YAML line break becomes a space, which beside full-width punctuation (，。；（）)
+# shows as a gap: scripts written without spaces break their lines there.
+_FOLDED_GAP = re.compile(r"(?<=[\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\uff00-\uffef])")
 
 
 def chart_figure_keys(spec: ChartSpec) -> set[str]:
@@ -99,8 +102,9 @@ def _edition(path: Path, data, language: Language, specs: dict[str, ChartSpec], 
         for key, value in sorted(entry.items()) if check else []:
             for text in value if isinstance(value, list) else [value]:
                 check.text(str(text), path, entry.line(key, line))
-        text = lambda key, default: fill(str(entry[key]), figures, path, entry.line(key, line), problems) if key in entry else default
-        notes = [fill(str(note), figures, path, entry.line("notes", line), problems) for note in entry.get("notes", [])]
+        filled = lambda value, at: _FOLDED_GAP.sub("", fill(str(value), figures, path, at, problems))
+        text = lambda key, default: filled(entry[key], entry.line(key, line)) if key in entry else default
+        notes = [filled(note, entry.line("notes", line)) for note in entry.get("notes", [])]
         translated[chart_id] = dataclasses.replace(
             spec, title=text("title", spec.title), takeaway=text("takeaway", spec.takeaway),
             description=text("description", spec.description), notes=notes if "notes" in entry else spec.notes,
