@@ -276,3 +276,32 @@ def test_a_number_typed_in_a_translation_is_reported(site):
         "(compute it as a figure in content/figures.yaml, or mark it {n:77|why it is typed})",
         "content/charts/zh.yaml:3: warning: number '25,565' is typed by hand "
         "(the figure 'crossings-2023' holds this value: write {fig:crossings-2023})"]
+
+
+def chart_text_sites(zh_takeaway: str) -> dict[str, str]:
+    """The bilingual site with an English chart citing crossings-2023 and a full Chinese
+    text for it (every key, so that it replaces the English) with ``zh_takeaway``."""
+    files = bilingual_site()
+    files["content/charts/crossings.py"] = files["content/charts/crossings.py"].replace(
+        'takeaway="They rose fast."', 'takeaway="{fig:crossings-2023} crossed in 2023."')
+    files["content/charts/zh.yaml"] = ("charts:\n  crossings-bar:\n    title: 每年穿越人数\n"
+                                       f"    takeaway: {zh_takeaway}\n"
+                                       "    description: 2021 至 2023 年每年穿越人数的柱状图。\n"
+                                       "    notes:\n      - 2023 年的数字是初步的。\n")
+    return files
+
+
+def test_a_chart_translation_citing_other_figures_is_warned_about(site, failing_site):
+    files = chart_text_sites("共有 {fig:crossings-total} 人穿越。")
+    built = site(files)
+    assert [str(w) for w in built.report.warnings] == [
+        "content/charts/zh.yaml:2: warning: chart 'crossings-bar' cites other figures than its source "
+        "(missing crossings-2023; not in the source: crossings-total) "
+        "(a translation shows the same figures as its source: bring its text up to date)"]
+    assert [m for m in failing_site(files, strict=True) if "zh.yaml" in m] == [str(built.report.warnings[0])]
+
+
+def test_a_chart_translation_citing_the_same_figures_is_not_warned_about(site):
+    built = site(chart_text_sites("2023 年有 {fig:crossings-2023} 人穿越。"))
+    assert built.report.warnings == []
+    assert "2023 年有 25,565 人穿越。" in built.read("zh/topics/route/index.html")
