@@ -209,7 +209,7 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     claims = remembered(memo, "claims", [paths.claims, paths.data], problems,
                         lambda found: load_claims(paths.claims, slugs, datasets, found), extra=tuple(sorted(slugs)))
     figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
-    charts = load_chart_specs(paths.charts, datasets, problems)
+    charts = load_chart_specs(paths.charts, datasets, problems, config.languages[0].locale)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     if config.check_numbers:
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it

@@ -17,14 +17,27 @@ then relabelled (see :func:`relabel`): titles, annotations, data values and scal
 domains whose text is a label are replaced, field names are kept (the encodings and
 the data still agree), and quoted values inside expressions follow the data. A chart
 without an entry is shown in the default language.
+
+Text a chart function builds from its data ("5,950 (Dec 2023)") cannot be looked up
+whole, so the function builds it with :func:`label`, :func:`month` and :func:`number`,
+which read the language the chart is being drawn in (see :func:`drawn_in`)::
+
+    label("{count} ({month})", count=number(peak), month=month("2023-12"))
+
+and the language's ``labels`` translate the template, keeping its placeholders::
+
+    "{count} ({month})": "{count}（{month}）"
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import Problems
 from .figures import fill, load_yaml_file
@@ -38,6 +51,41 @@ _FIGURE_KEY = re.compile(r"\{fig:([^{}\s|]+)\}")  # as editions.py reads a page'
 # A folded YAML line break becomes a space, which beside full-width punctuation (，。；（）)
 # shows as a gap: scripts written without spaces break their lines there.
 _FOLDED_GAP = re.compile(r"(?<=[\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\uff00-\uffef])")
+
+
+_DRAWING: contextvars.ContextVar[tuple[str, dict[str, str]]] = contextvars.ContextVar("drawing", default=("en", {}))
+
+
+@contextlib.contextmanager
+def drawn_in(locale: str, labels: dict[str, str]) -> Iterator[None]:
+    """While a chart function runs: the Babel locale and the labels it is drawn with."""
+    token = _DRAWING.set((locale or "en", labels))
+    try:
+        yield
+    finally:
+        _DRAWING.reset(token)
+
+
+def label(template: str, **values: Any) -> str:
+    """``template`` in the language the chart is drawn in (its ``labels`` entry, with the
+    same ``{placeholders}``), filled with ``values``; without values, just its translation."""
+    text = _DRAWING.get()[1].get(template, template)
+    return text.format(**values) if values else text
+
+
+def month(year_month: str) -> str:
+    """'2023-12' as that language writes a month: 'Dec 2023', '2023年12月'."""
+    from babel.dates import format_skeleton
+
+    year, number = (int(part) for part in year_month.split("-")[:2])
+    return format_skeleton("yMMM", dt.date(year, number, 1), locale=_DRAWING.get()[0])
+
+
+def number(value: float) -> str:
+    """A number with its digits grouped the way the chart's language groups them."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_DRAWING.get()[0])
 
 
 def chart_figure_keys(spec: ChartSpec) -> set[str]:
@@ -108,14 +156,15 @@ def _edition(path: Path, data, language: Language, specs: dict[str, ChartSpec], 
         translated[chart_id] = dataclasses.replace(
             spec, title=text("title", spec.title), takeaway=text("takeaway", spec.takeaway),
             description=text("description", spec.description), notes=notes if "notes" in entry else spec.notes,
-            lang=language.code, labels=dict(sorted(labels.items())))
+            lang=language.code, locale=language.locale, labels=dict(sorted(labels.items())))
     return translated
 
 
 def relabel(value: Any, labels: dict[str, str], key: str = "") -> Any:
     """A Vega-Lite spec (or part of one) with the text in ``labels`` translated: string
     values and lists of them, except field names and other identifiers; quoted values
-    inside expressions; axes and legends that a field name titled. Dictionary keys
+    inside expressions; axes and legends that a field name titled; a title given as a
+    list of lines, by the lines joined with spaces. Dictionary keys
     (field names in the data) are kept."""
     if not labels:
         return value
@@ -125,6 +174,9 @@ def relabel(value: Any, labels: dict[str, str], key: str = "") -> Any:
             translated["title"] = labels[value["field"]]  # an axis or legend titled by its field name
         return translated
     if isinstance(value, list):
+        joined = " ".join(value) if value and all(isinstance(item, str) for item in value) else None
+        if joined in labels and key not in _KEPT:  # a title broken into lines is translated whole
+            return labels[joined].split("\n")
         return [relabel(item, labels, key) for item in value]
     if not isinstance(value, str) or key in _KEPT:
         return value

@@ -33,15 +33,18 @@ from .errors import Problems, did_you_mean
 from .exports import credit_lines, with_credits
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
-from .chart_text import relabel
+from .chart_text import drawn_in, relabel
 from .parallel import Background
 from .write import write_atomically
 
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"  # 5: charts draw data-built labels in their language
 CHART_LIBRARIES = ("altair", "vl-convert-python")  # their versions are part of each chart's cache key
 TEXT = "#010101"   # sentinel colours replaced with currentColor so charts follow dark mode
 RULE = "#020202"
 SVG_THEME = {
+    # right padding: a reader's font may draw a label wider than vl-convert measured it,
+    # and the inline SVG clips what passes its edge (CJK labels did by a few pixels)
+    "padding": {"left": 5, "top": 5, "bottom": 5, "right": 12},
     "background": None, "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     "view": {"stroke": None},
     "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": TEXT, "titleColor": TEXT,
@@ -72,8 +75,10 @@ def chart(id: str, *, title: str, takeaway: str, description: str, datasets: lis
     return register
 
 
-def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: Problems) -> dict[str, ChartSpec]:
-    """Run each ``*.py`` module in ``charts_dir`` afresh and collect its charts."""
+def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: Problems,
+                     locale: str = "en") -> dict[str, ChartSpec]:
+    """Run each ``*.py`` module in ``charts_dir`` afresh and collect its charts, drawn in
+    the default language's ``locale``."""
     specs: dict[str, ChartSpec] = {}
     for path in list_files(charts_dir, problems, (".py",), recursive=False):
         source = read_text(path, problems)
@@ -114,7 +119,7 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
             if extra is None:
                 continue
             specs[meta["id"]] = ChartSpec(source=problems.where(path), line=line, function=function,
-                                          module_digest=hashlib.sha256((digest + extra).encode()).hexdigest(), **meta)
+                                          module_digest=hashlib.sha256((digest + extra).encode()).hexdigest(), locale=locale, **meta)
     return specs
 
 
@@ -222,7 +227,7 @@ class ChartRenderer:
 
         parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True),
                  spec.title, spec.description, spec.takeaway, *spec.notes, self.credit,  # with their figures filled in, and drawn into the downloads
-                 spec.lang, json.dumps(spec.labels, sort_keys=True, ensure_ascii=False)]
+                 spec.lang, spec.locale, json.dumps(spec.labels, sort_keys=True, ensure_ascii=False)]
         parts += [f"{name}={version(name)}" for name in CHART_LIBRARIES]
         parts += [datasets[name].digest for name in spec.datasets]
         parts.append(_exports_digest())  # how the downloads are laid out
@@ -280,7 +285,8 @@ class ChartRenderer:
 
         data = {name: copy.deepcopy(datasets[name]) for name in spec.datasets}
         try:
-            result = spec.function(data)
+            with drawn_in(spec.locale, spec.labels):
+                result = spec.function(data)
             chart_obj, rows = result
             vl_spec = relabel(chart_obj.to_dict(), spec.labels)
         except Exception as exc:  # content code

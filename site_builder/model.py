@@ -280,6 +280,7 @@ class ChartSpec:
     function: Any = field(default=None, metadata={"keyed": False})  # module_digest stands for it
     module_digest: str = ""
     lang: str = ""  # another language's text for the same chart (see site_builder.chart_text)
+    locale: str = "en"  # the Babel locale its function draws dates and numbers in
     labels: dict[str, str] = field(default_factory=dict)  # words drawn in the chart → that language's
 
 

@@ -305,3 +305,24 @@ def test_a_chart_translation_citing_the_same_figures_is_not_warned_about(site):
     built = site(chart_text_sites("2023 年有 {fig:crossings-2023} 人穿越。"))
     assert built.report.warnings == []
     assert "2023 年有 25,565 人穿越。" in built.read("zh/topics/route/index.html")
+
+
+def test_labels_built_from_data_are_drawn_in_the_charts_language():
+    from site_builder.chart_text import drawn_in, label, month, number
+
+    peak = lambda: label("{count} ({month})", count=number(5950), month=month("2023-12"))
+    assert peak() == "5,950 (Dec 2023)" and label("China reopens") == "China reopens"  # the default: English, as written
+    with drawn_in("zh_Hans_CN", {"{count} ({month})": "{count}（{month}）", "China reopens": "中国重新开放"}):
+        assert peak() == "5,950（2023年12月）" and label("China reopens") == "中国重新开放"
+        assert label("Title 42 ends") == "Title 42 ends"  # untranslated text stays as written
+    with drawn_in("de_DE", {}):
+        assert peak() == "5.950 (Dez. 2023)"
+    assert peak() == "5,950 (Dec 2023)"  # the language ends with the drawing
+
+
+def test_a_title_broken_into_lines_is_translated_whole():
+    from site_builder.chart_text import relabel
+
+    labels = {"China's share of all encounters (%)": "中国公民所占比例\n（%）"}
+    spec = {"title": {"text": ["China's share of all", "encounters (%)"], "fontSize": 12}, "tooltip": ["Year:O", "Share:Q"]}
+    assert relabel(spec, labels) == {"title": {"text": ["中国公民所占比例", "（%）"], "fontSize": 12}, "tooltip": ["Year:O", "Share:Q"]}
