@@ -172,6 +172,8 @@ def relabel(value: Any, labels: dict[str, str], key: str = "") -> Any:
         translated = {k: relabel(v, labels, k) for k, v in value.items()}
         if "type" in value and value.get("field") in labels and "title" not in value:
             translated["title"] = labels[value["field"]]  # an axis or legend titled by its field name
+        if isinstance(value.get("layer"), list):
+            _keep_given_titles(value["layer"], translated["layer"])
         return translated
     if isinstance(value, list):
         joined = " ".join(value) if value and all(isinstance(item, str) for item in value) else None
@@ -186,3 +188,16 @@ def relabel(value: Any, labels: dict[str, str], key: str = "") -> Any:
         return labels[value]
     lines = value.split("\n")  # an annotation broken over lines is translated whole or line by line
     return "\n".join(labels.get(line, line) for line in lines) if any(line in labels for line in lines) else value
+
+
+def _keep_given_titles(layers: list, translated: list) -> None:
+    """Layers share an axis, and Vega-Lite titles it with the title one layer gave,
+    over the field names of the others; a title added from a field name would join it
+    ("% of all, Chinese share (%)"), so it is taken back where another layer gave one."""
+    encodings = [layer.get("encoding") if isinstance(layer, dict) else None for layer in layers]
+    given = {channel for encoding in encodings if isinstance(encoding, dict)
+             for channel, definition in encoding.items() if isinstance(definition, dict) and "title" in definition}
+    for encoding, done in zip(encodings, translated):
+        for channel in given & set(encoding or {}):
+            if isinstance(encoding[channel], dict) and "title" not in encoding[channel]:
+                done["encoding"][channel].pop("title", None)

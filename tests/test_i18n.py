@@ -326,3 +326,14 @@ def test_a_title_broken_into_lines_is_translated_whole():
     labels = {"China's share of all encounters (%)": "中国公民所占比例\n（%）"}
     spec = {"title": {"text": ["China's share of all", "encounters (%)"], "fontSize": 12}, "tooltip": ["Year:O", "Share:Q"]}
     assert relabel(spec, labels) == {"title": {"text": ["中国公民所占比例", "（%）"], "fontSize": 12}, "tooltip": ["Year:O", "Share:Q"]}
+
+
+def test_a_layer_without_a_title_does_not_add_its_field_name_to_a_shared_axis():
+    from site_builder.chart_text import relabel
+
+    y = {"field": "Chinese share (%)", "type": "quantitative"}
+    spec = {"layer": [{"mark": "bar", "encoding": {"y": {**y, "title": "% of all"}}}, {"mark": "text", "encoding": {"y": y}}]}
+    assert relabel(spec, {"Chinese share (%)": "中国人占比（%）", "% of all": "占全部比例"}) == {
+        "layer": [{"mark": "bar", "encoding": {"y": {**y, "title": "占全部比例"}}}, {"mark": "text", "encoding": {"y": y}}]}
+    alone = {"layer": [{"mark": "text", "encoding": {"y": y}}]}
+    assert relabel(alone, {"Chinese share (%)": "中国人占比（%）"})["layer"][0]["encoding"]["y"]["title"] == "中国人占比（%）"

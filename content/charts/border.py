@@ -60,7 +60,9 @@ def usbp_fiscal_share(data):
     rows = _fiscal_rows(data[USBP_ANNUAL])
     base = alt.Chart(alt.Data(values=rows))
     # "FY2019" six times in 255 px ran together; "FY19" leaves room between labels
-    x = alt.X("Fiscal year:O", title=None, axis=alt.Axis(labelAngle=0, labelExpr="replace(datum.label, 'FY20', 'FY')"))
+    # a translated label with a space ("2019 财年") goes on two lines
+    x = alt.X("Fiscal year:O", title=None,
+              axis=alt.Axis(labelAngle=0, labelExpr="split(replace(datum.label, 'FY20', 'FY'), ' ')"))
 
     count_bars = base.mark_bar(color=BP_COLOUR).encode(
         x=x.axis(None),
