@@ -90,6 +90,11 @@ class Renderer:
         self.env.filters["number"] = number_formatter(language)
         self.env.filters["isodate"] = iso_date
         self.env.filters["thousands"] = thousands
+        # Text from content (site.toml's nav and licence wording) translated by the catalogue
+        # but escaped like any content: ``_()`` marks its result safe, as it would a
+        # template's own literal, which content must never be.
+        self.env.filters["translated"] = (lambda text: str(text)) if translations is None else \
+            (lambda text: str(translations.gettext(str(text))))
         self.env.template_context = context
         self.env.globals.update(context.globals())
 
