@@ -27,11 +27,13 @@ from typing import Any, Callable
 
 from markupsafe import escape
 
+from . import exports
 from .addresses import is_slug
 from .errors import Problems, did_you_mean
 from .exports import credit_lines, with_credits
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
+from .chart_text import relabel
 from .parallel import Background
 from .write import write_atomically
 
@@ -219,9 +221,11 @@ class ChartRenderer:
         from .cache import version
 
         parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True),
-                 spec.title, spec.description, spec.takeaway, *spec.notes, self.credit]  # with their figures filled in, and drawn into the downloads
+                 spec.title, spec.description, spec.takeaway, *spec.notes, self.credit,  # with their figures filled in, and drawn into the downloads
+                 spec.lang, json.dumps(spec.labels, sort_keys=True, ensure_ascii=False)]
         parts += [f"{name}={version(name)}" for name in CHART_LIBRARIES]
         parts += [datasets[name].digest for name in spec.datasets]
+        parts.append(_exports_digest())  # how the downloads are laid out
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
     def render(self, spec: ChartSpec, datasets: dict[str, Dataset], problems: Problems) -> RenderedFiles | None:
@@ -278,7 +282,7 @@ class ChartRenderer:
         try:
             result = spec.function(data)
             chart_obj, rows = result
-            vl_spec = chart_obj.to_dict()
+            vl_spec = relabel(chart_obj.to_dict(), spec.labels)
         except Exception as exc:  # content code
             raise ChartError(f"{type(exc).__name__}: {exc}") from None
         if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
@@ -289,19 +293,26 @@ class ChartRenderer:
         svg_spec = _themed(vl_spec, SVG_THEME)
         png_spec = _themed(vl_spec, PNG_THEME)
         sources = [datasets[name] for name in spec.datasets]
-        export_spec = with_credits(png_spec, spec, credit_lines(spec, sources, self.credit))
         try:
             svg = vl_convert.vegalite_to_svg(svg_spec, allowed_base_urls=[])
+            width = float(re.search(r'<svg[^>]*?\swidth="([\d.]+)', svg).group(1))  # the text wraps to it
+            export_spec = with_credits(png_spec, spec, credit_lines(spec, sources, self.credit, width), width)
             png = vl_convert.vegalite_to_png(export_spec, scale=2, allowed_base_urls=[])
             export_svg = vl_convert.vegalite_to_svg(export_spec, allowed_base_urls=[])
         except Exception as exc:  # vl-convert reports spec errors as ValueError
             raise ChartError(f"Vega-Lite could not render the spec: {exc}") from None
         self.renders += 1
         columns = list(rows[0])
-        table = [[row.get(c) for c in columns] for row in rows]
+        table = relabel([[row.get(c) for c in columns] for row in rows], spec.labels)
+        columns = relabel(columns, spec.labels)
         return RenderedFiles(svg=_accessible_svg(svg, spec), png=png, export_svg=export_svg,
                              spec_json=json.dumps(png_spec, indent=1, sort_keys=True, ensure_ascii=False),
                              columns=columns, rows=table, csv=to_csv(columns, table))
+
+
+@functools.cache
+def _exports_digest() -> str:
+    return hashlib.sha256(Path(exports.__file__).read_bytes()).hexdigest()
 
 
 def vega_bundle(cache_dir: Path) -> str:

@@ -80,17 +80,17 @@ def test_data_edit_reaches_figures_charts_and_dataset_page_only(project):
     assert changed(before, after) == {
         "figure/index.html", "chart/index.html", "data/crossings/index.html", "data/crossings/crossings.csv",
         "charts/crossings-bar/index.html", "charts/crossings-bar.svg", "charts/crossings-bar.png",
-        "charts/crossings-bar.csv", "charts/crossings-bar.vl.json",
-        "charts/crossings-bar/embed/index.html", "charts/index.html"}  # the embed page and the catalogue show the chart
-    chart = after["chart/index.html"][0].decode()
-    assert "31,337" in after["figure/index.html"][0].decode() and ("31337" in chart or "31,337" in chart)
+        "charts/crossings-bar.csv", "charts/crossings-bar.vl.json", "charts/crossings-bar.thumb.svg",
+        "charts/crossings-bar/embed/index.html", "charts/index.html"}  # the embed and catalogue show the chart
+    assert "31,337" in after["figure/index.html"][0].decode() and "<td>31,337</td>" in after["chart/index.html"][0].decode()
 
 
 def test_chart_definition_edit_reaches_pages_embedding_it_only(project):
     root, rebuild = project
     (root / "content/charts/crossings.py").write_text(CHART_MODULE.replace('title="Crossings per year"', 'title="Crossings each year"'))
     before, after = rebuild()
-    assert changed(before, after) - {"charts/crossings-bar.png"} == showing(after, "Crossings each year")  # the PNG draws it
+    # the PNG download prints the title too (as pixels, so showing() cannot find it there)
+    assert changed(before, after) == showing(after, "Crossings each year") | {"charts/crossings-bar.png"}
     assert {"chart/index.html", "charts/crossings-bar/index.html"} <= changed(before, after)
     assert "figure/index.html" not in changed(before, after)
 

@@ -90,7 +90,8 @@ def test_bibtex_fields_cannot_break_the_entry():
 def test_catalogues_list_every_chart_and_dataset(site):
     built = site(_files())
     charts = built.read("charts/index.html")
-    assert 'href="/charts/crossings-bar/"' in charts and 'src="/charts/crossings-bar.svg"' in charts
+    assert 'href="/charts/crossings-bar/"' in charts and 'src="/charts/crossings-bar.thumb.svg"' in charts
+    assert (built.out / "charts/crossings-bar.thumb.svg").read_text("utf-8").startswith("<svg")
     assert "They rose fast." in charts
     data = built.read("data/index.html")
     assert 'href="/data/crossings/"' in data and "3 rows" in data and 'href="/data/crossings/crossings.csv"' in data
@@ -119,7 +120,7 @@ def test_downloaded_images_keep_title_source_notes_and_site(site):
 
 
 def test_credit_lines_wrap_and_name_every_agency_once():
-    from site_builder.exports import LINE, credit_lines
+    from site_builder.exports import LINE, credit_lines, fitting
     from site_builder.model import ChartSpec, Dataset
 
     def dataset(agency, as_of):
@@ -129,6 +130,9 @@ def test_credit_lines_wrap_and_name_every_agency_once():
     assert lines[0] == "Source: Agency A. Data as of 2024-01-01 and 2024-03-01."
     assert all(len(line) <= LINE for line in lines) and lines[-1] == "Site · https://x.org"
     assert sum(line.startswith("Note:") for line in lines) == 1 and len(lines) > 3
+    narrow = credit_lines(spec, [dataset("Agency A", "2024-01-01")], "Site · https://a-long-site-name.example.org", 200)
+    assert all(len(line) <= fitting(200, 11) for line in narrow[:-1])  # wrapped to the chart's width
+    assert narrow[-1] == "Site ·" or "https://a-long-site-name.example.org" in narrow  # an address is never split
 
 
 def test_contents_box_only_with_three_second_level_headings(site):

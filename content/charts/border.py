@@ -96,7 +96,8 @@ def usbp_fiscal_share(data):
         width=255,
         height=90,
         title=alt.Title(
-            "China's share of all Southwest-border encounters (%)",
+            # two lines: on one it ran past the chart's right edge and was cut off
+            ["China's share of all", "Southwest-border encounters (%)"],
             fontSize=12,
             fontWeight="normal",
             anchor="start",

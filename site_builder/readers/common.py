@@ -57,12 +57,14 @@ class Findings:
                  accepted: Accepted | None = None, keys: set[str] | None = None):
         self.path, self.problems, self.sidecar, self.settled = path, problems, sidecar, settled
         self.keys = keys  # the sidecar's keys (None: any key a reader names is one)
+        self.reported: set[str] = set()  # the keys whose doubts were reported (not settled)
         # findings in the text itself, which no field settles: the sidecar's 'accept' does
         self.accepted = accepted or Accepted(frozenset(), problems.where(sidecar))
 
     def add(self, key: str, line: int, message: str, hint: str = "", warning: bool = False, column: int = 0) -> None:
         if key in self.settled:
             return
+        self.reported.add(key)
         if self.keys is not None and key not in self.keys:  # no key replaces it: the value is ignored
             self.accepted.report(self.problems, "ignored-metadata", self.path, line, message, "if it may be left out, ", column)
             return
