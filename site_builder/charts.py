@@ -28,10 +28,12 @@ from typing import Any, Callable
 from markupsafe import escape
 
 from . import exports
+from .addresses import is_slug
 from .errors import Problems, did_you_mean
 from .exports import credit_lines, with_credits
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
+from .chart_text import relabel
 from .parallel import Background
 from .write import write_atomically
 
@@ -95,7 +97,7 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
             if meta is None or function.__code__.co_filename != str(path):
                 continue  # not a chart, or one imported from elsewhere
             line = function.__code__.co_firstlineno
-            if not isinstance(meta["id"], str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", meta["id"]):
+            if not isinstance(meta["id"], str) or not is_slug(meta["id"]):
                 problems.add(path, line, f"chart id {meta['id']!r} is not a clean URL slug (a-z, 0-9 and '-')",
                              "chart ids become addresses like /charts/<id>/")
                 continue
@@ -219,7 +221,8 @@ class ChartRenderer:
         from .cache import version
 
         parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True),
-                 spec.title, spec.description, spec.takeaway, *spec.notes, self.credit]  # with their figures filled in, and drawn into the downloads
+                 spec.title, spec.description, spec.takeaway, *spec.notes, self.credit,  # with their figures filled in, and drawn into the downloads
+                 spec.lang, json.dumps(spec.labels, sort_keys=True, ensure_ascii=False)]
         parts += [f"{name}={version(name)}" for name in CHART_LIBRARIES]
         parts += [datasets[name].digest for name in spec.datasets]
         parts.append(_exports_digest())  # how the downloads are laid out
@@ -279,7 +282,7 @@ class ChartRenderer:
         try:
             result = spec.function(data)
             chart_obj, rows = result
-            vl_spec = chart_obj.to_dict()
+            vl_spec = relabel(chart_obj.to_dict(), spec.labels)
         except Exception as exc:  # content code
             raise ChartError(f"{type(exc).__name__}: {exc}") from None
         if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
@@ -300,7 +303,8 @@ class ChartRenderer:
             raise ChartError(f"Vega-Lite could not render the spec: {exc}") from None
         self.renders += 1
         columns = list(rows[0])
-        table = [[row.get(c) for c in columns] for row in rows]
+        table = relabel([[row.get(c) for c in columns] for row in rows], spec.labels)
+        columns = relabel(columns, spec.labels)
         return RenderedFiles(svg=_accessible_svg(svg, spec), png=png, export_svg=export_svg,
                              spec_json=json.dumps(png_spec, indent=1, sort_keys=True, ensure_ascii=False),
                              columns=columns, rows=table, csv=to_csv(columns, table))

@@ -7,10 +7,11 @@ import tomllib
 from pathlib import Path
 
 from .errors import Problems, did_you_mean
+from .i18n import read_languages
 from .model import Config, License
 
 KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search",
-         "check_numbers", "readers", "seeds", "license", "glossary"}
+         "check_numbers", "readers", "seeds", "license", "glossary", "languages"}
 LICENSE_KEYS = {"name", "url", "covers", "others"}
 
 
@@ -56,6 +57,8 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         problems.add(path, _line_of(path, "check_numbers"), "check_numbers must be true or false",
                      "true reports every number typed by hand in the site's texts")
         ok = False
+    languages = read_languages(data, lambda key: _line_of(path, key), path, problems)
+    ok = ok and languages is not None
     terms = {k: tuple(v) for k, v in (data.get("terms") or {}).items() if isinstance(v, list) and len(v) == 2}
     if not ok:
         return None
@@ -65,7 +68,8 @@ def load_config(path: Path, problems: Problems) -> Config | None:
                   sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
                   search=search, check_numbers=check_numbers, readers=_table(data, "readers", path, problems),
                   seeds=_table(data, "seeds", path, problems),
-                  license=license or None, glossary=str(data.get("glossary", "")))
+                  license=license or None, glossary=str(data.get("glossary", "")),
+                  languages=languages)
 
 
 # TOML's messages, with what to do about each (the common ones)
@@ -114,7 +118,8 @@ def _license(table, path: Path, problems: Problems) -> License | None | bool:
 
 
 def _line_of(path: Path, key: str) -> int:
+    """The line that sets ``key`` (or opens the table ``[key]``)."""
     for number, line in enumerate(path.read_text("utf-8").split("\n"), start=1):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line) or line.strip() == key:
             return number
     return 1

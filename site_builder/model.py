@@ -102,6 +102,7 @@ class Article:
     rights: str = "full"  # 'full', or 'excerpt': the opening of the body and a link to the original
     excerpted: bool = False  # the body shown is shorter than the seed's
     accepted: Accepted = field(default_factory=Accepted)  # findings in the body its sidecar accepts
+    summaries: dict[str, str] = field(default_factory=dict)  # language code → a short summary in that language
 
 
 @dataclass
@@ -133,6 +134,8 @@ class Page:
     authors: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # old addresses that redirect here
     extra: dict[str, Any] = field(default_factory=dict)  # free front matter for templates
+    lang: str = ""  # the code of the page's language (see Language); its ``updated``, on a translation,
+                   # is the day it was last checked against its source
 
     @property
     def modified(self) -> str:
@@ -276,6 +279,8 @@ class ChartSpec:
     line: int
     function: Any = field(default=None, metadata={"keyed": False})  # module_digest stands for it
     module_digest: str = ""
+    lang: str = ""  # another language's text for the same chart (see site_builder.chart_text)
+    labels: dict[str, str] = field(default_factory=dict)  # words drawn in the chart → that language's
 
 
 @dataclass
@@ -347,6 +352,21 @@ class License:
     others: str = ""     # what it does not: "Official data keep their publishers' terms."
 
 
+@dataclass(frozen=True)
+class Language:
+    """One edition of the site: its pages live in ``content/pages/<code>/`` (the default
+    language's at the top) and are published under ``prefix``."""
+
+    code: str  # folder and URL prefix: "zh"
+    tag: str  # BCP 47, for lang= and hreflang: "zh-Hans"
+    locale: str  # Babel locale for catalogues, dates and numbers: "zh_Hans_CN"
+    name: str  # the language's own name, for the switcher: "简体中文"
+    prefix: str  # "" for the default language, else "/zh"
+    title: str
+    description: str
+    date_format: str = "long"  # a CLDR format name or pattern
+
+
 @dataclass
 class Config:
     title: str
@@ -359,6 +379,7 @@ class Config:
     nav: list[dict[str, str]]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
+    languages: list[Language] = field(default_factory=list)  # the default language first
     license: License | None = None
     glossary: str = ""  # the address of the page whose ### headings are terms linked site-wide
     check_numbers: bool = False  # report every number typed by hand in content text (see numerals.py)
@@ -379,4 +400,6 @@ class Site:
     claims: dict[str, list[Claim]]
     charts: dict[str, ChartSpec]
     rendered_charts: dict[str, Chart] = field(default_factory=dict)
+    chart_texts: dict[str, dict[str, ChartSpec]] = field(default_factory=dict)  # language code → id → its text
+    translated_charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # language code → id → drawn so
     glossary: dict[str, str] = field(default_factory=dict)  # term → address of its definition

@@ -8,7 +8,6 @@ environment below every name a render resolves (its dependencies).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import traceback
 from pathlib import Path
@@ -18,17 +17,8 @@ import jinja2
 
 from .context import TemplateContext
 from .errors import Problems, did_you_mean
-
-
-def format_date(value: Any, style: str = "long") -> str:
-    """``29 February 2024``; datetimes keep their time only in ``style='full'``."""
-    value = _as_date(value)
-    if value is None:
-        return ""
-    text = f"{value.day} {value:%B %Y}"
-    if style == "full" and isinstance(value, dt.datetime):
-        text += f", {value:%H:%M}"
-    return text
+from .i18n import as_date, date_formatter, number_formatter
+from .model import Language
 
 
 def _made(folder: Path) -> Path:
@@ -55,17 +45,8 @@ def _decimals(value: float) -> int:
 
 
 def iso_date(value: Any) -> str:
-    value = _as_date(value)
+    value = as_date(value)
     return value.isoformat() if value is not None else ""
-
-
-def _as_date(value: Any) -> dt.date | dt.datetime | None:
-    """Pages keep their dates as ISO text (see :class:`~site_builder.model.Page`)."""
-    if isinstance(value, str):
-        if not value:
-            return None
-        return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
-    return value
 
 
 class _TracedContext(jinja2.runtime.Context):
@@ -86,7 +67,11 @@ class _Environment(jinja2.Environment):
 class Renderer:
     """One Jinja environment per build, with the site-wide context set once."""
 
-    def __init__(self, templates_dir: Path, context: TemplateContext, cache_dir: Path | None = None):
+    def __init__(self, templates_dir: Path, context: TemplateContext, language: Language,
+                 cache_dir: Path | None = None, translations: Any = None):
+        """``language`` formats dates and numbers; ``translations`` (gettext, see
+        :func:`~site_builder.i18n.catalogue`) give the interface text of templates'
+        ``_()``, which the templates folder's digest covers (``templates/locales/``)."""
         self.templates_dir = templates_dir
         self._undefined: list = []  # the latest undefined value, for 'did you mean' (see _undefined)
         # Compiled templates are kept between builds (keyed by their source's checksum):
@@ -96,8 +81,13 @@ class Renderer:
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
             undefined=_recording_undefined(self._undefined), trim_blocks=True, lstrip_blocks=True,
-            keep_trailing_newline=True)
-        self.env.filters["date"] = format_date
+            keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+        if translations is None:
+            self.env.install_null_translations(newstyle=True)
+        else:
+            self.env.install_gettext_translations(translations, newstyle=True)
+        self.env.filters["date"] = date_formatter(language)
+        self.env.filters["number"] = number_formatter(language)
         self.env.filters["isodate"] = iso_date
         self.env.filters["thousands"] = thousands
         self.env.template_context = context

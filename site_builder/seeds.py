@@ -172,7 +172,7 @@ def _article(path: Path, parsed: Parsed, sidecar: Sidecar, shape: str, findings:
         tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
         summary=sidecar.summary or parsed.dek or _first_paragraph(full) or title,
         updated=sidecar.updated or parsed.updated, extra=parsed.extra,
-        rights=mode, excerpted=len(body) < len(full),
+        rights=mode, excerpted=len(body) < len(full), summaries=dict(sidecar.summaries),
         accepted=dataclasses.replace(findings.accepted, original=sidecar.url or parsed.source_url),
         word_count=words, reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)))
 
@@ -180,7 +180,8 @@ def _article(path: Path, parsed: Parsed, sidecar: Sidecar, shape: str, findings:
 def _checked_title(parsed: Parsed, findings: Findings) -> str:
     """The file's title, its doubts reported as ones the sidecar's 'title' settles."""
     if not parsed.title:
-        findings.add("title", parsed.title_line, "no title found in the file")
+        if "title" not in findings.reported:  # the reader may have said why already
+            findings.add("title", parsed.title_line, "no title found in the file")
         return ""
     scratch = Problems(findings.problems.root)
     title = check_text(parsed.title, "title", findings.path, scratch, parsed.title_line, MAX_TITLE)

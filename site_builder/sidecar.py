@@ -5,9 +5,11 @@ doubt about one is settled, and it wins over the file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .addresses import is_slug
 from .errors import Problems, did_you_mean
 from .readers import READERS
 from .readers.common import SAFE_URL, clean, slugify
@@ -35,6 +37,8 @@ FIELDS = {
     "encoding": Field(str), "accept": Field(list, default=list), "related_urls": Field(dict, default=dict),
 }
 
+_SUMMARY_KEY = re.compile(r"summary_([a-z]{2,3})")  # a summary for another edition: summary_zh
+
 
 @dataclass
 class Sidecar:
@@ -57,6 +61,7 @@ class Sidecar:
     rights: str = ""
     encoding: str = ""  # the seed's text encoding when it is not UTF-8 ('windows-1252')
     accept: frozenset[str] = frozenset()  # kinds of ACCEPTABLE findings shown as the engine shows them
+    summaries: tuple[tuple[str, str], ...] = ()  # (language code, summary) from summary_<code> keys
     given: set[str] = field(default_factory=set)
 
 
@@ -74,13 +79,27 @@ def read_sidecar(path: Path, problems: Problems) -> Sidecar | None:
     if data is None:
         data = LineDict()
         data.lines = {}
+    summaries = _summaries(data, path, problems)
     values = check_fields(data, FIELDS, path, problems, 1, "seed metadata")
-    if values is None:
+    if values is None or summaries is None:
         return None
     checked = _checked(values, data, path, problems)
     if checked is None:
         return None
-    return Sidecar(**checked, given={key for key in data if data[key] is not None})
+    return Sidecar(**checked, summaries=summaries, given={key for key in data if data[key] is not None})
+
+
+def _summaries(data: LineDict, path: Path, problems: Problems) -> tuple[tuple[str, str], ...] | None:
+    """Take the ``summary_<language code>`` keys out of ``data``: a short summary of the
+    article for readers of another edition of the site (the article stays as received)."""
+    found = []
+    for key in sorted(k for k in data if isinstance(k, str) and _SUMMARY_KEY.fullmatch(k)):
+        line, value = data.line(key, 1), data.pop(key)
+        if not isinstance(value, str) or not value.strip():
+            problems.add(path, line, f"'{key}' must be text", "one or two sentences in that language")
+            return None
+        found.append((_SUMMARY_KEY.fullmatch(key).group(1), check_text(clean(value), key, path, problems, line, 500)))
+    return tuple(found)
 
 
 def _checked(values: dict, data: LineDict, path: Path, problems: Problems) -> dict | None:
@@ -88,7 +107,7 @@ def _checked(values: dict, data: LineDict, path: Path, problems: Problems) -> di
     line = lambda key: data.line(key, 1)  # noqa: E731
     if values["url"] and not SAFE_URL.match(values["url"]):
         problems.add(path, line("url"), "url must be an http(s) URL")
-    if values["slug"] is not None and slugify(values["slug"]) != values["slug"]:
+    if values["slug"] is not None and not is_slug(values["slug"]):
         problems.add(path, line("slug"), f"slug '{values['slug']}' may only hold a-z, 0-9 and '-'",
                      f"try '{slugify(values['slug']) or 'a-title-in-latin-letters'}'")
     if values["reader"] is not None and values["reader"] not in READERS:

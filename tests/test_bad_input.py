@@ -20,6 +20,7 @@ from site_builder.errors import BuildError, Problems
 from site_builder import markdown as markdown_stage
 from site_builder.inputs import read_text
 from site_builder.markdown import Markdown, References
+from site_builder.model import Accepted
 
 HOSTILE = "Tom & Jerry <b>bold</b> \"double\" 'single' </script><script>alert(1)</script>"
 
@@ -134,6 +135,19 @@ def test_a_body_past_the_render_deadline_is_refused_not_waited_for(monkeypatch, 
     assert [str(p) for p in problems.items] == [
         "x.md:5: this body takes markdown-it more than 0.2 s to render, so it is not published "
         "(split the page, or look for thousands of unclosed brackets or a huge table)"]
+
+
+def test_a_seed_body_past_the_deadline_is_a_finding_its_sidecar_may_accept(monkeypatch, tmp_path):
+    monkeypatch.setattr(markdown_stage, "RENDER_SECONDS", 0.2)
+    problems, refs = Problems(tmp_path), References(set(), {}, {})
+    quoted = Accepted(frozenset(), "content/seeds/s.yaml")
+    assert Markdown({}).render("[" * 400_000, tmp_path / "s.md", 5, refs, problems, quoted).html == ""
+    assert [str(p) for p in problems.items] == [
+        "s.md:5: warning: this body takes markdown-it more than 0.2 s to render, so it is not published "
+        "(if it may be shown so, add 'slow-markdown' to 'accept' in content/seeds/s.yaml)"]
+    accepted = Problems(tmp_path)
+    Markdown({}).render("[" * 400_000, tmp_path / "s.md", 5, refs, accepted, Accepted(frozenset({"slow-markdown"})))
+    assert accepted.items == []
 
 
 def test_a_large_body_renders_in_the_child_with_its_problems(tmp_path):

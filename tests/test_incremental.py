@@ -211,3 +211,37 @@ def test_a_build_with_nothing_to_render_imports_no_renderer(project):
     path.write_text(path.read_text().replace("Nothing but words.", "Nothing but new words."))
     found = imported()
     assert "markdown_it" in found and found.isdisjoint({"altair", "vl_convert"})
+
+
+def test_a_seed_edit_renders_that_article_and_its_listings_only(tmp_path):
+    """Listings show an article by its front matter (its word count among them), not its
+    body: editing one renders that article and the pages listing it, not every page."""
+    seed = '---\ntitle: "{}"\ndate: 2023-05-0{}\n---\n\nFirst paragraph.\n\nSecond paragraph.\n'
+    root = make_site(tmp_path / "site", {**chart_files(), **PAGES, "seeds/alpha.md": seed.format("Alpha", 1),
+                                         "seeds/beta.md": seed.format("Beta", 2), "content/seeds/beta.yaml": "slug: beta\n",
+                                         "content/pages/topics/one.md": page("One", "First topic.", order=1, articles="[beta]")})
+    first = build(root, cache_dir=tmp_path / "cache")
+    assert build(root, cache_dir=tmp_path / "cache").reused == first.pages
+    before = snapshot(root / "public")
+    (root / "seeds/beta.md").write_text(seed.format("Beta", 2).replace("Second paragraph.", "Second, longer paragraph."))
+    edited = build(root, cache_dir=tmp_path / "cache")
+    assert changed(before, snapshot(root / "public")) == {"articles/beta/index.html"}
+    assert edited.pages - edited.reused == 3  # the article, the article index, the topic citing it
+    (root / "seeds/beta.md").write_text(seed.format("Beta again", 2))
+    retitled = build(root, cache_dir=tmp_path / "cache")
+    assert {"articles/index.html", "topics/one/index.html"} <= showing(snapshot(root / "public"), "Beta again")
+    assert retitled.pages - retitled.reused < retitled.pages // 2
+
+
+def test_an_output_folder_restored_from_a_copy_is_kept_not_rendered_again(tmp_path):
+    """A deploy's build cache restores public/ as copies (new inodes): the bytes decide."""
+    import shutil
+    root = make_site(tmp_path / "site", {**chart_files(), **PAGES})
+    first = build(root, cache_dir=tmp_path / "cache")
+    shutil.copytree(root / "public", tmp_path / "restored")
+    shutil.rmtree(root / "public")
+    (tmp_path / "restored").rename(root / "public")
+    (root / "public/plain/index.html").write_text("tampered")
+    again = build(root, cache_dir=tmp_path / "cache")
+    assert again.reused == first.pages - 1
+    assert b"Nothing but words." in (root / "public/plain/index.html").read_bytes()
