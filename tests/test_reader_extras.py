@@ -41,8 +41,8 @@ def _json_ld(html: str) -> list[dict]:
 def test_pages_and_charts_show_their_dates_and_the_sitemap_agrees(site):
     built = site(_files())
     numbers = built.read("topics/numbers/index.html")
-    assert 'Updated <time datetime="2024-05-02">2 May 2024</time>' in numbers
-    assert 'Data as of <time datetime="2024-01-01">1 January 2024</time>' in numbers
+    assert re.search(r'Updated <time datetime="2024-05-02">[^<]*2024</time>', numbers)  # in the locale's words
+    assert re.search(r'Data as of <time datetime="2024-01-01">[^<]*2024</time>', numbers)
     assert "Updated" not in built.read("topics/plain/index.html")
     entries = {e.findtext(f"{SITEMAP}loc"): e.findtext(f"{SITEMAP}lastmod")
                for e in ET.fromstring(built.read("sitemap.xml").encode()).iter(f"{SITEMAP}url")}
