@@ -46,3 +46,26 @@ def test_no_two_chart_labels_overlap_and_charts_fill_the_column(browser, built, 
             assert svg.bounding_box()["width"] >= min(column, measure) - 1, (chart_id, width)  # the text column
     context.close()
     assert problems == {}
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_chinese_charts_keep_their_labels_apart_and_inside_the_chart(browser, built, width):
+    """The Chinese edition draws the same charts with other words, wider per character
+    than vl-convert may measure them: no label may overlap another or pass the SVG's
+    edge, where the inline SVG clips it."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems, seen = {}, set()
+    with serve_folder(built) as base:
+        for path in ["zh/", "zh/topics/numbers/", "zh/topics/route/", "zh/topics/asylum/"]:
+            page.goto(f"{base}/{path}")
+            for svg in page.locator("figure.chart svg[role=img]").all():
+                chart_id = svg.evaluate("s => s.closest('figure').id")
+                seen.add(chart_id)
+                boxes, edge = svg.evaluate(LABEL_BOXES), svg.bounding_box()
+                clipped = [b["text"] for b in boxes if b["x"] < edge["x"] - 1 or b["x"] + b["w"] > edge["x"] + edge["width"] + 1]
+                if _overlapping(boxes) or clipped:
+                    problems[f"{path} {chart_id}"] = (_overlapping(boxes), clipped)
+    context.close()
+    assert seen == {f"chart-{chart_id}" for chart_id in CHARTS}
+    assert problems == {}
