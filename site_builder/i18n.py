@@ -72,7 +72,7 @@ def _language(code: str, entry: dict[str, Any], default: bool, data: dict[str, A
                     locale=str(parsed), name=entry.get("name", parsed.get_display_name(parsed) or code),
                     prefix="" if default else f"/{code}", title=entry.get("title", str(data.get("title", ""))),
                     description=entry.get("description", str(data.get("description", ""))),
-                    date_format=entry.get("date_format", "long"))
+                    date_format=entry.get("date_format", "d MMMM y" if parsed.language == "en" else "long"))
 
 
 def edition_config(config: Config, language: Language) -> Config:

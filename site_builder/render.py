@@ -90,6 +90,11 @@ class Renderer:
         self.env.filters["number"] = number_formatter(language)
         self.env.filters["isodate"] = iso_date
         self.env.filters["thousands"] = thousands
+        # Text from content (site.toml's nav and licence wording) translated by the catalogue
+        # but escaped like any content: ``_()`` marks its result safe, as it would a
+        # template's own literal, which content must never be.
+        self.env.filters["translated"] = (lambda text: str(text)) if translations is None else \
+            (lambda text: str(translations.gettext(str(text))))
         self.env.template_context = context
         self.env.globals.update(context.globals())
 
@@ -99,6 +104,7 @@ class Renderer:
         A template mistake is reported at the template's line for the page being
         rendered (``context['source']``): every page that meets it is named in one message."""
         affects = f"page:{context.get('source') or 'templates/' + template}"
+        self._forget_imported_modules()
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateNotFound as exc:
@@ -115,6 +121,14 @@ class Renderer:
             message, hint = _undefined(exc, self._undefined, context, self.env.globals)
             problems.add_for(affects, frame[0], frame[1], message, hint)
         return None
+
+    def _forget_imported_modules(self) -> None:
+        """Jinja runs the top level of an ``{% import %}``-ed template once and keeps the
+        module for every later render; names read there would then be recorded as
+        dependencies of the first page only. Running it again for each page (it only
+        defines macros and sets a few names) lets every page record what it reads."""
+        for loaded in self.env.cache.values() if self.env.cache is not None else ():
+            loaded._module = None  # jinja2.Template's cache of its module without context
 
     def _template_frame(self, exc: BaseException) -> tuple[Path, int] | None:
         root = self.templates_dir.resolve()

@@ -61,7 +61,7 @@ class Output:
         """The staging path for ``relative``; refuses anything that would escape the folder."""
         pure = PurePosixPath(relative)
         if (not relative or pure.is_absolute() or "\\" in relative or "\x00" in relative
-                or any(part in ("..", "") for part in pure.parts) or ":" in pure.parts[0]):
+                or not pure.parts or any(part in ("..", "") for part in pure.parts) or ":" in pure.parts[0]):
             raise OutputPathError(f"refusing to write outside the output folder: {relative!r}")
         # The checks above are lexical; no resolve() per file (an lstat per path part):
         # the staging folder is ours and holds no symlinks (links follow them).

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_site, page
+from conftest import make_site, page, write_files
 from fixtures_site import CHART_MODULE, DATA_CSV, chart_files
 
 from site_builder import parallel
@@ -245,3 +245,23 @@ def test_an_output_folder_restored_from_a_copy_is_kept_not_rendered_again(tmp_pa
     again = build(root, cache_dir=tmp_path / "cache")
     assert again.reused == first.pages - 1
     assert b"Nothing but words." in (root / "public/plain/index.html").read_bytes()
+
+
+def test_what_an_imported_template_computes_once_is_a_dependency_of_every_page(tmp_path):
+    """Jinja runs an imported template's top level once per environment: a name it reads
+    there must still count for every page that uses it, not only the first one rendered."""
+    seed = '---\ntitle: "{}"\ndate: 2023-05-01\n---\n\nText.\n'
+    root = make_site(tmp_path / "site", {**chart_files(), **PAGES, "seeds/alpha.md": seed.format("Alpha")})
+    macros = root / "templates/_macros.html"
+    macros.write_text("{% set counted = articles|length %}{% macro count() %}<i>{{ counted }} articles</i>{% endmacro %}\n"
+                      + macros.read_text())
+    page_html = root / "templates/page.html"
+    page_html.write_text(page_html.read_text().replace('<article class="prose">', '<article class="prose">{{ m.count() }}'))
+    build(root, cache_dir=tmp_path / "cache")
+    write_files(root, {"seeds/beta.md": seed.format("Beta")})
+    build(root, cache_dir=tmp_path / "cache")
+    clean = tmp_path / "clean"
+    build(root, out=clean, cache_dir=tmp_path / "clean-cache")
+    kept = {name: data for name, (data, _) in snapshot(root / "public").items()}
+    assert kept == {name: data for name, (data, _) in snapshot(clean).items()}
+    assert b"<i>2 articles</i>" in kept["plain/index.html"] and b"<i>2 articles</i>" in kept["topics/two/index.html"]
