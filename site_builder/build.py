@@ -126,16 +126,31 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     cache_dir = cache_dir or paths.cache
     charts = ChartRenderer(shared_cache_dir(chart_cache))
     charts.start_bundle(paths.charts)  # in the background, while the site loads
-    site = gather(paths, problems, drafts, memo, cache_dir)
-    _check_with_references(site, paths, problems, strict)
-    render_charts(site, charts, problems)
-    _check_with_references(site, paths, problems, strict)
-    out = _output_folder(out or paths.root / site.config.output_dir, paths, problems)
-    report = Report(chart_renders=charts.renders, output=out)
-    kept = KeptFiles(cache_dir, out)
+    try:
+        site = gather(paths, problems, drafts, memo, cache_dir)
+        _check_with_references(site, paths, problems, strict)
+        render_charts(site, charts, problems)
+        _check_with_references(site, paths, problems, strict)
+        out = _output_folder(out or paths.root / site.config.output_dir, paths, problems)
+        report = Report(chart_renders=charts.renders, output=out)
+        link_check = _publish(site, paths, problems, report, cache_dir, charts.cache_dir, drafts, strict, defer)
+        report.seconds = time.perf_counter() - started
+        if defer:
+            report.pending = functools.partial(_finish_deferred, report, problems, link_check, paths.root)
+    except BaseException:
+        charts.stop()  # a failed build leaves no process rendering for it (the preview builds again and again)
+        raise
+    return report
+
+
+def _publish(site: Site, paths: Paths, problems: Problems, report: Report, cache_dir: Path, shared_cache: Path,
+             drafts: bool, strict: bool, defer: bool) -> Callable[[Problems], None]:
+    """Write every output into ``report.output`` and publish it (links checked unless
+    ``defer``; search indexed); fills ``report``. Returns the link check, for a deferred build."""
+    kept = KeptFiles(cache_dir, report.output)
     catalogues = {language.code: catalogue(paths.templates, language, problems) for language in site.config.languages}
-    with Output(out, kept.manifest) as output:
-        report.pages, scanned = write_site(site, paths, output, problems, cache_dir, charts.cache_dir, noindex=drafts,
+    with Output(report.output, kept.manifest) as output:
+        report.pages, scanned = write_site(site, paths, output, problems, cache_dir, shared_cache, noindex=drafts,
                                            catalogues=catalogues)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_redirects(site.config, site.pages, output)
@@ -154,10 +169,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     if report.search:
         report.search.published()
     report.files, report.reused, report.warnings = len(output.written), output.reused, problems.warnings
-    report.seconds = time.perf_counter() - started
-    if defer:
-        report.pending = functools.partial(_finish_deferred, report, problems, link_check, paths.root)
-    return report
+    return link_check
 
 
 @dataclass(frozen=True)

@@ -193,6 +193,12 @@ class ChartRenderer:
                 and any(charts_dir.glob("*.py"))):
             self._bundling = Background(lambda: vega_bundle(self.cache_dir) and None)
 
+    def stop(self) -> None:
+        """End the background renders (a build that failed); the cache keeps only whole files."""
+        for process in (self._rendering, self._bundling):
+            if process is not None:
+                process.stop()
+
     def wait_for_bundle(self) -> None:
         """Return once the Vega bundle started by :meth:`start_bundle` is in the cache."""
         if self._bundling is not None:

@@ -128,6 +128,12 @@ class Background:
         send.close()  # only the child writes: its exit then reads as end of file here
         self._outcome: tuple[bool, Any] | None = None
 
+    def stop(self) -> None:
+        """End the child if it is still working (its result is no longer wanted)."""
+        if self._outcome is None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join(5)
+
     def result(self) -> Any:
         """The function's return value (waiting for it); raises what the function raised."""
         if self._outcome is None:

@@ -123,3 +123,28 @@ def test_a_chart_is_drawn_again_when_altair_or_vl_convert_is_upgraded(tmp_path, 
         assert renderer.cache_key(spec, site.datasets) != installed, library
     monkeypatch.setattr(site_builder.cache, "version", real)
     assert renderer.cache_key(spec, site.datasets) == installed
+
+
+def test_a_failed_build_leaves_no_background_process_rendering(tmp_path):
+    """The preview builds again after every save; a build that stops on a content error
+    must not leave its chart and bundle processes working (they piled up by the dozen)."""
+    import multiprocessing
+
+    from site_builder.build import build
+    from site_builder.errors import BuildError
+
+    root = make_site(tmp_path / "site", chart_files())
+    config = root / "content/site.toml"
+    config.write_text(config.read_text("utf-8") + "\nthis is not toml\n", "utf-8")  # fails at once, bundle still working
+    with pytest.raises(BuildError):
+        build(root, cache_dir=tmp_path / "cache", chart_cache=tmp_path / "empty-chart-cache")
+    assert multiprocessing.active_children() == []
+
+
+def test_a_stopped_background_process_ends_at_once():
+    import time
+
+    started = time.monotonic()
+    work = Background(lambda: time.sleep(60))
+    work.stop()
+    assert time.monotonic() - started < 10 and not work._process.is_alive()
