@@ -80,11 +80,11 @@ build: $(STAMP)
 test: $(STAMP) $(BROWSER_STAMP) $(VNU_JAR)
 	TZ=UTC $(BIN)/python -m pytest -q
 
-# The inner loop, under two minutes on two cores: no browser, no case marked slow
-# (tests/conftest.py says which are), fewer edit sequences for the state machine, and
-# one pytest worker per core (pytest-xdist).
+# The inner loop: no browser, no case marked slow (tests/conftest.py says which are), and
+# fewer edit sequences for the state machine. (pytest-xdist was tried: its workers piled up
+# forked chart processes, dozens at once, so the suite stays in one process.)
 test-fast: $(STAMP)
-	TZ=UTC STATEFUL_EXAMPLES=5 $(BIN)/python -m pytest -q -n auto -m "not browser and not slow"
+	TZ=UTC STATEFUL_EXAMPLES=5 $(BIN)/python -m pytest -q -m "not browser and not slow"
 
 # Benchmarks (see README, Benchmarks): medians of 3 runs at 100, 1,000 and 10,000 articles.
 bench: $(STAMP)
