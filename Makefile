@@ -17,7 +17,7 @@ NEED_NPM := command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get in
 LOCK_RUNTIME := requirements/runtime.txt
 LOCK_TEST := requirements/test.txt
 
-.PHONY: serve build test test-fast bench bench-peers lighthouse clean lock
+.PHONY: serve build test test-fast bench bench-peers lighthouse clean lock messages
 
 # Installing is quiet: pip's output goes to $(INSTALL_LOG), printed only when a step fails.
 INSTALL_LOG := $(VENV)/install.log
@@ -99,3 +99,9 @@ lighthouse: $(STAMP) $(BROWSER_STAMP) $(LIGHTHOUSE)
 
 clean:
 	rm -rf public .cache
+
+# Interface text: extract the templates' messages and merge them into each catalogue
+# (templates/locales/<code>/LC_MESSAGES/messages.po); the build compiles the catalogues itself.
+messages: .venv/.installed
+	.venv/bin/pybabel extract -F templates/locales/babel.cfg --no-location --sort-output --omit-header -o templates/locales/messages.pot .
+	.venv/bin/pybabel update -i templates/locales/messages.pot -d templates/locales --width 100 --ignore-obsolete --no-fuzzy-matching

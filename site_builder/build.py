@@ -14,23 +14,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .addresses import check_addresses
 from .cache import base_key, engine_digest, folder_digest, render_key, shared_cache_dir
+from .chart_text import chart_figure_keys, load_chart_text
 from .charts import ChartRenderer, load_chart_specs, vega_bundle
 from .config import load_config
 from .claims import claim_figures, load_claims
 from .context import TemplateContext
 from .data import load_datasets
 from .figures import cite_figures, load_figures
+from .editions import Editions, check_translations, editions_of
 from .numerals import check_site as check_numbers
-from .errors import Problem, Problems, did_you_mean
-from .feeds import modified_dates, structured_data, write_feeds
+from .errors import Problem, Problems
+from .feeds import modified_dates, structured_data, write_edition_feed, write_feeds
+from .i18n import catalogue, edition_config
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
 from .markdown import Markdown, References, glossary_terms
 from .memo import InputMemo, remembered
-from .minify import minify_stylesheet
-from .model import Chart, Site
-from .outputs import Bodies, File, Planned, planned_outputs, render_output
+from .model import Chart, Language, Site
+from .outputs import Bodies, File, Planned, planned_outputs, render_output, static_files, write_hashed
 from .pages import load_pages
 from .parallel import Job, run_jobs
 from .render import Renderer
@@ -130,17 +133,23 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     out = _output_folder(out or paths.root / site.config.output_dir, paths, problems)
     report = Report(chart_renders=charts.renders, output=out)
     kept = KeptFiles(cache_dir, out)
+    catalogues = {language.code: catalogue(paths.templates, language, problems) for language in site.config.languages}
     with Output(out, kept.manifest) as output:
-        report.pages, scanned = write_site(site, paths, output, problems, cache_dir, charts.cache_dir, noindex=drafts)
+        report.pages, scanned = write_site(site, paths, output, problems, cache_dir, charts.cache_dir, noindex=drafts,
+                                           catalogues=catalogues)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         write_redirects(site.config, site.pages, output)
-        write_feeds(site.config, site.articles, output, site.pages, modified_dates(site))
+        write_feeds(site.config, site.articles, output, site.pages, modified_dates(site), editions_of(site).alternates)
+        for language in site.config.languages[1:]:
+            write_edition_feed(site.config, language, site.articles, catalogues[language.code], output)
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
         if not defer:
             link_check(problems)
             problems.check(strict)
         if site.config.search:
-            report.search = index_output(output, site.config.language, kept.search, defer)
+            # one language: one index; several: Pagefind makes one per <html lang>
+            language = site.config.language if len(site.config.languages) == 1 else None
+            report.search = index_output(output, language, kept.search, defer)
         output.commit()
     if report.search:
         report.search.published()
@@ -200,13 +209,17 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     claims = remembered(memo, "claims", [paths.claims, paths.data], problems,
                         lambda found: load_claims(paths.claims, slugs, datasets, found), extra=tuple(sorted(slugs)))
     figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
-    charts = load_chart_specs(paths.charts, datasets, problems)
+    charts = load_chart_specs(paths.charts, datasets, problems, config.languages[0].locale)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     if config.check_numbers:
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
+    written = {cid: chart_figure_keys(spec) for cid, spec in charts.items()}  # before figures fill the text
     cite_figures(paths.root, site, problems)
     site.glossary = _glossary(site, paths, problems)
-    _check_links(site, problems)
+    site.chart_texts = load_chart_text(paths.charts, config.languages, charts, figures, problems, config.check_numbers,
+                                       written)
+    check_addresses(site, problems)
+    check_translations(editions_of(site), problems)
     return site
 
 
@@ -220,25 +233,6 @@ def _glossary(site: Site, paths: Paths, problems: Problems) -> dict[str, str]:
                      "give the address of a page, e.g. glossary = \"/glossary/\"")
         return {}
     return glossary_terms(page.body, page.url)
-
-
-def _check_links(site: Site, problems: Problems) -> None:
-    slugs = {a.slug for a in site.articles}
-    for page in site.pages:
-        for slug in page.articles:
-            if slug not in slugs:
-                problems.add(page.source, 1, f"unknown article '{slug}' in 'articles'", did_you_mean(slug, slugs))
-    owners: dict[str, str] = {}
-    reserved = {"/articles/": "the article index", "/404.html": "the 404 page", "/search/": "the search page",
-                "/charts/": "the chart catalogue", "/data/": "the data catalogue"}
-    items = list(reserved.items()) + [(p.url, p.source) for p in site.pages]  # reserved first: the page is at fault
-    items += [(a.url, a.source) for a in site.articles] + [(d.url, d.source) for d in site.datasets.values()]
-    items += [(alias, p.source) for p in site.pages for alias in p.aliases]
-    for url, source in items:
-        key = url.lower()
-        if key in owners and owners[key] != source:
-            problems.add(source, 1, f"its address {url} is already used by {owners[key]}", "rename the file or set another slug")
-        owners.setdefault(key, source)
 
 
 def _check_with_references(site: Site, paths: Paths, problems: Problems, strict: bool) -> None:
@@ -258,23 +252,26 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
         page.word_count = rendered.words
     for article in site.articles:
-        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems)
+        article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems, article.accepted)
 
 
 def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> None:
     """Render every chart that a page uses (from the cache where possible), and have
     the Vega bundle ready when there are charts."""
     renderer.credit = f"{site.config.title} · {site.config.base_url}"  # on every downloaded image
-    renderer.start(site.charts, site.datasets)
-    for chart_id in sorted(site.charts):
-        spec = site.charts[chart_id]
-        files = renderer.render(spec, site.datasets, problems)
-        if files is None:
-            continue
-        site.rendered_charts[chart_id] = Chart(
-            spec=spec, svg=files.svg, table_columns=files.columns, table_rows=files.rows,
-            csv_url=f"/charts/{chart_id}.csv", json_url=f"/charts/{chart_id}.vl.json",
-            png_url=f"/charts/{chart_id}.png", sources=[site.datasets[d] for d in spec.datasets], files=files)
+    for specs, rendered in [(site.charts, site.rendered_charts)] + [
+            (texts, site.translated_charts.setdefault(code, {})) for code, texts in sorted(site.chart_texts.items())]:
+        renderer.start(specs, site.datasets)
+        for chart_id in sorted(specs):
+            spec = specs[chart_id]
+            files = renderer.render(spec, site.datasets, problems)
+            if files is None:
+                continue
+            # another language's drawing links to the default's downloads and interactive page
+            rendered[chart_id] = Chart(
+                spec=spec, svg=files.svg, table_columns=files.columns, table_rows=files.rows,
+                csv_url=f"/charts/{chart_id}.csv", json_url=f"/charts/{chart_id}.vl.json",
+                png_url=f"/charts/{chart_id}.png", sources=[site.datasets[d] for d in spec.datasets], files=files)
     if site.rendered_charts:
         renderer.wait_for_bundle()
 
@@ -291,36 +288,72 @@ def _output_folder(out: Path, paths: Paths, problems: Problems) -> Path:
 
 
 def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path, shared_cache: Path,
-               noindex: bool = False) -> tuple[int, dict[str, ScannedPage]]:
+               noindex: bool = False, catalogues: dict | None = None) -> tuple[int, dict[str, ScannedPage]]:
     """Write every declared output (see :mod:`.outputs`), after the static files: a page
     whose recorded dependencies did not change is kept, the others are rendered. Returns
     the number of pages and the link scans of the pages rendered (for :func:`check_links`).
-    ``noindex`` asks search engines to skip every page (a build that shows drafts)."""
-    assets = write_static(paths.static, output)
+    ``noindex`` asks search engines to skip every page (a build that shows drafts).
+    Each language renders with its own context, catalogue (``catalogues``) and charts."""
+    assets = static_files(paths.static, output)
     if site.rendered_charts:
-        assets["vega.js"] = _write_hashed(output, "static/vega.js", vega_bundle(shared_cache).encode(), "vl-convert")
-    chart_html: dict[str, str] = {}
-    context = template_context(site, assets, noindex, chart_html, structured_data)
-    renderer = Renderer(paths.templates, context, shared_cache)  # compiled templates: keyed by their source
-    chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or ""
-                       for cid, chart in sorted(site.rendered_charts.items())})
-    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms, site.glossary), context, site.config.terms)
+        assets["vega.js"] = write_hashed(output, "static/vega.js", vega_bundle(shared_cache).encode(), "vl-convert")
+    pairs = editions_of(site)
+    editions = {language.code: _edition(site, pairs, paths, problems, shared_cache, assets, noindex, language,
+                                        (catalogues or {}).get(language.code))
+                for language in site.config.languages}
+    editions[""] = editions[site.config.languages[0].code]
     shared = engine_digest() + folder_digest(paths.templates)
     jobs = []
     for declared in planned_outputs(site):
         try:
             if isinstance(declared, File):
                 output.write(declared.output, declared.data, declared.source)
-            elif job := _unless_reused(declared, output, shared, context, problems, functools.partial(
-                    render_output, declared, renderer, bodies, chart_html)):
+            elif job := _unless_reused(declared, output, shared, (edition := editions[declared.lang]).context, problems, functools.partial(
+                    render_output, declared, edition.renderer, edition.bodies, edition.chart_html)):
                 jobs.append(job)
         except (OutputPathError, DuplicateOutput) as exc:
             problems.add(declared.source, 0, str(exc))
-    if jobs:
-        bodies.markdown  # once, here, rather than once in each forked worker
+    if jobs:  # one parser, made here rather than once in each forked worker
+        for edition in editions.values():
+            edition.bodies.markdown = editions[""].bodies.markdown
     # each worker scans the links of the pages it wrote for the link stage, in parallel
     written, scanned = run_jobs(jobs, output, paths.root, problems, inspect=scan)
     return output.reused + written, scanned
+
+
+@dataclass
+class _Edition:
+    """What renders the pages of one language."""
+
+    context: TemplateContext
+    renderer: Renderer
+    bodies: Bodies
+    chart_html: dict[str, str]
+
+
+def _edition(site: Site, editions: Editions, paths: Paths, problems: Problems, cache_dir: Path, assets: dict[str, str],
+             noindex: bool, language: Language, translations) -> _Edition:
+    """The template context, renderer, body renderer and chart HTML of one language."""
+    chart_html: dict[str, str] = {}
+    context = template_context(site, assets, noindex, chart_html, structured_data, editions.pages(language),
+                               edition_config(site.config, language))
+    editions.declare(context, language)
+    renderer = Renderer(paths.templates, context, language, cache_dir, translations)
+    drawn = {**site.rendered_charts, **site.translated_charts.get(language.code, {})}
+    chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or "" for cid, chart in sorted(drawn.items())})
+    localize = context.globals()["localize"] if language.prefix else None
+    bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms, _edition_glossary(site, language)),
+                    context, site.config.terms, localize, language.prefix)
+    return _Edition(context, renderer, bodies, chart_html)
+
+
+def _edition_glossary(site: Site, language: Language) -> dict[str, str]:
+    """The glossary terms pages of ``language`` link: its own glossary page's (their
+    anchors are that page's), none when it has no translation of the glossary."""
+    if not language.prefix:
+        return site.glossary
+    page = next((p for p in site.pages if site.config.glossary and p.url == language.prefix + site.config.glossary), None)
+    return glossary_terms(page.body, page.url) if page else {}
 
 
 def _unless_reused(planned: Planned, output: Output, shared: str, context: TemplateContext, problems: Problems,
@@ -335,26 +368,3 @@ def _unless_reused(planned: Planned, output: Output, shared: str, context: Templ
         return None
     path = output.claim(planned.output, planned.source)
     return Job(planned.output, path, lambda used: render_key(base, used, context), render)
-
-
-def write_static(static_dir: Path, output: Output) -> dict[str, str]:
-    """Copy ``static/`` under content-hashed names. Returns name → URL."""
-    urls = {}
-    for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else []:
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        relative = path.relative_to(static_dir).as_posix()
-        data = path.read_bytes()
-        if path.suffix == ".css":
-            data = minify_stylesheet(data.decode("utf-8")).encode("utf-8")
-        urls[relative] = _write_hashed(output, f"static/{relative}", data, f"static/{relative}")
-    return urls
-
-
-def _write_hashed(output: Output, relative: str, data: bytes, source: str) -> str:
-    """Write an asset with a content hash in its name, so that it can be cached forever
-    (everything under /static/ is served immutable). Returns the URL."""
-    suffix = Path(relative).suffix
-    relative = relative[: len(relative) - len(suffix)] + f".{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
-    output.write(relative, data, source)
-    return f"/{relative}"

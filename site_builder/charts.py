@@ -27,18 +27,24 @@ from typing import Any, Callable
 
 from markupsafe import escape
 
+from . import exports
+from .addresses import is_slug
 from .errors import Problems, did_you_mean
 from .exports import credit_lines, with_credits
 from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
+from .chart_text import drawn_in, relabel
 from .parallel import Background
 from .write import write_atomically
 
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"  # 5: charts draw data-built labels in their language
 CHART_LIBRARIES = ("altair", "vl-convert-python")  # their versions are part of each chart's cache key
 TEXT = "#010101"   # sentinel colours replaced with currentColor so charts follow dark mode
 RULE = "#020202"
 SVG_THEME = {
+    # right padding: a reader's font may draw a label wider than vl-convert measured it,
+    # and the inline SVG clips what passes its edge (CJK labels did by a few pixels)
+    "padding": {"left": 5, "top": 5, "bottom": 5, "right": 12},
     "background": None, "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     "view": {"stroke": None},
     "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": TEXT, "titleColor": TEXT,
@@ -69,8 +75,10 @@ def chart(id: str, *, title: str, takeaway: str, description: str, datasets: lis
     return register
 
 
-def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: Problems) -> dict[str, ChartSpec]:
-    """Run each ``*.py`` module in ``charts_dir`` afresh and collect its charts."""
+def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: Problems,
+                     locale: str = "en") -> dict[str, ChartSpec]:
+    """Run each ``*.py`` module in ``charts_dir`` afresh and collect its charts, drawn in
+    the default language's ``locale``."""
     specs: dict[str, ChartSpec] = {}
     for path in list_files(charts_dir, problems, (".py",), recursive=False):
         source = read_text(path, problems)
@@ -94,7 +102,7 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
             if meta is None or function.__code__.co_filename != str(path):
                 continue  # not a chart, or one imported from elsewhere
             line = function.__code__.co_firstlineno
-            if not isinstance(meta["id"], str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", meta["id"]):
+            if not isinstance(meta["id"], str) or not is_slug(meta["id"]):
                 problems.add(path, line, f"chart id {meta['id']!r} is not a clean URL slug (a-z, 0-9 and '-')",
                              "chart ids become addresses like /charts/<id>/")
                 continue
@@ -111,7 +119,7 @@ def load_chart_specs(charts_dir: Path, datasets: dict[str, Dataset], problems: P
             if extra is None:
                 continue
             specs[meta["id"]] = ChartSpec(source=problems.where(path), line=line, function=function,
-                                          module_digest=hashlib.sha256((digest + extra).encode()).hexdigest(), **meta)
+                                          module_digest=hashlib.sha256((digest + extra).encode()).hexdigest(), locale=locale, **meta)
     return specs
 
 
@@ -218,9 +226,11 @@ class ChartRenderer:
         from .cache import version
 
         parts = [CACHE_VERSION, spec.id, spec.module_digest, json.dumps(SVG_THEME, sort_keys=True),
-                 spec.title, spec.description, spec.takeaway, *spec.notes, self.credit]  # with their figures filled in, and drawn into the downloads
+                 spec.title, spec.description, spec.takeaway, *spec.notes, self.credit,  # with their figures filled in, and drawn into the downloads
+                 spec.lang, spec.locale, json.dumps(spec.labels, sort_keys=True, ensure_ascii=False)]
         parts += [f"{name}={version(name)}" for name in CHART_LIBRARIES]
         parts += [datasets[name].digest for name in spec.datasets]
+        parts.append(_exports_digest())  # how the downloads are laid out
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
     def render(self, spec: ChartSpec, datasets: dict[str, Dataset], problems: Problems) -> RenderedFiles | None:
@@ -275,9 +285,10 @@ class ChartRenderer:
 
         data = {name: copy.deepcopy(datasets[name]) for name in spec.datasets}
         try:
-            result = spec.function(data)
+            with drawn_in(spec.locale, spec.labels):
+                result = spec.function(data)
             chart_obj, rows = result
-            vl_spec = chart_obj.to_dict()
+            vl_spec = relabel(chart_obj.to_dict(), spec.labels)
         except Exception as exc:  # content code
             raise ChartError(f"{type(exc).__name__}: {exc}") from None
         if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
@@ -288,19 +299,26 @@ class ChartRenderer:
         svg_spec = _themed(vl_spec, SVG_THEME)
         png_spec = _themed(vl_spec, PNG_THEME)
         sources = [datasets[name] for name in spec.datasets]
-        export_spec = with_credits(png_spec, spec, credit_lines(spec, sources, self.credit))
         try:
             svg = vl_convert.vegalite_to_svg(svg_spec, allowed_base_urls=[])
+            width = float(re.search(r'<svg[^>]*?\swidth="([\d.]+)', svg).group(1))  # the text wraps to it
+            export_spec = with_credits(png_spec, spec, credit_lines(spec, sources, self.credit, width), width)
             png = vl_convert.vegalite_to_png(export_spec, scale=2, allowed_base_urls=[])
             export_svg = vl_convert.vegalite_to_svg(export_spec, allowed_base_urls=[])
         except Exception as exc:  # vl-convert reports spec errors as ValueError
             raise ChartError(f"Vega-Lite could not render the spec: {exc}") from None
         self.renders += 1
         columns = list(rows[0])
-        table = [[row.get(c) for c in columns] for row in rows]
+        table = relabel([[row.get(c) for c in columns] for row in rows], spec.labels)
+        columns = relabel(columns, spec.labels)
         return RenderedFiles(svg=_accessible_svg(svg, spec), png=png, export_svg=export_svg,
                              spec_json=json.dumps(png_spec, indent=1, sort_keys=True, ensure_ascii=False),
                              columns=columns, rows=table, csv=to_csv(columns, table))
+
+
+@functools.cache
+def _exports_digest() -> str:
+    return hashlib.sha256(Path(exports.__file__).read_bytes()).hexdigest()
 
 
 def vega_bundle(cache_dir: Path) -> str:

@@ -7,10 +7,11 @@ import tomllib
 from pathlib import Path
 
 from .errors import Problems, did_you_mean
+from .i18n import read_languages
 from .model import Config, License
 
 KNOWN = {"title", "description", "language", "base_url", "author", "output_dir", "sections", "nav", "terms", "search",
-         "check_numbers", "readers", "seeds", "license", "glossary"}
+         "check_numbers", "readers", "seeds", "license", "glossary", "languages"}
 LICENSE_KEYS = {"name", "url", "covers", "others"}
 
 
@@ -22,8 +23,7 @@ def load_config(path: Path, problems: Problems) -> Config | None:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
-        problems.add(path, line, f"invalid TOML: {exc}")
+        problems.add(path, *_toml_mistake(str(exc)))
         return None
     except UnicodeDecodeError:
         problems.add(path, 1, "not UTF-8", "save the file as UTF-8")
@@ -57,6 +57,8 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         problems.add(path, _line_of(path, "check_numbers"), "check_numbers must be true or false",
                      "true reports every number typed by hand in the site's texts")
         ok = False
+    languages = read_languages(data, lambda key: _line_of(path, key), path, problems)
+    ok = ok and languages is not None
     terms = {k: tuple(v) for k, v in (data.get("terms") or {}).items() if isinstance(v, list) and len(v) == 2}
     if not ok:
         return None
@@ -64,14 +66,41 @@ def load_config(path: Path, problems: Problems) -> Config | None:
                   language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
                   author=str(data.get("author", "")), output_dir=output_dir,
                   sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
-                  search=search, check_numbers=check_numbers, readers=_table(data, "readers"), seeds=_table(data, "seeds"),
-                  license=license or None, glossary=str(data.get("glossary", "")))
+                  search=search, check_numbers=check_numbers, readers=_table(data, "readers", path, problems),
+                  seeds=_table(data, "seeds", path, problems),
+                  license=license or None, glossary=str(data.get("glossary", "")),
+                  languages=languages)
 
 
-def _table(data: dict, key: str) -> dict:
-    """A table checked by the stage that uses it (seeds: ``[seeds]`` and ``[readers.*]``)."""
-    value = data.get(key)
-    return dict(value) if isinstance(value, dict) else {}
+# TOML's messages, with what to do about each (the common ones)
+_TOML_HINTS = {"Unescaped '\\'": "write patterns in single quotes, where '\\' is kept: navigation = ['^\\s*Skip to']",
+               "Invalid value": 'text goes in quotes: key = "value"',
+               "Cannot declare": "a table is declared once: merge the two",
+               "Cannot overwrite": "a key is set once per table: remove one"}
+
+
+def _toml_mistake(message: str) -> tuple[int, str, str, int]:
+    """(line, message, hint, column) for a TOML syntax error: tomllib puts the place
+    at the end of its message ('Invalid value (at line 17, column 10)')."""
+    place = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    line, column = (int(place[1]), int(place[2])) if place else (1, 0)
+    text = message[:place.start()] if place else message
+    hint = next((h for start, h in _TOML_HINTS.items() if text.startswith(start)), "")
+    return line, f"invalid TOML: {text}", hint, column
+
+
+def _table(data: dict, key: str, path: Path, problems: Problems) -> dict:
+    """A table checked by the stage that uses it (seeds: ``[seeds]`` and ``[readers.*]``);
+    a value that is not a table, where one is expected, is reported here."""
+    value = data.get(key, {})
+    nested = key == "readers" and isinstance(value, dict)  # [readers.<name>] tables
+    inner = [name for name, table in value.items() if not isinstance(table, dict)] if nested else []
+    if not isinstance(value, dict) or inner:
+        where = f"[{key}.{inner[0]}]" if inner else f"[{key}]"
+        problems.add(path, _line_of(path, inner[0] if inner else key), f"{where} must be a table",
+                     f"write it as a '{where}' line followed by 'key = value' lines")
+        return {}
+    return dict(value)
 
 
 def _license(table, path: Path, problems: Problems) -> License | None | bool:
@@ -89,7 +118,8 @@ def _license(table, path: Path, problems: Problems) -> License | None | bool:
 
 
 def _line_of(path: Path, key: str) -> int:
+    """The line that sets ``key`` (or opens the table ``[key]``)."""
     for number, line in enumerate(path.read_text("utf-8").split("\n"), start=1):
-        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line) or line.strip() == key:
             return number
     return 1

@@ -14,6 +14,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+from .addresses import NAME
 from .errors import Problems
 from .model import Column, Dataset
 from .inputs import decode_text, list_files, read_bytes
@@ -37,7 +38,7 @@ _PRECISION = re.compile(r"^(exact|estimated|rounded to (\d+(?:\.\d+)?))$")
 _INT = re.compile(r"^-?\d+$")
 _FLOAT = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _SAFE_URL = re.compile(r"^https://[^\s<>\"']+$")
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
 # A spreadsheet opening the CSV download would run these as formulas (CSV injection).
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
 
@@ -63,7 +64,7 @@ def load_datasets(data_dir: Path, problems: Problems) -> dict[str, Dataset]:
 
 
 def _load_named_dataset(csv_path: Path, problems: Problems) -> Dataset | None:
-    if not _SLUG.match(csv_path.stem):
+    if not NAME.fullmatch(csv_path.stem):
         problems.add(csv_path, 0, "dataset file name is not a clean URL slug (a-z, 0-9, '-' and '_')",
                      f"rename it to {re.sub(r'[^a-z0-9_]+', '-', csv_path.stem.lower()).strip('-') or 'data'}.csv")
         return None

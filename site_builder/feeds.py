@@ -11,28 +11,33 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
-from .model import Article, Chart, Config, Dataset, Page, Site
+from .i18n import edition_config
+from .model import Article, Chart, Config, Dataset, Language, Page, Site
 from .write import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"  # hreflang links in a sitemap
 FEED_PATH = "feed.xml"
 NOT_IN_SITEMAP = {"404.html"}
 EMBED_SUFFIX = "/embed/index.html"  # a chart alone, for other sites to frame: its chart page is the one to find
 
 
 def write_feeds(config: Config, articles: list[Article], output: Output, pages: list[Page] = (),
-                dates: dict[str, str] | None = None) -> None:
+                dates: dict[str, str] | None = None,
+                alternates: Callable[[str], list[tuple[Language, str]]] | None = None) -> None:
     """Write ``feed.xml``, ``sitemap.xml`` and ``robots.txt`` into ``output``.
 
     Call after every page is written: the sitemap lists the HTML files written so far
     (except the 404 page, redirect pages, embed pages and the search index's own files),
     with the date each page, article, dataset or chart last changed where it gives one
-    (``dates``: address → ``YYYY-MM-DD``, see :func:`modified_dates`).
+    (``dates``: address → ``YYYY-MM-DD``, see :func:`modified_dates`), and the other
+    editions of each translated page (``alternates``, see :mod:`.editions`).
     """
     output.write(FEED_PATH, atom_feed(config, articles), "feeds")
     lastmod = {a.url: _rfc3339(_last_date(a))[:10] for a in articles if _last_date(a)}
@@ -40,22 +45,35 @@ def write_feeds(config: Config, articles: list[Article], output: Output, pages: 
     lastmod.update(dates or {})
     aliases = {alias for page in pages for alias in page.aliases}
     urls = [u for u in _page_urls(output.entries) if u not in aliases]
-    output.write("sitemap.xml", sitemap(config.base_url, urls, lastmod), "feeds")
+    editions = {url: [(language.tag, other) for language, other in alternates(url)] for url in urls} if alternates else {}
+    output.write("sitemap.xml", sitemap(config.base_url, urls, lastmod, {u: e for u, e in editions.items() if len(e) > 1}), "feeds")
     output.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}/sitemap.xml\n", "feeds")
 
 
-def atom_feed(config: Config, articles: list[Article]) -> bytes:
-    """An Atom 1.0 feed with one entry per article, newest first."""
+def write_edition_feed(config: Config, language: Language, articles: list[Article], translations, output: Output) -> None:
+    """Write ``<code>/feed.xml``: the articles for readers of ``language``, each summed
+    up in that language where its sidecar has a summary (``summary_<code>``)."""
+    gettext = translations.gettext if translations is not None else str
+    edition = edition_config(config, language)
+    path = f"{language.code}/{FEED_PATH}"
+    output.write(path, atom_feed(edition, articles, path, f"{language.prefix}/articles/", gettext("news articles"),
+                                 lambda article: article.summaries.get(language.code, "")), "feeds")
+
+
+def atom_feed(config: Config, articles: list[Article], path: str = FEED_PATH, listing: str = "/articles/",
+              kind: str = "news articles", summary_of=None) -> bytes:
+    """An Atom 1.0 feed with one entry per article, newest first; ``summary_of`` picks
+    an entry's summary (default: the article's own, crediting its outlet)."""
     ET.register_namespace("", ATOM)
     base = config.base_url
     ordered = sorted(articles, key=lambda a: (_rfc3339(_first_date(a)), a.slug), reverse=True)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
-    _text(feed, "title", f"{config.title}: news articles")
+    _text(feed, "title", f"{config.title}: {kind}")
     if config.description:
         _text(feed, "subtitle", config.description)
-    _text(feed, "id", f"{base}/articles/")
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml", "href": f"{base}/{FEED_PATH}"})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": f"{base}/articles/"})
+    _text(feed, "id", f"{base}{listing}")
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml", "href": f"{base}/{path}"})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": f"{base}{listing}"})
     updated = max((_rfc3339(_last_date(a)) for a in ordered), default="1970-01-01T00:00:00Z")
     _text(feed, "updated", updated)
     _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", config.author or config.title)
@@ -74,7 +92,7 @@ def atom_feed(config: Config, articles: list[Article]) -> bytes:
         for tag in sorted(set(article.tags)):
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": tag})
         credit = f" Originally published by {article.outlet}." if article.outlet else ""
-        _text(entry, "summary", (article.summary or article.dek) + credit)
+        _text(entry, "summary", summary_of and summary_of(article) or (article.summary or article.dek) + credit)
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -88,16 +106,21 @@ def modified_dates(site: Site) -> dict[str, str]:
     return dates
 
 
-def sitemap(base_url: str, urls: list[str], lastmod: dict[str, str] | None = None) -> bytes:
+def sitemap(base_url: str, urls: list[str], lastmod: dict[str, str] | None = None,
+            editions: dict[str, list[tuple[str, str]]] | None = None) -> bytes:
     """A sitemap listing ``urls`` (paths starting with ``/``) under ``base_url``, each
-    with its ``lastmod`` (YYYY-MM-DD) where one is known."""
+    with its ``lastmod`` (YYYY-MM-DD) where one is known, and an ``hreflang`` link to
+    each of its ``editions`` ((language tag, path), itself included) where it has several."""
     ET.register_namespace("", SITEMAP)
+    ET.register_namespace("xhtml", XHTML)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     for url in sorted(set(urls)):
         entry = ET.SubElement(root, f"{{{SITEMAP}}}url")
         _text(entry, "loc", f"{base_url}{url}", SITEMAP)
         if (lastmod or {}).get(url):
             _text(entry, "lastmod", lastmod[url], SITEMAP)
+        for tag, other in (editions or {}).get(url, []):
+            ET.SubElement(entry, f"{{{XHTML}}}link", {"rel": "alternate", "hreflang": tag, "href": f"{base_url}{other}"})
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -164,7 +187,7 @@ def _web_page(config: Config, page: Page) -> dict:
     data = {"@context": "https://schema.org", "@type": "Article", "headline": page.title,
             "description": page.description or page.summary, "url": f"{config.base_url}{page.url}",
             "author": [{"@type": "Person", "name": name} for name in page.authors]
-            or [{"@type": "Organization", "name": config.author or config.title}]}
+            or [{"@type": "Organization", "name": config.author or config.title}], "inLanguage": config.language}
     if page.date:
         data["datePublished"] = page.date
     if page.updated or page.date:

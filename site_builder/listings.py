@@ -13,23 +13,27 @@ from typing import Any, Callable
 
 from .cite import citation
 from .context import TemplateContext, listed
-from .model import Article, Page, Section, Site
+from .model import Article, Config, Page, Section, Site
 
 
 def template_context(site: Site, assets: dict[str, str], noindex: bool, chart_html: dict[str, str],
-                     structured_data: Callable[..., Any]) -> TemplateContext:
-    """Every name a template can see besides its own item, with how each is digested."""
+                     structured_data: Callable[..., Any], pages: list[Page] | None = None,
+                     config: Config | None = None) -> TemplateContext:
+    """Every name a template can see besides its own item, with how each is digested.
+    An edition in another language lists its own ``pages`` and sees its own ``config``
+    (see :mod:`site_builder.editions`)."""
     context = TemplateContext()
-    pages = [listed(page) for page in site.pages]
+    pages = [listed(page) for page in (site.pages if pages is None else pages)]
     articles = [listed(article) for article in site.articles]
     sections = _sections(pages)
     by_slug = {a.slug: a for a in articles}
-    context.value("config", site.config)
+    config = config or site.config
+    context.value("config", config)
     context.value("noindex", noindex)
     context.function("asset", lambda name: _asset(assets, name))
-    context.value("structured_data", lambda items, image="": structured_data(site.config, items, image),
-                  shows=lambda: site.config)  # the rest of what it prints is passed in
-    context.value("citation", lambda item: citation(site.config, item), shows=lambda: site.config)
+    context.value("structured_data", lambda items, image="": structured_data(config, items, image),
+                  shows=lambda: config)  # the rest of what it prints is passed in
+    context.value("citation", lambda item: citation(config, item), shows=lambda: config)
     context.attributes("site", types.SimpleNamespace(
         config=site.config, pages=pages, articles=articles, datasets=site.datasets, figures=site.figures,
         claims=site.claims, charts=site.charts, rendered_charts=site.rendered_charts))
@@ -78,15 +82,18 @@ def _neighbours(sections: dict[str, list[Page]]) -> dict[str, tuple[Page | None,
     return neighbours
 
 
-def section_indexes(site: Site) -> list[Section]:
-    """An index page for each configured section that has no index.md of its own."""
+def section_indexes(site: Site, pages: list[Page] | None = None, prefix: str = "") -> list[Section]:
+    """An index page for each configured section that has no index.md of its own, listing
+    ``pages`` (default: the site's) under ``prefix`` (an edition's, see :class:`~site_builder.model.Language`)."""
+    pages = site.pages if pages is None else pages
     indexes = []
     for name, settings in sorted(site.config.sections.items()):
-        if any(p.url == f"/{name}/" for p in site.pages):
+        url = f"{prefix}/{name}/"
+        if any(p.url == url for p in site.pages):
             continue
-        members = [listed(p) for p in site.pages if p.section == name]
+        members = [listed(p) for p in pages if p.section == name]
         indexes.append(Section(name, str(settings.get("title", name.title())), str(settings.get("summary", "")),
-                               f"/{name}/", f"{name}/index.html", members))
+                               url, url.lstrip("/") + "index.html", members))
     return indexes
 
 

@@ -21,12 +21,13 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 from markupsafe import Markup, escape
 
 from .errors import Problems, did_you_mean
 from .figures import NUMBER_KINDS, exempted, keys_of, lookup, unknown_figure
-from .model import Block, Figure
+from .model import Accepted, Block, Figure
 from .seeds import count_text_words
 
 CHART_MARKER = "\x00chart:{}\x00"  # NUL never survives from content: markdown-it replaces it
@@ -237,7 +238,7 @@ class Markdown:
 
         def fence(renderer, tokens, idx, options, env):
             info = tokens[idx].info.strip().split()
-            if info[:1] == ["chart"] and len(info) == 2:
+            if info[:1] == ["chart"] and len(info) == 2 and not env.get("quoted"):
                 return CHART_MARKER.format(info[1])
             return default_fence(tokens, idx, options, env)
 
@@ -245,7 +246,7 @@ class Markdown:
         default_image = md.renderer.rules["image"]
 
         def image(renderer, tokens, idx, options, env):
-            if is_local(tokens[idx].attrGet("src") or ""):
+            if _own_image(tokens[idx].attrGet("src") or "", env.get("quoted")):
                 return default_image(tokens, idx, options, env)
             # a remote image would tell another site who reads us: keep its description only
             alt = renderer.renderInlineAsText(tokens[idx].children or [], options, env)
@@ -258,6 +259,8 @@ class Markdown:
     def _render_span(self, tokens, idx, env) -> str:
         kind, value = tokens[idx].meta["kind"], tokens[idx].meta["value"]
         refs: References = env["refs"]
+        if env.get("quoted") and kind in NUMBER_KINDS:  # another outlet's text never prints our figures
+            return self._escape_html(tokens[idx].content)
         if kind == "n":
             return str(escape(exempted(value)[0]))
         if kind in NUMBER_KINDS:
@@ -276,13 +279,15 @@ class Markdown:
         return html
 
     def render(self, text: str, path: Path, first_line: int, refs: References, problems: Problems,
-               quoted: bool = False) -> Rendered:
+               quoted: Accepted | None = None) -> Rendered:
         """Render Markdown ``text`` (which starts at ``first_line`` of ``path``).
 
         Unknown chart ids and figure keys, content nested too deeply to publish,
         links with a dangerous scheme and remote images are reported to ``problems``
         with their line; raw HTML (shown as text) is a warning. ``quoted`` text (a
-        seed article, which we may not edit) gets warnings where pages get errors.
+        seed article, which we may not edit) gets warnings where pages get errors, each
+        naming the kind its sidecar may accept, and none of this site's own extensions
+        (chart blocks, figures) apply to it.
         """
         if len(text) > LARGE_BODY:
             return self._render_bounded(text, path, first_line, refs, problems, quoted)
@@ -313,9 +318,9 @@ class Markdown:
                 if not ready:
                     os.kill(child, signal.SIGKILL)
                     os.waitpid(child, 0)
-                    problems.add(path, first_line, f"this body takes markdown-it more than {RENDER_SECONDS} s to "
-                                 "render, so it is not published", "split the page, or look for thousands of "
-                                 "unclosed brackets or a huge table")
+                    _report(problems, quoted, "slow-markdown", path, first_line, f"this body takes markdown-it more "
+                            f"than {RENDER_SECONDS} s to render, so it is not published",
+                            "split the page, or look for thousands of unclosed brackets or a huge table")
                     return Rendered(html="")
                 chunk = os.read(pipe.fileno(), 1 << 20)
                 if not chunk:
@@ -333,18 +338,18 @@ class Markdown:
         env = {"refs": refs, "quoted": quoted}
         tokens = self.md.parse(text, env)
         result = Rendered(html="")
-        self._check(tokens, path, first_line, refs, problems, result)
+        self._check(tokens, path, first_line, refs, problems, result, quoted)
         self._check_safety(tokens, path, first_line, problems, result, quoted)
         result.html = self.md.renderer.render(tokens, self.md.options, env)
         result.words = count_text_words(re.sub(r"\{(?:fig|claims):[^{}\n]{1,300}\}", "1", text))
         return result
 
-    def _check(self, tokens, path, first_line, refs, problems, result) -> None:
+    def _check(self, tokens, path, first_line, refs, problems, result, quoted) -> None:
         line, nested_too_deep = first_line, False
         for i, token in enumerate(tokens):
             if token.map:
                 line = first_line + token.map[0]
-            if token.type == "fence" and token.info.strip().split()[:1] == ["chart"]:
+            if token.type == "fence" and token.info.strip().split()[:1] == ["chart"] and not quoted:
                 parts = token.info.split()
                 if len(parts) != 2:
                     problems.add(path, line, "a chart block needs exactly one id: ```chart <id>")
@@ -358,12 +363,12 @@ class Markdown:
             if token.nesting == 1 and token.level >= MAX_NESTING - 1 and not nested_too_deep:
                 # markdown-it drops every block below this depth: say so rather than lose it
                 nested_too_deep = True
-                problems.add(path, line, f"content nested more than {MAX_NESTING} levels deep is not published",
-                             "flatten the lists or quotes")
+                _report(problems, quoted, "deep-nesting", path, line,
+                        f"content nested more than {MAX_NESTING} levels deep is not published", "flatten the lists or quotes")
             for child in token.children or []:
                 if child.type == "softbreak":
                     line += 1
-                if child.type == "brace_span" and child.meta["kind"] in NUMBER_KINDS:
+                if child.type == "brace_span" and child.meta["kind"] in NUMBER_KINDS and not quoted:
                     self._check_number(child.meta["kind"], child.meta["value"], path, line, refs, problems, result)
 
     @staticmethod
@@ -385,13 +390,13 @@ class Markdown:
 
     def _check_safety(self, tokens, path, first_line, problems, result, quoted) -> None:
         """Report what cannot be published as written: links markdown-it refused for
-        their scheme, remote images, raw HTML."""
-        report = problems.warn if quoted else problems.add
+        their scheme, remote images, raw HTML. A quoted seed's relative links (see
+        :func:`_outlet_link`) are pointed at the original, or shown as text."""
         for token in tokens:
             if token.type != "inline" or not token.map:
                 continue
             line = first_line + token.map[0]
-            text = ""
+            text, unlinked = "", False
             for child in token.children or []:
                 if child.type == "softbreak":
                     line += 1
@@ -399,28 +404,33 @@ class Markdown:
                 elif child.type == "text":
                     text += child.content
                     continue
-                elif child.type in ("link_open", "image"):
+                elif child.type == "link_close" and unlinked:
+                    child.type, child.content, unlinked = "text", "", False
+                elif child.type == "link_open" and quoted:
+                    unlinked = _outlet_link(child, quoted, problems, path, line)
+                if child.type in ("link_open", "image"):
                     url = child.attrGet("href") or child.attrGet("src") or ""
-                    if child.type == "image" and not is_local(url):
-                        report(path, line, f"remote image '{url[:80]}' is not published; only its description is shown",
-                               "copy the image into static/ and use its /static/… address")
+                    if child.type == "image" and not _own_image(url, quoted):
+                        _report(problems, quoted, "remote-images", path, line,
+                                f"remote image '{url[:80]}' is not published; only its description is shown",
+                                "copy the image into static/ and use its /static/… address")
                 text += "\x00"  # a boundary: markup split by code or links is not raw HTML
-            self._check_typed_text(text, path, line - text.count("\n"), problems, report)
+            self._check_typed_text(text, path, line - text.count("\n"), problems, quoted)
 
-    def _check_typed_text(self, text: str, path: Path, line: int, problems: Problems, report) -> None:
+    def _check_typed_text(self, text: str, path: Path, line: int, problems: Problems, quoted) -> None:
         for match in _TYPED_TARGET.finditer(text):
             url = next(g for g in match.groups() if g is not None)
             if url.endswith(")") and url.count(")") > url.count("("):
                 url = url[:-1]  # the parenthesis that closes the Markdown link
             plain = html.unescape(url)
             if not self.md.validateLink(self.md.normalizeLink(plain)):
-                report(path, line + text.count("\n", 0, match.start()),
-                             f"link to '{plain[:60]}' refused: links may not run code or open local files",
-                             "link to an http(s) address or a page of this site")
+                _report(problems, quoted, "refused-links", path, line + text.count("\n", 0, match.start()),
+                        f"link to '{plain[:60]}' refused: links may not run code or open local files",
+                        "link to an http(s) address or a page of this site")
         raw = _RAW_TAG.search(text)
         if raw:
-            problems.warn(path, line + text.count("\n", 0, raw.start()),
-                                 f"raw HTML '{raw.group()[:40]}' is shown as text, not run", "write it in Markdown instead")
+            _report(problems, quoted, "raw-html", path, line + text.count("\n", 0, raw.start()),
+                    f"raw HTML '{raw.group()[:40]}' is shown as text, not run", "write it in Markdown instead", warning=True)
 
     def _plain_text(self, children, refs: References) -> Markup:
         """A heading's text as readers see it (for the table of contents), as HTML:
@@ -444,19 +454,23 @@ class Markdown:
                 parts.append(escape(child.content))
         return Markup("".join(parts).strip())
 
-    def render_blocks(self, blocks: list[Block], path: Path, refs: References, problems: Problems) -> str:
-        """Render an article body: Markdown blocks are parsed, plain-text blocks escaped."""
-        return self.render_article(blocks, path, refs, problems).html
+    def render_blocks(self, blocks: list[Block], path: Path, refs: References, problems: Problems,
+                      accepted: Accepted) -> str:
+        """Render an article body: Markdown blocks are parsed, plain-text blocks escaped;
+        ``accepted`` is what the seed's sidecar accepts (see :class:`~.model.Accepted`)."""
+        return self.render_article(blocks, path, refs, problems, accepted).html
 
-    def render_article(self, blocks: list[Block], path: Path, refs: References, problems: Problems) -> Rendered:
+    def render_article(self, blocks: list[Block], path: Path, refs: References, problems: Problems,
+                       accepted: Accepted) -> Rendered:
         """:meth:`render_blocks`, with the figures and charts its Markdown blocks used."""
         result = Rendered(html="")
-        result.html = "\n".join(self._block_html(block, path, refs, problems, result) for block in blocks)
+        result.html = "\n".join(self._block_html(block, path, refs, problems, result, accepted) for block in blocks)
         return result
 
-    def _block_html(self, block: Block, path: Path, refs: References, problems: Problems, result: Rendered) -> str:
+    def _block_html(self, block: Block, path: Path, refs: References, problems: Problems, result: Rendered,
+                    accepted: Accepted) -> str:
         if block.kind == "markdown":
-            rendered = self.render(block.text, path, block.line, refs, problems, quoted=True)
+            rendered = self.render(block.text, path, block.line, refs, problems, quoted=accepted)
             result.figures += rendered.figures
             result.charts += rendered.charts
             return rendered.html
@@ -479,6 +493,42 @@ class Markdown:
                     '<span class="visually-hidden">Text left out by the reposting site</span></span>')
         lead = f"<strong>{escape(block.lead)}:</strong> " if block.lead else ""
         return lead + str(escape(block.text))
+
+
+def _report(problems: Problems, quoted: Accepted | None, kind: str, path: Path, line: int, message: str,
+            hint: str, warning: bool = False) -> None:
+    """A page's mistake (an error unless ``warning``), or a finding in a quoted seed,
+    which its sidecar may accept as ``kind``."""
+    if quoted:
+        quoted.report(problems, kind, path, line, message)
+    else:
+        (problems.warn if warning else problems.add)(path, line, message, hint)
+
+
+def _own_image(url: str, quoted: Accepted | None) -> bool:
+    """Whether an image is published from this site: a root-relative address on our
+    pages, but in a quoted seed only image data (its '/img/…' is on the outlet's server)."""
+    return is_local(url) and (not quoted or url.lower().startswith("data:image/"))
+
+
+_SCHEME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+
+
+def _outlet_link(token, quoted: Accepted, problems: Problems, path: Path, line: int) -> bool:
+    """A quoted seed's relative link ('/world/story', '#notes') is an address on the
+    outlet's site, not ours: it points at the original's site when the article's address
+    is known, else it is shown as plain text (a finding the sidecar may accept). True
+    when the link became text (its closing token must too)."""
+    href = token.attrGet("href") or ""
+    if _SCHEME.match(href):
+        return False
+    if quoted.original:
+        token.attrSet("href", urljoin(quoted.original, href))
+        return False
+    token.type, token.content = "text", ""
+    quoted.report(problems, "relative-links", path, line, f"link to '{href[:60]}' is an address on the original's "
+                  "site, unknown here; shown as plain text", "if the original's address is unknown, ")
+    return True
 
 
 def _figure(kind: str, value: str, refs: References) -> Figure | None:

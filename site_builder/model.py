@@ -47,6 +47,28 @@ class Block:
     image: Image | None = None
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """What a seed's sidecar accepts about how its text is shown (``accept: [raw-html]``).
+
+    A seed is never edited, so what we cannot publish as written (raw HTML, remote
+    images, links that could run code…) is escaped or left out either way, and each such
+    finding is a warning. Accepting a kind only says "shown so, on purpose": it silences
+    the warning and changes nothing in the output. ``sidecar`` is named in every warning
+    that is not accepted, so each one says how it is settled.
+    """
+
+    kinds: frozenset[str] = frozenset()
+    sidecar: str = ""
+    original: str = ""  # the original article's address: the seed's relative links point there
+
+    def report(self, problems, kind: str, path, line: int, message: str,
+               lead: str = "if it may be shown so, ", column: int = 0) -> None:
+        """Warn about a ``kind`` of finding in a seed unless the sidecar accepts it."""
+        if kind not in self.kinds:
+            problems.warn(path, line, message, f"{lead}add '{kind}' to 'accept' in {self.sidecar}", column)
+
+
 @dataclass
 class Article:
     """A seed news article, whatever shape it arrived in."""
@@ -79,6 +101,8 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)  # the seed's own metadata that no field holds
     rights: str = "full"  # 'full', or 'excerpt': the opening of the body and a link to the original
     excerpted: bool = False  # the body shown is shorter than the seed's
+    accepted: Accepted = field(default_factory=Accepted)  # findings in the body its sidecar accepts
+    summaries: dict[str, str] = field(default_factory=dict)  # language code → a short summary in that language
 
 
 @dataclass
@@ -110,6 +134,8 @@ class Page:
     authors: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # old addresses that redirect here
     extra: dict[str, Any] = field(default_factory=dict)  # free front matter for templates
+    lang: str = ""  # the code of the page's language (see Language); its ``updated``, on a translation,
+                   # is the day it was last checked against its source
 
     @property
     def modified(self) -> str:
@@ -253,6 +279,9 @@ class ChartSpec:
     line: int
     function: Any = field(default=None, metadata={"keyed": False})  # module_digest stands for it
     module_digest: str = ""
+    lang: str = ""  # another language's text for the same chart (see site_builder.chart_text)
+    locale: str = "en"  # the Babel locale its function draws dates and numbers in
+    labels: dict[str, str] = field(default_factory=dict)  # words drawn in the chart → that language's
 
 
 @dataclass
@@ -278,6 +307,11 @@ class Chart:
     def svg_url(self) -> str:
         """The SVG download (with title, source and the site's address)."""
         return f"/charts/{self.spec.id}.svg"
+
+    @property
+    def thumbnail_url(self) -> str:
+        """The chart alone, as the page shows it, for the chart catalogue."""
+        return f"/charts/{self.spec.id}.thumb.svg"
 
     @property
     def width(self) -> int:
@@ -319,6 +353,21 @@ class License:
     others: str = ""     # what it does not: "Official data keep their publishers' terms."
 
 
+@dataclass(frozen=True)
+class Language:
+    """One edition of the site: its pages live in ``content/pages/<code>/`` (the default
+    language's at the top) and are published under ``prefix``."""
+
+    code: str  # folder and URL prefix: "zh"
+    tag: str  # BCP 47, for lang= and hreflang: "zh-Hans"
+    locale: str  # Babel locale for catalogues, dates and numbers: "zh_Hans_CN"
+    name: str  # the language's own name, for the switcher: "简体中文"
+    prefix: str  # "" for the default language, else "/zh"
+    title: str
+    description: str
+    date_format: str = "long"  # a CLDR format name or pattern
+
+
 @dataclass
 class Config:
     title: str
@@ -331,6 +380,7 @@ class Config:
     nav: list[dict[str, str]]
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
     search: bool = True  # a search page and its Pagefind index
+    languages: list[Language] = field(default_factory=list)  # the default language first
     license: License | None = None
     glossary: str = ""  # the address of the page whose ### headings are terms linked site-wide
     check_numbers: bool = False  # report every number typed by hand in content text (see numerals.py)
@@ -351,4 +401,6 @@ class Site:
     claims: dict[str, list[Claim]]
     charts: dict[str, ChartSpec]
     rendered_charts: dict[str, Chart] = field(default_factory=dict)
+    chart_texts: dict[str, dict[str, ChartSpec]] = field(default_factory=dict)  # language code → id → its text
+    translated_charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # language code → id → drawn so
     glossary: dict[str, str] = field(default_factory=dict)  # term → address of its definition

@@ -29,6 +29,8 @@ _ALLOWED = [
     re.compile(r"[A-Za-z][A-Za-z]*-?[\d.]+[A-Za-z\d]*|\d+(?:st|nd|rd|th)\b|\b\d+[A-Za-z]+"),  # names: FY2024, COVID-19, 1st, 50m
     re.compile(r"\b(?:Title|Section|Article|Chapter|Part|Rule|Form|Annex|Volume)\s\d+\b"),  # names of laws and documents
     re.compile(r"\bnearest\s\d[\d,]*\b"),  # a rounding step, as the source states it ("rounded to the nearest 10")
+    re.compile(r"(?<![\d.,])\d{1,2}(?:\s*[–-]\s*\d{1,2})?\s*[月日](?!\d)"),  # Chinese dates: 7 月 1 日, 17–18 日
+    re.compile(r"第\s*\d+\s*[编条章节款]"),  # Chinese names of laws and parts: 第 8 编, 第 42 条
 ]
 _MARKDOWN_ALLOWED = [
     re.compile(r"\b\d{4}-\d\d-\d\d\b"),  # ISO dates

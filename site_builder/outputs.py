@@ -7,13 +7,15 @@ is adding a function to :data:`OUTPUT_KINDS`. What a planned page may show besid
 own item is the build's :class:`~site_builder.context.TemplateContext`; its reuse key
 follows from what its render looked at (see :mod:`site_builder.cache`), never from a
 list kept here. Static files (hashed names, needed by every page) and the feeds (which
-list the pages written) are written before and after these, by :mod:`site_builder.build`.
+list the pages written) are written before and after these: :func:`static_files` here,
+the feeds by :mod:`site_builder.feeds`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +23,12 @@ from typing import Any
 
 from .context import Dependency, TemplateContext
 from .errors import Problems
-from .listings import section_indexes
+from .editions import edition_sections, localize_links
 from .markdown import CHART_MARKER, Markdown, References, Rendered
-from .minify import minify_page
+from .minify import minify_page, minify_stylesheet
 from .model import Article, Page, Site
 from .render import Renderer
+from .write import Output
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Planned:
     item: Any  # hashed whole into the reuse key
     values: dict[str, Any]
     body: Callable[["Bodies", Problems], Rendered | None] | None = None
+    lang: str = ""  # the code of the edition it belongs to ("": the default language)
 
 
 @dataclass
@@ -56,7 +60,7 @@ Declared = Planned | File
 def pages(site: Site) -> Iterator[Declared]:
     for page in site.pages:
         yield Planned(page.output, page.source, f"{page.template}.html", page, {"page": page, "source": page.source},
-                      body=lambda bodies, found, page=page: bodies.page(page, found))
+                      body=lambda bodies, found, page=page: bodies.page(page, found), lang=page.lang)
 
 
 def articles(site: Site) -> Iterator[Declared]:
@@ -74,17 +78,20 @@ def datasets(site: Site) -> Iterator[Declared]:
 
 
 def sections(site: Site) -> Iterator[Declared]:
-    for section in section_indexes(site):
-        yield Planned(section.output, "content/site.toml", "section.html", section, {"page": section})
+    for language, section in edition_sections(site):
+        yield Planned(section.output, "content/site.toml", "section.html", section, {"page": section}, lang=language.code)
 
 
 def indexes(site: Site) -> Iterator[Declared]:
-    yield Planned("articles/index.html", "templates/articles.html", "articles.html", None, {})
+    for language in site.config.languages:
+        folder = language.prefix.lstrip("/") + "/" * bool(language.prefix)
+        item = language.code if language.prefix else None  # the item tells the editions' keys apart
+        yield Planned(f"{folder}articles/index.html", "templates/articles.html", "articles.html", item, {}, lang=language.code)
+        if site.config.search:
+            yield Planned(f"{folder}search/index.html", "templates/search.html", "search.html", item, {}, lang=language.code)
     yield Planned("404.html", "templates/404.html", "404.html", None, {})
     yield Planned("charts/index.html", "templates/charts.html", "charts.html", None, {})
     yield Planned("data/index.html", "templates/data.html", "data.html", None, {})
-    if site.config.search:
-        yield Planned("search/index.html", "templates/search.html", "search.html", None, {})
 
 
 def chart_pages(site: Site) -> Iterator[Declared]:
@@ -94,7 +101,7 @@ def chart_pages(site: Site) -> Iterator[Declared]:
                       {"page": chart.spec, "chart": chart, "source": source})
         yield Planned(chart.embed_url.lstrip("/") + "index.html", source, "chart_embed.html", chart,
                       {"chart": chart, "source": source})
-        for suffix, data in (("svg", chart.files.export_svg), ("png", chart.files.png), ("csv", chart.files.csv),
+        for suffix, data in (("svg", chart.files.export_svg), ("thumb.svg", chart.files.svg), ("png", chart.files.png), ("csv", chart.files.csv),
                              ("vl.json", chart.files.spec_json)):
             yield File(f"charts/{chart_id}.{suffix}", data, source)
 
@@ -117,6 +124,8 @@ class Bodies:
     refs: References
     context: TemplateContext
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)
+    localize: Callable[[str], str] | None = None  # an edition in another language: its links (see .editions)
+    prefix: str = ""  # that edition's address prefix
 
     @functools.cached_property
     def markdown(self) -> Markdown:
@@ -129,10 +138,13 @@ class Bodies:
         rendered = self.markdown.render(page.body, self.root / page.source, page.body_line, refs, problems)
         page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
         page.word_count = rendered.words
+        if self.localize:
+            page.html = localize_links(page.html, self.localize, self.prefix)
         return self._used(rendered)
 
     def article(self, article: Article, problems: Problems) -> Rendered | None:
-        rendered = self.markdown.render_article(article.body, self.root / article.source, self.refs, problems)
+        rendered = self.markdown.render_article(article.body, self.root / article.source, self.refs, problems,
+                                                article.accepted)
         article.html = rendered.html
         rendered.charts = []  # a quoted article keeps its chart blocks as they are
         return self._used(rendered)
@@ -161,3 +173,26 @@ def render_output(planned: Planned, renderer: Renderer, bodies: Bodies, chart_ht
     for chart_id in rendered.charts if rendered else []:
         html = html.replace(CHART_MARKER.format(chart_id), chart_html.get(chart_id, ""))
     return minify_page(html), sorted(used, key=lambda d: (d[0], d[1] is None, d[1] or ""))
+
+
+def static_files(static_dir: Path, output: Output) -> dict[str, str]:
+    """Copy ``static/`` under content-hashed names. Returns name → URL."""
+    urls = {}
+    for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else []:
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        relative = path.relative_to(static_dir).as_posix()
+        data = path.read_bytes()
+        if path.suffix == ".css":
+            data = minify_stylesheet(data.decode("utf-8")).encode("utf-8")
+        urls[relative] = write_hashed(output, f"static/{relative}", data, f"static/{relative}")
+    return urls
+
+
+def write_hashed(output: Output, relative: str, data: bytes, source: str) -> str:
+    """Write an asset with a content hash in its name, so that it can be cached forever
+    (everything under /static/ is served immutable). Returns the URL."""
+    suffix = Path(relative).suffix
+    relative = relative[: len(relative) - len(suffix)] + f".{hashlib.sha256(data).hexdigest()[:10]}{suffix}"
+    output.write(relative, data, source)
+    return f"/{relative}"

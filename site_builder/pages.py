@@ -17,10 +17,11 @@ import yaml
 
 from .cache import engine_digest
 from .errors import Problems
+from .i18n import split_language
 from .inputs import decode_text, list_files, strip_invisible
 from .memo import SourceMemo
 from .model import Config, Page
-from .seeds import slugify
+from .addresses import is_slug, slugify
 from .sourcefile import Field, check_text, parse_date, read_document
 
 PAGE_FIELDS = {
@@ -31,19 +32,11 @@ PAGE_FIELDS = {
     "slug": Field(str), "aliases": Field(list, default=list), "extra": Field(dict, default=dict),
 }
 MAX_TITLE, MAX_SUMMARY = 150, 500
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # exactly the names slugify() leaves as they are, up to 80 long
-
-
-def _is_slug(part: str) -> bool:
-    # the pattern first: slugify's Unicode normalisation, per part of every page, every build, adds up
-    return bool(SLUG.fullmatch(part)) and len(part) <= 80 or slugify(part) == part
-
-
 def page_address(relative: Path) -> tuple[str, str, str, str] | None:
     """(section, slug, url, output) for a page file path relative to the pages folder,
     or None when a part of the path is not a clean slug."""
     parts = list(relative.with_suffix("").parts)
-    if not all(_is_slug(part) for part in parts):
+    if not all(is_slug(part) for part in parts):
         return None
     section = parts[0] if len(parts) > 1 else ""
     if parts[-1] == "index":
@@ -60,14 +53,15 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
     # the readings depend on the engine, the YAML library, where the files are and
     # the sections' default templates; anything else a page shows is in its file
     scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(pages_dir),
-                  sorted((name, repr(settings.get("template"))) for name, settings in config.sections.items())))
+                  sorted((name, repr(settings.get("template"))) for name, settings in config.sections.items()),
+                  [(language.code, language.prefix) for language in config.languages]))
     memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, dataclasses.asdict, lambda fields: Page(**fields))
     pages = []
     for path in list_files(pages_dir, problems):
         if path.suffix != ".md":
             problems.warn(path, 0, "not a Markdown page; ignored", "page files end in .md")
             continue
-        address = _address(path, pages_dir, problems)
+        address = _address(path, pages_dir, config, problems)
         if address is None:
             continue
         page = memo.load(path, problems, lambda data, found: read_page(data, path, address, config, found))
@@ -77,18 +71,24 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
     return sorted(pages, key=lambda p: (p.section, p.order, p.title, p.url))
 
 
-def _address(path: Path, pages_dir: Path, problems: Problems) -> tuple[str, str, str, str] | None:
-    """The page's address, or None (reported) when its file name is not a clean slug."""
-    address = page_address(path.relative_to(pages_dir))
-    if address is None:
-        suggestion = "/".join(slugify(p) or "page" for p in path.relative_to(pages_dir).with_suffix("").parts)
-        taken = (pages_dir / f"{suggestion}.md").exists()
-        problems.add(path, 0, "file name is not a clean URL slug (a-z, 0-9 and '-')",
-                     f"rename it; {suggestion}.md is already taken" if taken else f"rename it to {suggestion}.md")
-    return address
+def _address(path: Path, pages_dir: Path, config: Config, problems: Problems) -> tuple[str, str, str, str, str] | None:
+    """The page's address and language code, or None (reported) when its file name is not
+    a clean slug. A page in ``<code>/`` of a declared language is that language's edition
+    of the page at the same path outside it (``zh/topics/route.md`` → ``/zh/topics/route/``)."""
+    language, relative = split_language(path.relative_to(pages_dir), config.languages)
+    address = page_address(relative)
+    if address is not None:
+        section, slug, url, output = address
+        folder = language.prefix.lstrip("/") + "/" * bool(language.prefix)
+        return section, slug, language.prefix + url, folder + output, language.code
+    suggestion = "/".join(slugify(p) or "page" for p in path.relative_to(pages_dir).with_suffix("").parts)
+    taken = (pages_dir / f"{suggestion}.md").exists()
+    problems.add(path, 0, "file name is not a clean URL slug (a-z, 0-9 and '-')",
+                 f"rename it; {suggestion}.md is already taken" if taken else f"rename it to {suggestion}.md")
+    return None
 
 
-def read_page(data: bytes, path: Path, address: tuple[str, str, str, str], config: Config,
+def read_page(data: bytes, path: Path, address: tuple[str, str, str, str, str], config: Config,
               problems: Problems) -> Page | None:
     """The page in ``data`` (the bytes of ``path``), or None when it has a mistake (reported)."""
     text = decode_text(data, path, problems)
@@ -109,7 +109,8 @@ def read_page(data: bytes, path: Path, address: tuple[str, str, str, str], confi
     summary, description = _summary_and_description(meta, path, problems, line)
     errors = len(problems.errors)
     dates = {key: _iso_date(meta[key], key, path, problems, line(key)) for key in ("date", "updated")}
-    address = _slugged(address, meta["slug"], path, problems, line("slug"))
+    lang = address[4]
+    address = _slugged(address[:4], meta["slug"], path, problems, line("slug"))
     aliases = [alias for alias in (_alias(a, path, problems, line("aliases")) for a in meta["aliases"]) if alias]
     if len(problems.errors) > errors or address is None:
         return None
@@ -121,7 +122,7 @@ def read_page(data: bytes, path: Path, address: tuple[str, str, str, str], confi
                 template=template, tags=list(meta["tags"]), articles=list(meta["articles"]),
                 draft=meta["draft"], body=doc.body, body_line=doc.body_line, description=description,
                 authors=[str(a).strip() for a in authors if str(a).strip()], aliases=aliases,
-                extra=dict(meta["extra"]), **dates)
+                extra=dict(meta["extra"]), lang=lang, **dates)
 
 
 def _summary_and_description(meta: dict, path: Path, problems: Problems, line) -> tuple[str, str]:
@@ -154,7 +155,7 @@ def _slugged(address, slug: str | None, path: Path, problems: Problems, line: in
     if slug is None:
         return address
     section, _, url, _ = address
-    if not _is_slug(slug):
+    if not is_slug(slug):
         problems.add(path, line, f"slug '{slug}' is not one clean URL segment (a-z, 0-9 and '-')",
                      f"try '{slugify(slug) or 'a-short-name'}'")
         return None

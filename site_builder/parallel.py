@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import Problem, Problems
-from .write import Output
+from .write import Output, content_digest
 
 PARALLEL_MIN_JOBS = 200  # below this, forking workers costs more than it saves
 CHUNKS_PER_WORKER = 4    # a few chunks each, so one slow chunk does not hold up the rest
@@ -83,7 +83,7 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
         if entry is not None:
             # the warnings are kept with the file: a build that keeps it reports them again
             warnings = [list(dataclasses.astuple(problem)) for problem in found if problem.warning]
-            output.entries[jobs[index].relative] = [jobs[index].key(used), *entry, used, warnings]
+            output.entries[jobs[index].relative] = [jobs[index].key(used), *entry[:3], used, warnings, entry[3]]
             inspected[jobs[index].relative] = seen
             written += 1
     return written, inspected
@@ -104,7 +104,7 @@ def _run_chunk(indices: range, state) -> list[Result]:
         found = Problems(root)
         made = job.render(found)
         text, used = made if made is not None and not found.errors else (None, [])
-        entry = output.store(job.relative, job.path, text) if text is not None else None
+        entry = [*output.store(job.relative, job.path, text), content_digest(text)] if text is not None else None
         results.append((index, entry, found.items, inspect(text) if entry is not None and inspect else None, used))
     return results
 

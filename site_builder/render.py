@@ -8,7 +8,6 @@ environment below every name a render resolves (its dependencies).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import traceback
 from pathlib import Path
@@ -18,17 +17,8 @@ import jinja2
 
 from .context import TemplateContext
 from .errors import Problems, did_you_mean
-
-
-def format_date(value: Any, style: str = "long") -> str:
-    """``29 February 2024``; datetimes keep their time only in ``style='full'``."""
-    value = _as_date(value)
-    if value is None:
-        return ""
-    text = f"{value.day} {value:%B %Y}"
-    if style == "full" and isinstance(value, dt.datetime):
-        text += f", {value:%H:%M}"
-    return text
+from .i18n import as_date, date_formatter, number_formatter
+from .model import Language
 
 
 def _made(folder: Path) -> Path:
@@ -55,17 +45,8 @@ def _decimals(value: float) -> int:
 
 
 def iso_date(value: Any) -> str:
-    value = _as_date(value)
+    value = as_date(value)
     return value.isoformat() if value is not None else ""
-
-
-def _as_date(value: Any) -> dt.date | dt.datetime | None:
-    """Pages keep their dates as ISO text (see :class:`~site_builder.model.Page`)."""
-    if isinstance(value, str):
-        if not value:
-            return None
-        return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
-    return value
 
 
 class _TracedContext(jinja2.runtime.Context):
@@ -86,7 +67,11 @@ class _Environment(jinja2.Environment):
 class Renderer:
     """One Jinja environment per build, with the site-wide context set once."""
 
-    def __init__(self, templates_dir: Path, context: TemplateContext, cache_dir: Path | None = None):
+    def __init__(self, templates_dir: Path, context: TemplateContext, language: Language,
+                 cache_dir: Path | None = None, translations: Any = None):
+        """``language`` formats dates and numbers; ``translations`` (gettext, see
+        :func:`~site_builder.i18n.catalogue`) give the interface text of templates'
+        ``_()``, which the templates folder's digest covers (``templates/locales/``)."""
         self.templates_dir = templates_dir
         self._undefined: list = []  # the latest undefined value, for 'did you mean' (see _undefined)
         # Compiled templates are kept between builds (keyed by their source's checksum):
@@ -96,10 +81,20 @@ class Renderer:
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
             undefined=_recording_undefined(self._undefined), trim_blocks=True, lstrip_blocks=True,
-            keep_trailing_newline=True)
-        self.env.filters["date"] = format_date
+            keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+        if translations is None:
+            self.env.install_null_translations(newstyle=True)
+        else:
+            self.env.install_gettext_translations(translations, newstyle=True)
+        self.env.filters["date"] = date_formatter(language)
+        self.env.filters["number"] = number_formatter(language)
         self.env.filters["isodate"] = iso_date
         self.env.filters["thousands"] = thousands
+        # Text from content (site.toml's nav and licence wording) translated by the catalogue
+        # but escaped like any content: ``_()`` marks its result safe, as it would a
+        # template's own literal, which content must never be.
+        self.env.filters["translated"] = (lambda text: str(text)) if translations is None else \
+            (lambda text: str(translations.gettext(str(text))))
         self.env.template_context = context
         self.env.globals.update(context.globals())
 
@@ -109,6 +104,7 @@ class Renderer:
         A template mistake is reported at the template's line for the page being
         rendered (``context['source']``): every page that meets it is named in one message."""
         affects = f"page:{context.get('source') or 'templates/' + template}"
+        self._forget_imported_modules()
         try:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateNotFound as exc:
@@ -125,6 +121,14 @@ class Renderer:
             message, hint = _undefined(exc, self._undefined, context, self.env.globals)
             problems.add_for(affects, frame[0], frame[1], message, hint)
         return None
+
+    def _forget_imported_modules(self) -> None:
+        """Jinja runs the top level of an ``{% import %}``-ed template once and keeps the
+        module for every later render; names read there would then be recorded as
+        dependencies of the first page only. Running it again for each page (it only
+        defines macros and sets a few names) lets every page record what it reads."""
+        for loaded in self.env.cache.values() if self.env.cache is not None else ():
+            loaded._module = None  # jinja2.Template's cache of its module without context
 
     def _template_frame(self, exc: BaseException) -> tuple[Path, int] | None:
         root = self.templates_dir.resolve()

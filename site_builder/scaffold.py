@@ -34,6 +34,11 @@ SIDECAR_NOTES = {
     "tags": "topic tags, e.g. [asylum, darien]",
     "rights": "full or excerpt (default: [seeds] in content/site.toml)",
     "encoding": "when the file is not UTF-8, e.g. windows-1252",
+    "summary": "the standfirst, when the file has none or a wrong one",
+    "updated": "YYYY-MM-DD it was last updated",
+    "category": "the outlet's section, when the file has none",
+    "accept": "findings in the text shown as the build shows them, e.g. [raw-html] (README)",
+    "related_urls": "related story line: its https:// address",
 }
 
 

@@ -2,7 +2,8 @@
 
 Pagefind reads the finished HTML, so it runs over a whole-site view of the build after
 every page is written and before anything is published; a failed index means nothing
-is published. The binary ships inside the ``pagefind-bin`` wheel: no network needed.
+is published. The binary ships inside the ``pagefind-bin-extended`` wheel, the build
+that splits Chinese and Japanese text into words: no network needed.
 Only elements marked ``data-pagefind-body`` are indexed (templates decide which
 pages are worth finding).
 
@@ -25,19 +26,21 @@ from pathlib import Path
 from .write import Output, write_atomically
 
 SEARCH_FOLDER = "pagefind"
+PAGEFIND = "pagefind-bin-extended"  # its version is part of the index's key
 
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not run or failed: an installation problem, not a content mistake."""
 
 
-def index_site(folder: Path, language: str, into: Path | None = None, background: bool = False) -> Path:
+def index_site(folder: Path, language: str | None, into: Path | None = None, background: bool = False) -> Path:
     """Write the search index for the HTML pages in ``folder`` into ``into`` (default
     ``folder/pagefind``).
 
     ``language`` is the site's ISO 639-1 code; the whole site is indexed as that one
     language so that terms in other scripts (marked with ``lang`` inside a page) are
-    found from the same search box. Returns the index folder; raises
+    found from the same search box. ``None`` (a site in several languages) lets
+    Pagefind make one index per ``<html lang>``, which each page's search loads. Returns the index folder; raises
     :class:`SearchIndexError` when Pagefind is missing or fails. ``background`` runs
     Pagefind at low priority (the preview, while a browser reloads).
     """
@@ -46,13 +49,14 @@ def index_site(folder: Path, language: str, into: Path | None = None, background
     return into
 
 
-def _run_pagefind(folder: Path, language: str, output: list[str], background: bool = False) -> None:
-    try:
-        import pagefind_bin
-        executable = pagefind_bin.get_executable()
+def _run_pagefind(folder: Path, language: str | None, output: list[str], background: bool = False) -> None:
+    try:  # the extended build: it splits Chinese and Japanese text into words
+        import pagefind_bin_extended
+        executable = pagefind_bin_extended.get_executable()
     except (ImportError, FileNotFoundError) as exc:
-        raise SearchIndexError(f"the Pagefind binary is missing ({exc}); pip install 'pagefind[bin]'") from exc
-    command = [str(executable), "--site", str(folder), *output, "--force-language", language.split("-")[0], "--silent"]
+        raise SearchIndexError(f"the Pagefind binary is missing ({exc}); pip install 'pagefind[extended]'") from exc
+    forced = ["--force-language", language.split("-")[0]] if language else []
+    command = [str(executable), "--site", str(folder), *output, *forced, "--silent"]
     # in the background, yield the cores to the browser that is reloading the page
     lower = (lambda: os.nice(10)) if background and hasattr(os, "nice") else None
     result = subprocess.run(command, capture_output=True, text=True, check=False, preexec_fn=lower)
@@ -67,7 +71,7 @@ class SearchIndex:
 
     state: str
     folder: Path  # the published folder
-    language: str
+    language: str | None
     stamp: Path
     key: str
 
@@ -93,12 +97,12 @@ class SearchIndex:
         self.state = "indexed"
 
 
-def index_output(output: Output, language: str, stamp: Path, defer: bool = False) -> SearchIndex:
+def index_output(output: Output, language: str | None, stamp: Path, defer: bool = False) -> SearchIndex:
     """Give the staged site its search index: the published one when the pages it was
     made from are the pages staged now, else a new one (or, with ``defer``, the
     published one until :meth:`SearchIndex.catch_up`). Call ``published()`` on the
     result after the output is committed."""
-    digest = hashlib.sha256(f"pagefind {version('pagefind-bin')} {language}\0".encode())
+    digest = hashlib.sha256(f"pagefind {version(PAGEFIND)} {language}\0".encode())
     for relative in sorted(r for r in output.entries if r.endswith(".html")):
         digest.update(f"{relative}\0{output.content_key(relative)}\0".encode())
     index = SearchIndex("indexed", output.final, language, stamp, digest.hexdigest())

@@ -11,6 +11,7 @@ sidecar cannot settle.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import math
 import pickle
 import re
@@ -21,10 +22,10 @@ import yaml
 from .cache import engine_digest
 from .errors import Problems
 from .inputs import decode_text, list_files, read_bytes, strip_invisible
-from .model import Article, Block, Config
+from .model import Accepted, Article, Block, Config
 from .readers.common import slugify  # noqa: F401 - the one slug rule, used by pages too
 from .readers import READERS, Findings, Parsed, choose, load_settings, table_line, unrecognised
-from .sidecar import RIGHTS, Sidecar, read_sidecar
+from .sidecar import FIELDS, RIGHTS, Sidecar, read_sidecar
 from .sourcefile import check_text
 from .memo import SourceMemo
 
@@ -118,12 +119,13 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
     if not text.strip():
         problems.add(path, 1, "seed file is empty")
         return None
-    findings = Findings(path, problems, sidecar_path, sidecar.given)
+    where = problems.where(sidecar_path)
+    findings = Findings(path, problems, sidecar_path, sidecar.given, Accepted(sidecar.accept, where), set(FIELDS))
     scratch = Problems(problems.root)
     text = strip_invisible(text, path, scratch)
-    for problem in scratch.items:  # removed from what we show; naming the reader accepts the file as read
-        findings.add("reader", problem.line, problem.message, problem.hint, problem.warning, problem.column)
-    where = problems.where(sidecar_path)
+    for problem in scratch.items:  # removed from what we show either way
+        findings.accepted.report(problems, "invisible-characters", path, problem.line, problem.message,
+                                 f"{problem.hint}; if the text reads as it should, ", problem.column)
     shape, guessed = (sidecar.reader, False) if sidecar.reader else choose(text, path, settings)
     if shape is None:
         problems.add(path, 1, *unrecognised(settings, where))
@@ -131,8 +133,11 @@ def load_article(path: Path, sidecar_path: Path, root: Path, problems: Problems,
     if guessed:
         problems.warn(path, 1, f"read as '{shape}' by a guess ({READERS[shape].looks_for(settings[shape])})",
                       f"if that is right, say so in {where}: 'reader: {shape}'")
+    errors = len(problems.errors)
     parsed = READERS[shape].read(path, text, findings, {**settings[shape], "related": sidecar.related})
     if parsed is None and not sidecar.title:
+        if len(problems.errors) == errors:  # its reason was settled by naming the reader: never drop silently
+            findings.add("title", 1, f"the '{shape}' reader finds no article in the file")
         return None
     return _article(path, parsed or Parsed(), sidecar, shape, findings, rights)
 
@@ -150,29 +155,33 @@ def _article(path: Path, parsed: Parsed, sidecar: Sidecar, shape: str, findings:
         return None
     full = list(parsed.body)
     if not full:
-        findings.warn("reader", parsed.title_line, "the article has no text after its header",
-                      "is the file complete? If it is")
+        findings.accepted.report(problems, "empty-body", path, parsed.title_line,
+                                 "the article has no text after its header", "if the file is complete, ")
     mode = sidecar.rights or rights[0]
     body = excerpt(full, rights[1]) if mode == "excerpt" else full
     words = count_words(body)
     return Article(
         source=problems.where(path), slug=slug, url=f"/articles/{slug}/", output=f"articles/{slug}/index.html",
-        title=title, dek=parsed.dek, authors=list(sidecar.authors or parsed.authors),
+        title=title, dek=sidecar.summary or parsed.dek, authors=list(sidecar.authors or parsed.authors),
         author_titles=[] if sidecar.authors else list(parsed.author_titles),
         outlet=sidecar.outlet or parsed.outlet, published=sidecar.date or parsed.published,
         original_published=sidecar.original_published or parsed.original_published,
-        source_url=sidecar.url or parsed.source_url, category=parsed.category,
+        source_url=sidecar.url or parsed.source_url, category=sidecar.category or parsed.category,
         images=list(parsed.images), body=body, credit_line=parsed.credit_line,
-        related=list(parsed.related), tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
-        summary=parsed.dek or _first_paragraph(full) or title, updated=parsed.updated, extra=parsed.extra,
-        rights=mode, excerpted=len(body) < len(full),
+        related=list(parsed.related), related_urls=dict(sidecar.related_urls),
+        tags=sorted(set(parsed.tags) | set(sidecar.tags)), shape=shape,
+        summary=sidecar.summary or parsed.dek or _first_paragraph(full) or title,
+        updated=sidecar.updated or parsed.updated, extra=parsed.extra,
+        rights=mode, excerpted=len(body) < len(full), summaries=dict(sidecar.summaries),
+        accepted=dataclasses.replace(findings.accepted, original=sidecar.url or parsed.source_url),
         word_count=words, reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)))
 
 
 def _checked_title(parsed: Parsed, findings: Findings) -> str:
     """The file's title, its doubts reported as ones the sidecar's 'title' settles."""
     if not parsed.title:
-        findings.add("title", parsed.title_line, "no title found in the file")
+        if "title" not in findings.reported:  # the reader may have said why already
+            findings.add("title", parsed.title_line, "no title found in the file")
         return ""
     scratch = Problems(findings.problems.root)
     title = check_text(parsed.title, "title", findings.path, scratch, parsed.title_line, MAX_TITLE)

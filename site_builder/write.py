@@ -37,7 +37,9 @@ class Output:
         self.written: dict[str, str] = {}
         self.manifest = manifest
         self.previous: dict[str, list] = {}
-        self.entries: dict[str, list] = {}  # relative → [key, size, mtime_ns, inode(, dependencies, warnings)]
+        # relative → [key, size, mtime_ns, inode], and for a rendered page its dependencies,
+        # the warnings its render gave and the digest of its bytes
+        self.entries: dict[str, list] = {}
         self.reused = 0
         self.committed = False
 
@@ -59,7 +61,7 @@ class Output:
         """The staging path for ``relative``; refuses anything that would escape the folder."""
         pure = PurePosixPath(relative)
         if (not relative or pure.is_absolute() or "\\" in relative or "\x00" in relative
-                or any(part in ("..", "") for part in pure.parts) or ":" in pure.parts[0]):
+                or not pure.parts or any(part in ("..", "") for part in pure.parts) or ":" in pure.parts[0]):
             raise OutputPathError(f"refusing to write outside the output folder: {relative!r}")
         # The checks above are lexical; no resolve() per file (an lstat per path part):
         # the staging folder is ours and holds no symlinks (links follow them).
@@ -118,12 +120,18 @@ class Output:
         entry = self.previous.get(relative)
         if not key or not entry or entry[0] != key:
             return False
+        path = self.final / relative
         try:
-            info = (self.final / relative).stat()
+            info = path.stat()
         except OSError:
             return False
-        if [info.st_size, info.st_mtime_ns, info.st_ino] != entry[1:4]:
-            return False
+        stat = [info.st_size, info.st_mtime_ns, info.st_ino]
+        if stat != entry[1:4]:
+            # a restored copy of the output (a deploy's build cache) has new inodes and
+            # times: its bytes decide, when the page's digest was recorded
+            if len(entry) < 7 or info.st_size != entry[1] or content_digest(path.read_bytes()) != entry[6]:
+                return False
+            entry = [entry[0], *stat, *entry[4:]]
         self.claim(relative, source)
         self.entries[relative] = list(entry)
         self.reused += 1
@@ -222,6 +230,11 @@ class Output:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def content_digest(data: bytes | str) -> str:
+    """The digest a manifest records of a rendered file's bytes."""
+    return hashlib.blake2b(data.encode("utf-8") if isinstance(data, str) else data, digest_size=16).hexdigest()
 
 
 def write_atomically(path: Path, data: bytes | str) -> None:

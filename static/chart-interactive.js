@@ -1,6 +1,6 @@
 // Interactive charts: the chart page shows the static chart first and offers a button;
 // only a click loads the Vega bundle (0.9 MB) and draws the published Vega-Lite spec
-// with tooltips, and pan/zoom on single-view charts. Without JavaScript the box stays hidden.
+// with tooltips, and pan/zoom on single-view charts. Without JavaScript, style.css hides the box.
 (function () {
   "use strict";
   function zoomable(spec) {
@@ -59,7 +59,6 @@
   document.querySelectorAll("[data-vega-spec]").forEach(function (box) {
     var button = box.querySelector(".interactive-start");
     var status = box.querySelector(".interactive-status");
-    box.hidden = false;
     button.addEventListener("click", function () { draw(box, button, status); });
   });
 })();

@@ -4,6 +4,9 @@ const form = document.querySelector(".search-form");
 const input = document.getElementById("search-input");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
+// Messages in the page's language, from the template (data-* on the status line).
+const say = (name, values = {}) =>
+  status.dataset[name].replace(/\{(\w+)\}/g, (_, key) => values[key]);
 let pagefind = null;
 let latest = 0;
 
@@ -29,9 +32,7 @@ function show(results, query) {
     list.append(item);
   }
   const count = results.length;
-  status.textContent = count
-    ? `${count} result${count === 1 ? "" : "s"} for “${query}”.`
-    : `Nothing found for “${query}”. Try fewer or other words, or browse the topics.`;
+  status.textContent = say(count === 0 ? "none" : count === 1 ? "one" : "many", { count, query });
 }
 
 async function run(query) {
@@ -42,14 +43,14 @@ async function run(query) {
     status.textContent = "";
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = say("searching");
   try {
     const index = await load();
     const found = await index.search(query);
     const results = await Promise.all(found.results.slice(0, 20).map((r) => r.data()));
     if (ticket === latest) show(results, query);
   } catch (error) {
-    status.textContent = "Search could not load. Browse the topics instead.";
+    status.textContent = say("failed");
     throw error;
   }
 }

@@ -20,6 +20,7 @@ from site_builder.errors import BuildError, Problems
 from site_builder import markdown as markdown_stage
 from site_builder.inputs import read_text
 from site_builder.markdown import Markdown, References
+from site_builder.model import Accepted
 
 HOSTILE = "Tom & Jerry <b>bold</b> \"double\" 'single' </script><script>alert(1)</script>"
 
@@ -136,6 +137,19 @@ def test_a_body_past_the_render_deadline_is_refused_not_waited_for(monkeypatch, 
         "(split the page, or look for thousands of unclosed brackets or a huge table)"]
 
 
+def test_a_seed_body_past_the_deadline_is_a_finding_its_sidecar_may_accept(monkeypatch, tmp_path):
+    monkeypatch.setattr(markdown_stage, "RENDER_SECONDS", 0.2)
+    problems, refs = Problems(tmp_path), References(set(), {}, {})
+    quoted = Accepted(frozenset(), "content/seeds/s.yaml")
+    assert Markdown({}).render("[" * 400_000, tmp_path / "s.md", 5, refs, problems, quoted).html == ""
+    assert [str(p) for p in problems.items] == [
+        "s.md:5: warning: this body takes markdown-it more than 0.2 s to render, so it is not published "
+        "(if it may be shown so, add 'slow-markdown' to 'accept' in content/seeds/s.yaml)"]
+    accepted = Problems(tmp_path)
+    Markdown({}).render("[" * 400_000, tmp_path / "s.md", 5, refs, accepted, Accepted(frozenset({"slow-markdown"})))
+    assert accepted.items == []
+
+
 def test_a_large_body_renders_in_the_child_with_its_problems(tmp_path):
     problems = Problems(tmp_path)
     body = "Text. " * 30_000 + "\n\nA {fig:nope} here."
@@ -183,3 +197,29 @@ def test_files_changing_during_builds_never_raise_anything_but_build_errors(tmp_
         stop.set()
         thread.join()
     assert outcomes  # every run ended in a build or a clear refusal, never another exception
+
+
+BAD_SEEDS = {name: (REPO / "tests/invalid" / case / "seeds" / name).read_bytes() for case, name in (
+    ("seed-html-broken", "broken.html"), ("seed-html-no-title", "untitled.htm"),
+    ("seed-binary-junk", "photo.html"), ("seed-unrecognised", "x.txt"))}
+
+
+def published(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_a_bad_new_seed_fails_with_its_message_and_leaves_the_published_site_as_it_was(tmp_path):
+    """Broken HTML, a page with no title, binary junk, text no reader knows: each is one
+    'path:line: message' naming the seed, and the site already published is untouched."""
+    root = make_site(tmp_path / "site", {"seeds/good.md": "---\ntitle: A good story\n---\nText.\n"})
+    out = tmp_path / "public"
+    build(root, out=out, cache_dir=tmp_path / "cache")
+    before = published(out)
+    assert "articles/a-good-story/index.html" in before
+    for name, data in BAD_SEEDS.items():
+        (root / "seeds" / name).write_bytes(data)
+        with pytest.raises(BuildError) as info:
+            build(root, out=out, cache_dir=tmp_path / "cache")
+        assert [p.source for p in info.value.problems] == [f"seeds/{name}"], str(info.value)
+        assert published(out) == before, f"{name} changed what was published"
+        (root / "seeds" / name).unlink()

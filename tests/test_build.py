@@ -150,7 +150,8 @@ def test_table_of_contents_shows_rendered_heading_text(site):
     built = site({"content/pages/x.md": page("X", "## What {zh:走线|zǒuxiàn} means\n\nA.\n\n## Two\n\nB.\n\n## Three\n\nC.")})
     html = built.read("x/index.html")
     toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
-    assert '>What <span lang="zh-Hans">走线</span> means</a>' in toc and "{zh:" not in toc
+    assert ('<a href="#what-zouxian-means">What <span lang="zh-Hans">走线</span> (<i lang="zh-Latn-pinyin">zǒuxiàn</i>)'
+            ' means</a>') in toc and "{zh:" not in toc  # a pinyin anchor, and the gloss as in the heading
 
 
 def test_files_a_chart_reads_are_part_of_its_cache_key(tmp_path):

@@ -34,7 +34,7 @@ def test_build_success_prints_one_summary_line(tmp_path):
     result = run("--root", str(root), "build")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("built 5 pages") and "public" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("built 7 pages") and "public" in lines[0]
     assert (root / "public/index.html").is_file()
 
 
@@ -62,7 +62,7 @@ def test_check_verifies_without_publishing_with_the_build_exit_codes(tmp_path):
     root = make_site(tmp_path / "s", {"content/pages/x.md": page(), "content/pages/notes.txt": "stray"})
     result = run("--root", str(root), "check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().startswith("checked 5 pages: no errors, ")
+    assert result.stdout.strip().startswith("checked 7 pages: no errors, ")
     assert "content/pages/notes.txt: warning: not a Markdown page" in result.stderr
     assert not (root / "public").exists()
     strict = run("--root", str(root), "check", "--strict")

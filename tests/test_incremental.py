@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_site, page
+from conftest import make_site, page, write_files
 from fixtures_site import CHART_MODULE, DATA_CSV, chart_files
 
 from site_builder import parallel
@@ -80,15 +80,17 @@ def test_data_edit_reaches_figures_charts_and_dataset_page_only(project):
     assert changed(before, after) == {
         "figure/index.html", "chart/index.html", "data/crossings/index.html", "data/crossings/crossings.csv",
         "charts/crossings-bar/index.html", "charts/crossings-bar.svg", "charts/crossings-bar.png",
-        "charts/crossings-bar.csv", "charts/crossings-bar.vl.json"}
-    assert "31,337" in after["figure/index.html"][0].decode() and "31337" in after["chart/index.html"][0].decode()
+        "charts/crossings-bar.csv", "charts/crossings-bar.vl.json", "charts/crossings-bar.thumb.svg",
+        "charts/crossings-bar/embed/index.html", "charts/index.html"}  # the embed and catalogue show the chart
+    assert "31,337" in after["figure/index.html"][0].decode() and "<td>31,337</td>" in after["chart/index.html"][0].decode()
 
 
 def test_chart_definition_edit_reaches_pages_embedding_it_only(project):
     root, rebuild = project
     (root / "content/charts/crossings.py").write_text(CHART_MODULE.replace('title="Crossings per year"', 'title="Crossings each year"'))
     before, after = rebuild()
-    assert changed(before, after) == showing(after, "Crossings each year")
+    # the PNG download prints the title too (as pixels, so showing() cannot find it there)
+    assert changed(before, after) == showing(after, "Crossings each year") | {"charts/crossings-bar.png"}
     assert {"chart/index.html", "charts/crossings-bar/index.html"} <= changed(before, after)
     assert "figure/index.html" not in changed(before, after)
 
@@ -209,3 +211,57 @@ def test_a_build_with_nothing_to_render_imports_no_renderer(project):
     path.write_text(path.read_text().replace("Nothing but words.", "Nothing but new words."))
     found = imported()
     assert "markdown_it" in found and found.isdisjoint({"altair", "vl_convert"})
+
+
+def test_a_seed_edit_renders_that_article_and_its_listings_only(tmp_path):
+    """Listings show an article by its front matter (its word count among them), not its
+    body: editing one renders that article and the pages listing it, not every page."""
+    seed = '---\ntitle: "{}"\ndate: 2023-05-0{}\n---\n\nFirst paragraph.\n\nSecond paragraph.\n'
+    root = make_site(tmp_path / "site", {**chart_files(), **PAGES, "seeds/alpha.md": seed.format("Alpha", 1),
+                                         "seeds/beta.md": seed.format("Beta", 2), "content/seeds/beta.yaml": "slug: beta\n",
+                                         "content/pages/topics/one.md": page("One", "First topic.", order=1, articles="[beta]")})
+    first = build(root, cache_dir=tmp_path / "cache")
+    assert build(root, cache_dir=tmp_path / "cache").reused == first.pages
+    before = snapshot(root / "public")
+    (root / "seeds/beta.md").write_text(seed.format("Beta", 2).replace("Second paragraph.", "Second, longer paragraph."))
+    edited = build(root, cache_dir=tmp_path / "cache")
+    assert changed(before, snapshot(root / "public")) == {"articles/beta/index.html"}
+    assert edited.pages - edited.reused == 3  # the article, the article index, the topic citing it
+    (root / "seeds/beta.md").write_text(seed.format("Beta again", 2))
+    retitled = build(root, cache_dir=tmp_path / "cache")
+    assert {"articles/index.html", "topics/one/index.html"} <= showing(snapshot(root / "public"), "Beta again")
+    assert retitled.pages - retitled.reused < retitled.pages // 2
+
+
+def test_an_output_folder_restored_from_a_copy_is_kept_not_rendered_again(tmp_path):
+    """A deploy's build cache restores public/ as copies (new inodes): the bytes decide."""
+    import shutil
+    root = make_site(tmp_path / "site", {**chart_files(), **PAGES})
+    first = build(root, cache_dir=tmp_path / "cache")
+    shutil.copytree(root / "public", tmp_path / "restored")
+    shutil.rmtree(root / "public")
+    (tmp_path / "restored").rename(root / "public")
+    (root / "public/plain/index.html").write_text("tampered")
+    again = build(root, cache_dir=tmp_path / "cache")
+    assert again.reused == first.pages - 1
+    assert b"Nothing but words." in (root / "public/plain/index.html").read_bytes()
+
+
+def test_what_an_imported_template_computes_once_is_a_dependency_of_every_page(tmp_path):
+    """Jinja runs an imported template's top level once per environment: a name it reads
+    there must still count for every page that uses it, not only the first one rendered."""
+    seed = '---\ntitle: "{}"\ndate: 2023-05-01\n---\n\nText.\n'
+    root = make_site(tmp_path / "site", {**chart_files(), **PAGES, "seeds/alpha.md": seed.format("Alpha")})
+    macros = root / "templates/_macros.html"
+    macros.write_text("{% set counted = articles|length %}{% macro count() %}<i>{{ counted }} articles</i>{% endmacro %}\n"
+                      + macros.read_text())
+    page_html = root / "templates/page.html"
+    page_html.write_text(page_html.read_text().replace('<article class="prose">', '<article class="prose">{{ m.count() }}'))
+    build(root, cache_dir=tmp_path / "cache")
+    write_files(root, {"seeds/beta.md": seed.format("Beta")})
+    build(root, cache_dir=tmp_path / "cache")
+    clean = tmp_path / "clean"
+    build(root, out=clean, cache_dir=tmp_path / "clean-cache")
+    kept = {name: data for name, (data, _) in snapshot(root / "public").items()}
+    assert kept == {name: data for name, (data, _) in snapshot(clean).items()}
+    assert b"<i>2 articles</i>" in kept["plain/index.html"] and b"<i>2 articles</i>" in kept["topics/two/index.html"]

@@ -2,7 +2,7 @@
 build that kept its caches publishes is byte for byte what a clean build publishes.
 
 A Hypothesis state machine edits a tiny real site (pages, seed articles, the dataset,
-the chart definition, templates, static files, ``site.toml``; files added, removed and
+the chart definition, templates, static files, seed sidecars, ``site.toml``; files added, removed and
 renamed) and after every step builds it three ways: the command line's build into a
 folder it keeps building into, the preview's (``defer=True`` with a memo, then
 ``finish``), and a clean build into a new folder with an empty cache. The published
@@ -108,6 +108,11 @@ class EditedSite(RuleBasedStateMachine):
     @rule(name=st.sampled_from(SEED_NAMES))
     def remove_seed(self, name):
         (self.root / f"seeds/{name}.md").unlink(missing_ok=True)
+
+    @rule(name=st.sampled_from(SEED_NAMES), sidecar=st.sampled_from(["", "outlet: The Outlet\n", "tags: [a, b]\n"]))
+    def write_sidecar(self, name, sidecar):
+        path = self.root / f"content/seeds/{name}.yaml"
+        write_files(self.root, {f"content/seeds/{name}.yaml": sidecar}) if sidecar else path.unlink(missing_ok=True)
 
     @rule(data=st.sampled_from(DATA))
     def edit_dataset(self, data):

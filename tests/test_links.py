@@ -3,6 +3,7 @@ external links are https, and a broken one names the input line that made it."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import MINIMAL_CONFIG, page
 from fixtures_site import chart_files
 
@@ -99,4 +100,33 @@ def test_a_broken_link_in_a_template_is_one_warning_naming_its_pages(site):
     built = site({"content/pages/a.md": page("A"), "content/pages/b.md": page("B")})
     about = [str(w) for w in built.report.warnings if "'/about/'" in w.message]
     assert len(about) == 1
-    assert about[0].endswith("(check the address or build with --drafts; seen in 6 pages: 404.html, a/index.html, articles/index.html, …)")
+    assert about[0].endswith("(check the address or build with --drafts; seen in 8 pages: 404.html, a/index.html, articles/index.html, …)")
+
+
+@pytest.mark.parametrize("html", [
+    '<!doctype html><html><head><link rel="canonical" href="https://x.org/a/"><link rel="stylesheet" href="/s.css">'
+    '</head><body><a href="/a/?x=1&amp;y=2" id="top">A &amp; <b>bold</b> link</a><A HREF=/b/ NAME=n>B</A>'
+    '<img src="/i.png" srcset="/i.png 1x, /i2.png 2x" alt=""><p id="">empty id</p><a href="/c/"/>after</body></html>',
+    '<p>1 < 2 and <a href="/x/">x<br/>y</a></p><!-- <a href="/hidden/"> --><script>var a = "<a href=\'/no/\'>";</script>'
+    '<style>a[href="/no/"] {}</style><a href=\'/single/\' disabled>single</a><a href="/open/">never closed',
+    '<a href="/a/">one<a href="/b/">two</a> <span id=x-1 data-v="a>b">t</span> <![CDATA[x]]> <a href="/after-cdata/">z</a>',
+])
+def test_the_fast_scan_reads_pages_as_html_parser_does(html):
+    from site_builder.links import scan, scan_with_parser
+    fast, parsed = scan(html), scan_with_parser(html)
+    assert (fast.ids, [(l.url, l.tag, l.text) for l in fast.links]) == \
+        (parsed.ids, [(l.url, l.tag, l.text) for l in parsed.links])
+
+
+def test_the_fast_scan_reads_every_page_of_a_built_site_as_html_parser_does(site):
+    from site_builder.links import _fast_scan, scan_with_parser
+    built = site({**chart_files(), "content/pages/index.md": page("Home", "Hi [you](/x/?a=1&b=2 \"t\").", template="home"),
+                  "content/pages/topics/a.md": page("A <&>", "## Part\n\n```chart crossings-bar\n```\n\n{fig:crossings-2023}")})
+    pages = built.pages()
+    assert len(pages) > 8
+    for path in pages:
+        html = path.read_text("utf-8")
+        fast, parsed = _fast_scan(html), scan_with_parser(html)
+        assert fast is not None, path
+        assert (fast.ids, [(l.url, l.tag, l.text) for l in fast.links]) == \
+            (parsed.ids, [(l.url, l.tag, l.text) for l in parsed.links]), path

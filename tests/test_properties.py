@@ -76,7 +76,8 @@ def test_seed_readers_report_or_read_and_stay_contained(content, sidecar):
         output = Output(root / "public")
         target = output.target(article.output)
         assert target.is_relative_to(output.staging.resolve())
-        html = Markdown(TERMS).render_blocks(article.body, root / "seeds/s.txt", References(set(), {}, TERMS), problems)
+        html = Markdown(TERMS).render_blocks(article.body, root / "seeds/s.txt", References(set(), {}, TERMS), problems,
+                                             article.accepted)
         assert live_code(html) == []
 
 

@@ -133,3 +133,4 @@ def test_the_build_needs_no_network(tmp_path, chart_cache):
     run_build(root, cwd=root, env={"TZ": "UTC"}, prefix=offline)
     assert len(list(chart_cache.glob("*.png"))) >= 5
     assert (root / "public" / "charts" / "route-map.svg").is_file()
+

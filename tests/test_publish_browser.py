@@ -41,7 +41,7 @@ def test_page_type_loads_cleanly_under_the_published_headers(browser, built, kin
         if kind == "interactive chart":
             page.get_by_role("button", name="Explore the data interactively").click()
             page.wait_for_selector(".interactive svg", timeout=15000)
-            page.locator(".interactive svg path").first.hover()
+            page.locator(".interactive svg").first.hover()  # over the marks (the zoom layer takes the pointer)
         violations = page.evaluate("window.__violations")
         body = response.body().decode("utf-8")
         context.close()  # before the server stops, so no request is cut off

@@ -37,7 +37,7 @@ def as_json(value):
 def article_model(article) -> dict:
     """The article as its expected file holds it: every field but the rendered HTML."""
     fields = dataclasses.asdict(article)
-    del fields["html"], fields["source"]
+    del fields["html"], fields["source"], fields["accepted"]  # what the sidecar accepts is not the reader's
     return json.loads(json.dumps(fields, default=as_json, ensure_ascii=False))
 
 
@@ -163,3 +163,40 @@ def test_a_saved_page_builds_safely(site):
         text = built.read(f"articles/{page}/index.html")
         assert "alert(" not in text and "onclick" not in text and "onerror" not in text and "javascript:" not in text
         assert "Advertisement" not in text and "All rights reserved" not in text and "Related stories" not in text
+
+
+ODD_PAGE = "<html><head>{head}<title>Odd page</title></head><body><article><h1>Odd page</h1>{body}</article></body></html>"
+TEXT = "<p>The ferry left the harbour at noon after three days of storms kept every boat in port.</p><p>More.</p>"
+
+
+@pytest.mark.parametrize("page", [
+    '<?xml version="1.0" encoding="utf-8"?>\n' + ODD_PAGE.format(head="", body=TEXT),  # XHTML, saved as such
+    ODD_PAGE.format(head='<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+                    + "[" * 20_000 + "]" * 20_000 + "}</script>", body=TEXT),  # JSON-LD nested past Python's limit
+    ODD_PAGE.format(head='<script type="application/ld+json">{"@type": "NewsArticle", "headline": ["x"], "description": '
+                    '{"a": 1}, "publisher": {"name": ["P"]}, "datePublished": ["2024"], "author": [{"name": {}}, 5]}'
+                    "</script>", body=TEXT),  # JSON-LD values of the wrong shapes
+    ODD_PAGE.format(head='<script type="application/ld+json">{"@graph": 5}</script>', body=TEXT),
+], ids=["xml-declaration", "json-ld-nested-deep", "json-ld-wrong-shapes", "json-ld-graph-not-a-list"])
+def test_odd_but_real_pages_are_read_not_raised(tmp_path, page):
+    article, problems = load(tmp_path, "odd.html", page.encode("utf-8"))
+    assert problems == [] and article.title == "Odd page" and "ferry left the harbour" in article.body[0].text
+
+
+def test_a_text_no_reader_knows_is_published_as_its_message_suggests(tmp_path):
+    """The unrecognised seed's hint says: name a reader, give what it cannot find. Doing
+    so publishes the text itself, not an empty article."""
+    text = (FIXTURES.parent / "invalid/seed-unrecognised/seeds/x.txt").read_bytes()
+    for reader in ("plaintext", "repost"):
+        article, problems = load(tmp_path, "x.txt", text, f"reader: {reader}\ntitle: Notes\nauthors: [Ana Ruiz]\n")
+        assert problems == [] and article.title == "Notes" and article.authors == ["Ana Ruiz"]
+        assert article.body and article.body[0].text in text.decode()
+    _, untitled = load(tmp_path, "x.txt", text, "reader: plaintext\n")
+    assert untitled == ["seeds/x.txt:1: no title found in the file (set 'title' in content/seeds/x.yaml)"]
+
+
+def test_a_scraped_page_without_a_title_keeps_its_text_when_the_sidecar_gives_one(tmp_path):
+    text = (FIXTURES.parent / "invalid/seed-scraped-no-title/seeds/s.txt").read_bytes()
+    article, problems = load(tmp_path, "s.txt", text, "reader: scraped\ntitle: A titled page\n")
+    assert problems == [] and article.title == "A titled page"
+    assert "No title above the date." in [block.text for block in article.body]

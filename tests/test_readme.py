@@ -66,3 +66,16 @@ def test_every_make_target_and_variable_is_listed_once():
         assert len(rows) == 1, f"make {target}: {len(rows)} rows in the README's make table"
     for variable in re.findall(r"^([A-Z_]+) \?=", makefile, re.M) + re.findall(r"\$\(([A-Z_]+_FLAGS)\)", makefile):
         assert re.search(rf"`[^`]*\b{variable}=", TEXT), f"make variable {variable} is not in the README"
+
+
+def test_adding_a_seed_article_covers_every_shape_and_sidecar_key():
+    from site_builder.readers import READERS
+    from site_builder.sidecar import ACCEPTABLE, FIELDS
+
+    section = TEXT.split("## Adding a seed article", 1)[1].split("\n## ", 1)[0]
+    for key in FIELDS:
+        assert re.search(rf"^{key}:", section, re.M), f"sidecar key '{key}' is not in README's 'Adding a seed article'"
+    for kind in ACCEPTABLE:
+        assert f"| `{kind}` |" in section, f"'accept: {kind}' is not in README's 'Adding a seed article'"
+    for name in READERS:
+        assert f"| `{name}` |" in section, f"reader '{name}' is not in README's 'Adding a seed article'"

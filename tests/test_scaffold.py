@@ -98,3 +98,10 @@ def test_new_seed_prints_what_the_reader_could_only_guess(tmp_path, capsys):
     out = new(root, "seed", str(received), capsys=capsys)
     assert "  - check: seeds/004_scraped.txt:1: warning: read as 'scraped' by a guess" in out
     assert "'reader: scraped'" in out
+
+
+def test_every_sidecar_key_has_a_note_for_new_seed():
+    from site_builder.scaffold import SIDECAR_NOTES
+    from site_builder.sidecar import FIELDS
+
+    assert set(FIELDS) == set(SIDECAR_NOTES)

@@ -60,7 +60,9 @@ def usbp_fiscal_share(data):
     rows = _fiscal_rows(data[USBP_ANNUAL])
     base = alt.Chart(alt.Data(values=rows))
     # "FY2019" six times in 255 px ran together; "FY19" leaves room between labels
-    x = alt.X("Fiscal year:O", title=None, axis=alt.Axis(labelAngle=0, labelExpr="replace(datum.label, 'FY20', 'FY')"))
+    # a translated label with a space ("2019 财年") goes on two lines
+    x = alt.X("Fiscal year:O", title=None,
+              axis=alt.Axis(labelAngle=0, labelExpr="split(replace(datum.label, 'FY20', 'FY'), ' ')"))
 
     count_bars = base.mark_bar(color=BP_COLOUR).encode(
         x=x.axis(None),
@@ -96,7 +98,8 @@ def usbp_fiscal_share(data):
         width=255,
         height=90,
         title=alt.Title(
-            "China's share of all Southwest-border encounters (%)",
+            # two lines: on one it ran past the chart's right edge and was cut off
+            ["China's share of all", "Southwest-border encounters (%)"],
             fontSize=12,
             fontWeight="normal",
             anchor="start",

@@ -1,6 +1,7 @@
 """Monthly charts of encounters of Chinese nationals at the US Southwest border, with the
 rule changes of the events dataset marked on them."""
 
+from site_builder.chart_text import label, month, number
 from site_builder.charts import chart
 
 USBP_MONTHLY = "usbp_china_encounters_monthly_fy2000_fy2025"
@@ -14,7 +15,6 @@ BP_SERIES = "Border Patrol only (rounded to 10)"
 CBP_SERIES = "All CBP, incl. ports of entry (exact)"
 
 FIRST_MONTH = "2020-10"
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LABEL_ROW_PX = 15  # vertical step between stacked event labels
 
 
@@ -38,12 +38,6 @@ def _monthly_rows(bp_ds, cbp_ds):
     return rows
 
 
-def _month_label(year_month):
-    """'2024-07' → 'Jul 2024'."""
-    year, month = year_month.split("-")
-    return f"{MONTH_NAMES[int(month) - 1]} {year}"
-
-
 def _event_rows(events_ds, first, last):
     """The charted events between two months ("YYYY-MM", inclusive), one numbered row per
     month in date order (events of the same month share a line, their labels joined).
@@ -52,16 +46,18 @@ def _event_rows(events_ds, first, last):
     """
     by_month = {}
     for r in sorted(events_ds.rows, key=lambda r: r["date"]):
-        month = r["date"][:7]
-        if first <= month <= last and r["chart_label"]:
-            by_month.setdefault(month, []).append(r["chart_label"])
+        when = r["date"][:7]
+        if first <= when <= last and r["chart_label"]:
+            by_month.setdefault(when, []).append(r["chart_label"])
     rows = []
-    for number, (month, labels) in enumerate(sorted(by_month.items()), start=1):
+    for n, (when, labels) in enumerate(sorted(by_month.items()), start=1):
         rows.append({
-            "Month": month,
-            "Number": str(number),
-            "Event": f"{number}  {'; '.join(labels)} ({_month_label(month)})",
-            "Row": (number - 1) % 2,
+            "Month": when,
+            "Number": str(n),
+            # drawn in the chart's language: each event's label and the template are translated
+            "Event": label("{number}  {events} ({month})", number=n,
+                           events=label("; ").join(label(text) for text in labels), month=month(when)),
+            "Row": (n - 1) % 2,
         })
     return rows
 
@@ -178,14 +174,14 @@ def usbp_monthly(data):
     # The peak and the series break are labelled from the rows themselves.
     marker_rows = [
         {"Month": peak["Month"], "Encounters": peak["Encounters"],
-         "Marker": f"{peak['Encounters']:,} ({_month_label(peak['Month'])})"},
+         "Marker": label("{count} ({month})", count=number(peak["Encounters"]), month=month(peak["Month"]))},
     ]
     peak_label = (
         alt.Chart(alt.Data(values=marker_rows))
         .mark_text(align="right", dx=-6, dy=4, baseline="top", fontSize=12)
         .encode(x=x, y=y, text="Marker:N")
     )
-    break_rows = [{"Month": first_cbp, "Marker": f"New series\nfrom {_month_label(first_cbp)}"}]
+    break_rows = [{"Month": first_cbp, "Marker": label("New series\nfrom {month}", month=month(first_cbp))}]
     series_break = alt.Chart(alt.Data(values=break_rows))
     break_marks = [
         series_break.mark_rule(color=CBP_COLOUR, strokeDash=[1, 2]).encode(x=x),

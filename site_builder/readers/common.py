@@ -9,14 +9,14 @@ a seed is kept byte-for-byte, so every problem inside it must be one its sidecar
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..addresses import slugify  # noqa: F401 - the one slug rule (addresses.py)
 from ..errors import Problems
 from ..inputs import INVISIBLE
-from ..model import Block, Image
+from ..model import Accepted, Block, Image
 from ..sourcefile import parse_date
 
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)  # the only addresses a seed may give
@@ -53,11 +53,20 @@ class Findings:
     the sidecar gives is settled, so its problems are dropped, and every other one
     says which sidecar key would settle it."""
 
-    def __init__(self, path: Path, problems: Problems, sidecar: Path, settled: set[str]):
+    def __init__(self, path: Path, problems: Problems, sidecar: Path, settled: set[str],
+                 accepted: Accepted | None = None, keys: set[str] | None = None):
         self.path, self.problems, self.sidecar, self.settled = path, problems, sidecar, settled
+        self.keys = keys  # the sidecar's keys (None: any key a reader names is one)
+        self.reported: set[str] = set()  # the keys whose doubts were reported (not settled)
+        # findings in the text itself, which no field settles: the sidecar's 'accept' does
+        self.accepted = accepted or Accepted(frozenset(), problems.where(sidecar))
 
     def add(self, key: str, line: int, message: str, hint: str = "", warning: bool = False, column: int = 0) -> None:
         if key in self.settled:
+            return
+        self.reported.add(key)
+        if self.keys is not None and key not in self.keys:  # no key replaces it: the value is ignored
+            self.accepted.report(self.problems, "ignored-metadata", self.path, line, message, "if it may be left out, ", column)
             return
         where = self.problems.where(self.sidecar)
         settle = f"or set '{key}' in {where}" if hint else f"set '{key}' in {where}"
@@ -66,13 +75,6 @@ class Findings:
 
     def warn(self, key: str, line: int, message: str, hint: str = "") -> None:
         self.add(key, line, message, hint, warning=True)
-
-
-def slugify(text: str) -> str:
-    """A lowercase ASCII slug: ``Más allá del Darién`` → ``mas-alla-del-darien``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].rstrip("-")
 
 
 def clean(text: str) -> str:

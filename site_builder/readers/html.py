@@ -42,7 +42,8 @@ def read(path: Path, text: str, findings: Findings, settings: dict) -> Parsed | 
     import lxml.html
 
     try:
-        tree = lxml.html.document_fromstring(text.replace("\x00", ""))
+        # an XHTML page's '<?xml … encoding=…?>' means nothing once the text is decoded, and lxml refuses it
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text.replace("\x00", ""), count=1))
     except (lxml.etree.ParserError, ValueError) as exc:
         findings.add("reader", 1, f"cannot read the page as HTML: {exc}")
         return None
@@ -59,6 +60,9 @@ def read(path: Path, text: str, findings: Findings, settings: dict) -> Parsed | 
                   images=tuple(b.image for b in body if b.image), body=tuple(body), tags=tuple(meta["tags"]))
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def _metadata(tree) -> dict[str, Any]:
     """What the page says about itself; the first source that gives a field wins."""
     ld = _json_ld(tree)
@@ -67,17 +71,22 @@ def _metadata(tree) -> dict[str, Any]:
     authors = authors or [clean(a.text_content()) for a in tree.xpath('//a[@rel="author"]')]
     publisher = ld.get("publisher")
     return {
-        "title": clean(ld.get("headline") or prop("og:title") or _first(tree.xpath("//h1//text()"))
+        "title": clean(_ld_text(ld.get("headline")) or prop("og:title") or _first(tree.xpath("//h1//text()"))
                        or _first(tree.xpath("//title/text()"))),
-        "description": clean(str(ld.get("description") or prop("og:description") or prop("description"))),
+        "description": clean(_ld_text(ld.get("description")) or prop("og:description") or prop("description")),
         "authors": list(dict.fromkeys(a for a in authors if a and not a.startswith("http"))),
-        "site": clean(prop("og:site_name") or (publisher.get("name", "") if isinstance(publisher, dict) else "")),
-        "published": str(ld.get("datePublished") or prop("article:published_time")
-                         or _first(tree.xpath("//time/@datetime"))),
-        "modified": str(ld.get("dateModified") or prop("article:modified_time")),
+        "site": clean(prop("og:site_name") or (_ld_text(publisher.get("name")) if isinstance(publisher, dict) else "")),
+        "published": _ld_text(ld.get("datePublished")) or prop("article:published_time")
+                     or _first(tree.xpath("//time/@datetime")),
+        "modified": _ld_text(ld.get("dateModified")) or prop("article:modified_time"),
         "url": clean(_first(tree.xpath('//link[@rel="canonical"]/@href')) or prop("og:url")),
         "tags": [clean(t) for t in tree.xpath('//meta[@property="article:tag"]/@content') if clean(t)],
     }
+
+
+def _ld_text(value: Any) -> str:
+    """A JSON-LD value that should be text: other shapes (lists, objects) are not used."""
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
 
 
 def _first(values: list) -> str:
@@ -89,9 +98,10 @@ def _json_ld(tree) -> dict[str, Any]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             continue
         items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        items = items if isinstance(items, list) else []
         for item in items:
             kind = item.get("@type") if isinstance(item, dict) else None
             kinds = kind if isinstance(kind, list) else [kind]

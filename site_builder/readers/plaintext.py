@@ -44,17 +44,20 @@ def recognises(text: str, path: Path, settings: dict) -> str | None:
 
 def read(path: Path, text: str, findings: Findings, settings: dict) -> Parsed | None:
     blocks, header, at, dated = _header(text, settings)
-    if not at or dated is None:
-        findings.add("reader", 1, f"a plain-text article needs {looks_for(settings)}")
-        return None
+    if not at or dated is None:  # named by a sidecar, which then gives what a header would: all is text
+        return Parsed(body=_paragraphs(blocks, 0))
     names = _byline(settings).match(header[at][1])["names"]
     authors, outlet = split_byline(names)
     last = max(header[at][0], header[dated][0])
-    body = [Block("paragraph", number, text=clean(" ".join(block))) for number, block in blocks if number > last]
+    body = _paragraphs(blocks, last)
     title_line, title = header[0]
     return Parsed(title=clean(title), authors=tuple(authors), outlet=outlet,
                   published=date_or_none(DATE_LINE.match(header[dated][1])["date"], "date", header[dated][0], findings),
-                  body=tuple(body), title_line=title_line)
+                  body=body, title_line=title_line)
+
+
+def _paragraphs(blocks: list[tuple[int, list[str]]], after: int) -> tuple[Block, ...]:
+    return tuple(Block("paragraph", number, text=clean(" ".join(block))) for number, block in blocks if number > after)
 
 
 def split_byline(names: str) -> tuple[list[str], str]:

@@ -45,22 +45,27 @@ def read(path: Path, text: str, findings: Findings, settings: dict) -> Parsed | 
     posted_rule = _posted(settings)
     posted = next(((n, m) for n, line in header if posted_rule and (m := posted_rule.match(line))), None)
     byline = next(((n, m) for n, line in header if (m := _BYLINE.match(line))), None)
-    if not posted or not byline:
-        findings.add("reader", 1, f"a repost needs {looks_for(settings)}")
-        return None
+    if not posted or not byline:  # named by a sidecar, which then gives what the header would: all is text
+        return Parsed(body=tuple(_body(blocks, 0, settings)))
     title_line, title = next(((n, line) for n, line in header if posted[0] < n < byline[0]), (byline[0], ""))
-    body: list[Block] = []
-    leads = sorted(settings["lead_ins"], key=len, reverse=True)
-    elisions = [re.compile(re.escape(e), re.I) for e in settings["elision"]]
-    for number, block in blocks:
-        if number > byline[0]:
-            for offset, line in enumerate(block):
-                _add_line(body, number + offset, line, leads, elisions)
+    body = _body(blocks, byline[0], settings)
     return Parsed(title=clean(title), authors=tuple(split_authors(byline[1]["authors"])),
                   outlet=clean(byline[1]["outlet"]),
                   published=date_or_none(posted[1]["date"], "date", posted[0], findings),
                   original_published=date_or_none(byline[1]["date"], "original_published", byline[0], findings),
                   body=tuple(body), title_line=title_line)
+
+
+def _body(blocks: list[tuple[int, list[str]]], after: int, settings: dict) -> list[Block]:
+    """The lines after line ``after`` as blocks: bullets, lead-ins and elisions marked."""
+    body: list[Block] = []
+    leads = sorted(settings["lead_ins"], key=len, reverse=True)
+    elisions = [re.compile(re.escape(e), re.I) for e in settings["elision"]]
+    for number, block in blocks:
+        if number > after:
+            for offset, line in enumerate(block):
+                _add_line(body, number + offset, line, leads, elisions)
+    return body
 
 
 def _add_line(body: list[Block], number: int, line: str, leads: list[str], elisions: list[re.Pattern]) -> None:

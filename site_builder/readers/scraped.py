@@ -39,15 +39,17 @@ def read(path: Path, text: str, findings: Findings, settings: dict) -> Parsed | 
         blocks.pop(0)  # a numbered menu before the title is navigation
     header = header_lines(blocks)
     date_at = next((i for i, (_, line) in enumerate(header) if DATE_LINE.match(line)), None)
-    if not header or not date_at:
+    related = tuple(settings.get("related", ()))
+    if not header or not date_at:  # the sidecar gives title and date; the text is still the article
         findings.add("title", header[0][0] if header else 1, "scraped page has no recognisable title and date",
                      f"expected {looks_for(settings)}")
-        return None
+        body, images, credit, found_related = _body(blocks, settings, related)
+        return Parsed(images=tuple(images), body=tuple(body), credit_line=credit, related=tuple(found_related))
     title_line, title = header[0]
     date_line = header[date_at][0]
     rest = [(n, b) for n, b in blocks if n > date_line]
     dek = clean(" ".join(rest.pop(0)[1])) if rest else ""
-    body, images, credit, found_related = _body(rest, settings, tuple(settings.get("related", ())))
+    body, images, credit, found_related = _body(rest, settings, related)
     return Parsed(title=clean(title), dek=dek,
                   authors=tuple(name for _, line in header[1:date_at] for name in split_authors(line)),
                   published=date_or_none(header[date_at][1], "date", date_line, findings),
