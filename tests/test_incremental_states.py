@@ -9,7 +9,8 @@ folder it keeps building into, the preview's (``defer=True`` with a memo, then
 files (and the messages of a failing build) must be equal. Only the per-user chart
 cache is shared, as it is between real builds: it is keyed by content.
 
-``STATEFUL_EXAMPLES`` sets how many edit sequences run (``make test-fast`` runs fewer).
+``STATEFUL_EXAMPLES`` sets how many edit sequences run (``make test`` runs it; ``make test-fast``
+leaves it out, as a case marked slow).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import MINIMAL_CONFIG, make_site, page, write_files
 from fixtures_site import CHART_MODULE, DATA_CSV, chart_files
 from hypothesis import HealthCheck, settings
@@ -155,6 +157,7 @@ class EditedSite(RuleBasedStateMachine):
         return published(out), sorted(str(w) for w in report.warnings)
 
 
+@pytest.mark.slow  # 2 to 7 minutes on two shared cores: make test runs it, make test-fast does not
 def test_any_sequence_of_edits_builds_what_a_clean_build_builds(tmp_path):
     EditedSite.chart_cache = tmp_path / "charts"
     machine = settings(max_examples=EXAMPLES, stateful_step_count=10, deadline=None,
