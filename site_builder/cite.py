@@ -8,7 +8,9 @@ Nothing here reads a clock: an item without a date is cited "n.d." (no date).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from .model import Article, Chart, Config, Dataset, Page
@@ -23,9 +25,12 @@ class Citation:
     bibtex: str    # one @misc entry
 
 
-def citation(config: Config, item: Page | Article | Dataset | Chart) -> Citation:
+def citation(config: Config, item: Page | Article | Dataset | Chart | Any) -> Citation:
     """The citation of ``item`` as this site publishes it. A news article is cited as
-    its original (authors, outlet, first date, original address): that is the work."""
+    its original (authors, outlet, first date, original address): that is the work.
+
+    Any other item (a section index, a catalogue, the search page: templates pass an
+    object or a mapping) is cited by its ``title``, ``url`` and ``modified`` if known."""
     site = config.author or config.title
     if isinstance(item, Article):
         date = _iso(item.original_published or item.published)
@@ -37,8 +42,15 @@ def citation(config: Config, item: Page | Article | Dataset | Chart) -> Citation
     if isinstance(item, Chart):
         note = f"Data as of {' and '.join(item.data_dates)}" if item.data_dates else ""
         return _make("chart", [site], item.spec.title, config.title, item.modified, config.base_url + item.url, note, item.url)
-    note = f"Updated {item.updated[:10]}" if item.updated else ""
-    return _make("page", [site], item.title, config.title, item.modified[:10], config.base_url + item.url, note, item.url)
+    if isinstance(item, Page):
+        note = f"Updated {item.updated[:10]}" if item.updated else ""
+        return _make("page", [site], item.title, config.title, item.modified[:10], config.base_url + item.url, note, item.url)
+    title, url, date = (str(_field(item, name) or "") for name in ("title", "url", "modified"))
+    return _make("page", [site], title, config.title, date[:10], config.base_url + url, "", url)
+
+
+def _field(item: Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
 
 
 def _make(kind: str, authors: list[str], title: str, container: str, date: str, url: str, note: str, path: str) -> Citation:

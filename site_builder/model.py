@@ -154,6 +154,11 @@ class Section:
     output: str
     members: list[Page]
 
+    @property
+    def modified(self) -> str:
+        """An index changes when its newest member does (its citation's date)."""
+        return max((page.modified for page in self.members), default="")
+
 
 @dataclass
 class Column:

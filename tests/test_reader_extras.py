@@ -64,6 +64,15 @@ def test_every_page_and_chart_can_be_cited_and_names_the_licence(site):
     assert "Test Site (2024). “Crossings per year” [chart]. Test Site. Data as of 2024-01-01." in chart
     assert "Cite this dataset" in built.read("data/crossings/index.html")
     assert "(n.d.)" in built.read("topics/plain/index.html")
+    lists = {"topics/index.html": "“Topics” [page]. Test Site. https://example.org/topics/",
+             "articles/index.html": "(n.d.). “News articles” [page]. Test Site. https://example.org/articles/",
+             "charts/index.html": "(2024). “All charts” [page]. Test Site. https://example.org/charts/",
+             "data/index.html": "(2024). “All data” [page]. Test Site. https://example.org/data/",
+             "search/index.html": "(n.d.). “Search” [page]. Test Site. https://example.org/search/",
+             "404.html": "(n.d.). “Page not found” [page]. Test Site. https://example.org/404.html"}
+    for path, reference in lists.items():
+        assert "<summary>Cite this page</summary>" in built.read(path) and reference in built.read(path), path
+    assert "Test Site (2024). “Topics”" in built.read("topics/index.html")  # its newest member's year
     for html in (numbers, chart, built.read("index.html")):
         assert ('Our text &amp; charts: <a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>.'
                 ' Official data keep their own terms.') in html
