@@ -28,6 +28,8 @@ PROVENANCE_FIELDS = {
     "as_of": Field(str, required=True), "caveats": Field(list, default=list),
     # Set when the figures are second-hand: who reported them (the url then links that report).
     "reported_by": Field(str, default=""),
+    # The language the agency's name is written in (a BCP 47 tag such as es), when not the site's.
+    "agency_lang": Field(str, default=""),
     "columns": Field(dict, required=True), "derived": Field(dict, default=dict),
     "measure": Field(str, default=""), "partial": Field(dict, default=dict),
 }
@@ -93,6 +95,9 @@ def _load_dataset(csv_path: Path, yaml_path: Path, problems: Problems) -> Datase
         return None
     if not _SAFE_URL.match(values["url"]):
         problems.add(yaml_path, meta.line("url"), "url must start with https://")
+    if values["agency_lang"] and not _known_language(values["agency_lang"]):
+        problems.add(yaml_path, meta.line("agency_lang"), f"agency_lang '{values['agency_lang']}' is not a known language tag",
+                     "a BCP 47 tag such as es or pt-BR")
     columns = _columns(meta["columns"], yaml_path, problems)
     derived = _derived(meta.get("derived") or LineDict(), columns, yaml_path, problems)
     raw = read_bytes(csv_path, problems)  # read once: the download is exactly what was checked
@@ -115,7 +120,19 @@ def _load_dataset(csv_path: Path, yaml_path: Path, problems: Problems) -> Datase
         source_url=values["url"], definition=values["definition"], unit=values["unit"],
         as_of=values["as_of"], caveats=values["caveats"], columns=columns, derived=derived,
         rows=rows, row_lines=lines, digest=hashlib.sha256(raw + text.encode()).hexdigest(), download=raw,
-        measure=values["measure"], partial=partial, reported_by=values["reported_by"])
+        measure=values["measure"], partial=partial, reported_by=values["reported_by"],
+        agency_lang=values["agency_lang"])
+
+
+def _known_language(tag: str) -> bool:
+    """A tag screen readers can pronounce by: one CLDR knows (babel parses it)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def _columns(meta: Any, path: Path, problems: Problems) -> list[Column] | None:

@@ -198,6 +198,7 @@ class Dataset:
     digest: str
     download: bytes = b""  # the CSV exactly as read and checked, published as the download
     reported_by: str = ""  # for second-hand figures: the report source_url links, the agency named apart
+    agency_lang: str = ""  # the language tag of the agency's name when it is not the site's (lang="…")
     measure: str = ""  # a short key for what one unit counts; a claim with another 'definition' is another measure
     partial: list[tuple[dict[str, Any], str, tuple[str, ...]]] = field(default_factory=list)  # (rows, what they cover, columns or all)
 

@@ -126,6 +126,17 @@ def test_chinese_terms_carry_their_language(built):
     assert 'lang="zh-Latn-pinyin">zǒuxiàn<' in glossary
 
 
+def test_spanish_agency_names_carry_their_language(built):
+    """Wherever a page prints the agency (JSON-LD and the plain-text citation aside)."""
+    snm = '<span lang="es">Servicio Nacional de Migración (SNM), Panama</span>'
+    pages = ["topics/numbers/", "sources/", "data/", "charts/darien-annual/embed/"] + \
+        [f"data/{p.stem}/" for p in sorted((Path(__file__).parents[1] / "content/data").glob("panama_*.yaml"))]
+    for relative in pages:
+        html = re.sub(r'<script.*?</script>|<details class="cite">.*?</details>', "", read(built, relative), flags=re.S)
+        assert html.count(snm) == html.count("Servicio Nacional de Migración (SNM)"), relative
+        assert snm in html, relative
+
+
 @pytest.mark.parametrize("chart_id", CHARTS)
 def test_chart_table_csv_and_spec_agree(built, chart_id):
     pages = [p for p in built.rglob("*.html") if f'id="chart-{chart_id}"' in p.read_text("utf-8")]
