@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.lists import format_list
+
 from .model import Article, Chart, Config, Dataset, Page
 
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_])")
@@ -40,7 +42,7 @@ def citation(config: Config, item: Page | Article | Dataset | Chart | Any) -> Ci
         return _make("dataset", [site], item.title, config.title, item.as_of,
                      config.base_url + item.url, f"Compiled from {item.agency}; figures as of {item.as_of}", item.url)
     if isinstance(item, Chart):
-        note = f"Data as of {' and '.join(item.data_dates)}" if item.data_dates else ""
+        note = f"Data as of {format_list(item.data_dates, locale='en')}" if item.data_dates else ""
         return _make("chart", [site], item.spec.title, config.title, item.modified, config.base_url + item.url, note, item.url)
     if isinstance(item, Page):
         note = f"Updated {item.updated[:10]}" if item.updated else ""

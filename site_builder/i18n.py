@@ -17,7 +17,9 @@ import datetime as dt
 import io
 import re
 from pathlib import Path, PurePath
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
+
+from markupsafe import Markup, escape
 
 from .errors import Problems
 from .model import Config, Language
@@ -25,6 +27,7 @@ from .model import Config, Language
 LANGUAGE_KEYS = {"name", "tag", "locale", "title", "description", "date_format"}
 CODE = re.compile(r"[a-z]{2,3}")  # a folder under content/pages and a URL prefix
 CATALOGUE = "locales/{code}/LC_MESSAGES/messages.po"  # below the templates folder
+_SLOT = re.compile("\x00(\\d+)\x00")  # where list_formatter puts each item back
 
 
 def read_languages(data: dict[str, Any], line_of: Callable[[str], int], path: Path,
@@ -150,6 +153,18 @@ def number_formatter(language: Language) -> Callable[[Any], str]:
     from babel.numbers import format_decimal
 
     return lambda value: format_decimal(value, locale=language.locale)
+
+
+def list_formatter(language: Language) -> Callable[[Iterable[Any]], Markup]:
+    """The ``listed`` template filter: items joined the language's way ("A and B",
+    "A和B"). Items are escaped unless already markup (``<time>`` elements stay whole)."""
+    from babel.lists import format_list
+
+    def listed(items: Iterable[Any]) -> Markup:
+        parts = [escape(item) for item in items]
+        slots = format_list([f"\x00{i}\x00" for i in range(len(parts))], locale=language.locale)
+        return Markup(_SLOT.sub(lambda found: parts[int(found[1])], str(escape(slots))))
+    return listed
 
 
 def extract_config(fileobj, keywords, comment_tags, options):

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .context import TemplateContext
 from .errors import Problems, did_you_mean
-from .i18n import as_date, date_formatter, number_formatter
+from .i18n import as_date, date_formatter, list_formatter, number_formatter
 from .model import Language
 
 
@@ -90,6 +91,9 @@ class Renderer:
         self.env.filters["number"] = number_formatter(language)
         self.env.filters["isodate"] = iso_date
         self.env.filters["thousands"] = thousands
+        self.env.filters["listed"] = list_formatter(language)
+        self.env.filters["time"] = lambda value: Markup('<time datetime="{}">{}</time>').format(
+            iso_date(value), self.env.filters["date"](value))
         # Text from content (site.toml's nav and licence wording) translated by the catalogue
         # but escaped like any content: ``_()`` marks its result safe, as it would a
         # template's own literal, which content must never be.

@@ -13,7 +13,7 @@ import pytest
 from conftest import MINIMAL_CONFIG, REPO, page
 from fixtures_site import REPOST, chart_files
 from site_builder.errors import Problems
-from site_builder.i18n import catalogue, date_formatter, number_formatter, read_languages, split_language
+from site_builder.i18n import catalogue, date_formatter, list_formatter, number_formatter, read_languages, split_language
 from site_builder.model import Language
 
 ZH = """
@@ -76,6 +76,16 @@ def test_dates_and_numbers_the_way_each_language_writes_them(tmp_path):
     assert date_formatter(en)(dt.date(2024, 2, 29)) == "29 February 2024"
     assert date_formatter(zh)(dt.datetime(2023, 10, 30, 17, 42), "full") == "2023年10月30日, 17:42"
     assert number_formatter(zh)(25565) == "25,565" and number_formatter(en)(2005) == "2,005"
+
+
+def test_lists_join_the_way_each_language_writes_them(tmp_path):
+    from markupsafe import Markup
+
+    en, zh = languages('title = "T"\n' + ZH, tmp_path)[0]
+    days = [Markup('<time datetime="2024-01-01">1 Jan</time>'), "<b>2 Feb</b>"]
+    assert list_formatter(en)(days) == '<time datetime="2024-01-01">1 Jan</time> and &lt;b&gt;2 Feb&lt;/b&gt;'
+    assert list_formatter(zh)(["1月", "2月", "3月"]) == "1月、2月和3月"
+    assert list_formatter(en)(["A", "B", "C"]) == "A, B, and C" and list_formatter(zh)([]) == ""
 
 
 def test_the_chinese_catalogue_translates_every_interface_message():

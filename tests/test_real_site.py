@@ -126,6 +126,13 @@ def test_chinese_terms_carry_their_language(built):
     assert 'lang="zh-Latn-pinyin">zǒuxiàn<' in glossary
 
 
+def test_data_dates_are_listed_the_way_each_language_writes_them(built):
+    day = r'<time datetime="\d{4}-\d\d-\d\d">[^<]+</time>'
+    assert re.search(rf"Data as of {day}, {day}, and {day}\.</p>", read(built, "topics/numbers/"))
+    assert re.search(rf"数据截至{day}、{day}和{day}。</p>", read(built, "zh/topics/numbers/"))
+    assert re.search(rf"数据截至{day}和{day}。</p>", read(built, "zh/topics/numbers/"))
+
+
 def test_spanish_agency_names_carry_their_language(built):
     """Wherever a page prints the agency (JSON-LD and the plain-text citation aside)."""
     snm = '<span lang="es">Servicio Nacional de Migración (SNM), Panama</span>'
