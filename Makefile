@@ -81,8 +81,8 @@ test: $(STAMP) $(BROWSER_STAMP) $(VNU_JAR)
 	TZ=UTC $(BIN)/python -m pytest -q
 
 # The inner loop: no browser, no case marked slow (tests/conftest.py says which are).
-# (pytest-xdist was tried and not kept for now: a build that fails leaves its forked chart
-# process rendering, and two workers had 58 at once.)
+# (pytest-xdist was tried and not kept: two workers had 58 chart processes of failed builds
+# at once. Failed builds now stop those processes, so `-n 2` is worth measuring again.)
 test-fast: $(STAMP)
 	TZ=UTC $(BIN)/python -m pytest -q -m "not browser and not slow"
 

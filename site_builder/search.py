@@ -16,6 +16,7 @@ has reloaded (its search results then lag one rebuild behind, for a fraction of 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -46,7 +47,17 @@ def index_site(folder: Path, language: str | None, into: Path | None = None, bac
     """
     into = into or folder / SEARCH_FOLDER
     _run_pagefind(folder, language, ["--output-path", str(into)], background)
+    _sort_entry(into / "pagefind-entry.json")
     return into
+
+
+def _sort_entry(entry: Path) -> None:
+    """Pagefind lists a site's languages in its entry file in no fixed order (two runs on
+    the same pages differ); the file is read as JSON, so its keys are sorted to keep a
+    build's bytes the same for the same inputs."""
+    if entry.is_file():
+        data = json.loads(entry.read_text("utf-8"))
+        entry.write_text(json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False), "utf-8")
 
 
 def _run_pagefind(folder: Path, language: str | None, output: list[str], background: bool = False) -> None:
