@@ -80,11 +80,11 @@ build: $(STAMP)
 test: $(STAMP) $(BROWSER_STAMP) $(VNU_JAR)
 	TZ=UTC $(BIN)/python -m pytest -q
 
-# The inner loop: no browser, no case marked slow (tests/conftest.py says which are).
-# (pytest-xdist was tried and not kept: two workers had 58 chart processes of failed builds
-# at once. Failed builds now stop those processes, so `-n 2` is worth measuring again.)
+# The inner loop: no browser, no case marked slow (tests/conftest.py says which are), one
+# pytest worker per core (pytest-xdist; failed builds stop their chart processes, which
+# once piled up by the dozen under two workers).
 test-fast: $(STAMP)
-	TZ=UTC $(BIN)/python -m pytest -q -m "not browser and not slow"
+	TZ=UTC $(BIN)/python -m pytest -q -n auto -m "not browser and not slow"
 
 # Benchmarks (see README, Benchmarks): medians of 3 runs at 100, 1,000 and 10,000 articles.
 bench: $(STAMP)

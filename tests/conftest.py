@@ -3,8 +3,9 @@
 Builds are the suite's main cost. A test that only reads the output takes a build made once
 per test session (``shared_site(files)``, ``real_site``); a test that edits inputs or output,
 or counts what a build did, builds its own (``site(files)``, ``copy_repo``). A heavy
-end-to-end case (20 s or more) is marked ``@pytest.mark.slow``: ``make test`` runs it,
-``make test-fast`` leaves it out."""
+end-to-end case (the real site built in subprocesses, or 20 s or more) is marked
+``@pytest.mark.slow``: ``make test`` runs it, ``make test-fast`` leaves it out and spreads
+the rest over every core (pytest-xdist), so the inner loop stays under two minutes."""
 
 from __future__ import annotations
 

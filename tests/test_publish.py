@@ -105,6 +105,7 @@ def test_previews_show_drafts_and_are_not_indexed(site):
     assert all('<meta name="robots" content="noindex">' in p.read_text("utf-8") for p in preview.pages())
 
 
+@pytest.mark.slow  # whole real-site builds in subprocesses: make test runs it
 def test_two_builds_on_different_machines_give_identical_bytes(tmp_path):
     faketime = require_tool("faketime")
     clock = [faketime, "-f", "@2031-07-15 23:59:30"]
@@ -121,6 +122,7 @@ def test_two_builds_on_different_machines_give_identical_bytes(tmp_path):
     assert [name for name in a if a[name] != b[name]] == []
 
 
+@pytest.mark.slow  # whole real-site builds in subprocesses: make test runs it
 def test_the_build_needs_no_network(tmp_path, chart_cache):
     unshare = require_tool("unshare")
     root = copy_repo(tmp_path / "site")

@@ -205,6 +205,7 @@ def test_each_article_checks_its_numbers(built):
     assert 'id="verdicts"' in sources and sources.count("<q>") >= 10
 
 
+@pytest.mark.slow  # whole real-site builds in subprocesses: make test runs it
 def test_verdict_comes_from_the_data(tmp_path):
     root = copy_repo(tmp_path / "site")
     data = root / "content/data/panama_darien_irregular_transit_annual.csv"

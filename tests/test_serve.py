@@ -50,6 +50,7 @@ def test_one_save_one_rebuild_and_a_burst_is_one_rebuild(served):
     assert served.get("/topics/burst-4/")[0] == 200
 
 
+@pytest.mark.slow  # whole real-site builds in subprocesses: make test runs it
 def test_a_save_during_a_rebuild_leads_to_exactly_one_more(tmp_path):
     slow = "import time\ntime.sleep(1.5)  # a slow chart module makes every build slow\n"
     root = make_site(tmp_path / "site", {TOPIC: page("Alpha", order=1), "content/charts/slow.py": slow})
