@@ -124,7 +124,7 @@ def shared_site(tmp_path_factory):
         key = hashlib.sha256(json.dumps([sorted((k, v if isinstance(v, str) else v.hex()) for k, v in files.items()),
                                          sorted(kwargs.items())], default=str).encode()).hexdigest()
         if key not in builds:
-            folder = tmp_path_factory.mktemp("shared")
+            folder = tmp_path_factory.mktemp("session-site")
             root = make_site(folder / "site", files)
             report = build(root, out=folder / "site" / "public", cache_dir=folder / "cache",
                            chart_cache=folder / "cache", **kwargs)
