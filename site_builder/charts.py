@@ -43,8 +43,9 @@ TEXT = "#010101"   # sentinel colours replaced with currentColor so charts follo
 RULE = "#020202"
 SVG_THEME = {
     # right padding: a reader's font may draw a label wider than vl-convert measured it,
-    # and the inline SVG clips what passes its edge (CJK labels did by a few pixels)
-    "padding": {"left": 5, "top": 5, "bottom": 5, "right": 12},
+    # and the inline SVG clips what passes its edge (CJK labels did by a few pixels); no
+    # more than that, or the charts shrink below 12 px text in a 360 px phone's column
+    "padding": {"left": 5, "top": 5, "bottom": 5, "right": 8},
     "background": None, "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     "view": {"stroke": None},
     "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": TEXT, "titleColor": TEXT,

@@ -153,7 +153,7 @@ def usbp_monthly(data):
         "Series:N",
         title=None,
         scale=colour_scale,
-        legend=alt.Legend(orient="top", direction="vertical", symbolType="stroke", labelLimit=300),
+        legend=alt.Legend(orient="top", direction="vertical", symbolType="stroke", labelLimit=300, rowPadding=6),
     )
     dash = alt.StrokeDash(
         "Series:N",
@@ -191,7 +191,7 @@ def usbp_monthly(data):
     ]
 
     plot = alt.layer(*_event_marks(events, x), *break_marks, lines, points, peak_label).properties(
-        width=228, height=300
+        width=220, height=300
     )
     spec = alt.vconcat(plot, _event_key(events, 228), spacing=8)
     return spec, rows
@@ -261,6 +261,6 @@ def usbp_china_share_monthly(data):
             ],
         )
     )
-    plot = alt.layer(*_event_marks(events, x), line).properties(width=228, height=220)
+    plot = alt.layer(*_event_marks(events, x), line).properties(width=220, height=220)
     spec = alt.vconcat(plot, _event_key(events, 228), spacing=8)
     return spec, rows

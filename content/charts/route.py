@@ -41,7 +41,7 @@ LABELS = {
 
 # The map frame: fit the projection to this box (lon/lat corners).
 FRAME = [[-119.0, -3.0], [-73.0, 34.5]]
-WIDTH, HEIGHT = 284, 278
+WIDTH, HEIGHT = 278, 278
 
 
 def _route_rows(ds):
