@@ -39,6 +39,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
+from .editions import FIGURE_KEY, drift
 from .errors import Problems
 from .figures import fill, load_yaml_file
 from .model import ChartSpec, Figure, Language
@@ -47,7 +48,6 @@ from .numerals import NumberCheck
 TEXT_KEYS = {"title", "takeaway", "description", "notes"}
 _KEPT = {"field", "type", "$schema", "name", "mark", "format", "timeUnit", "aggregate", "as", "groupby", "fields"}
 _EXPRESSIONS = {"test", "expr", "labelExpr", "calculate", "filter"}
-_FIGURE_KEY = re.compile(r"\{fig:([^{}\s|]+)\}")  # as editions.py reads a page's figures
 # A folded YAML line break becomes a space, which beside full-width punctuation (，。；（）)
 # shows as a gap: scripts written without spaces break their lines there.
 _FOLDED_GAP = re.compile(r"(?<=[\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\uff00-\uffef])")
@@ -90,7 +90,7 @@ def number(value: float) -> str:
 
 def chart_figure_keys(spec: ChartSpec) -> set[str]:
     """The figure keys a chart's text cites, read before the figures fill it in."""
-    return set(_FIGURE_KEY.findall("\n".join([spec.title, spec.takeaway, spec.description, *spec.notes])))
+    return set(FIGURE_KEY.findall("\n".join([spec.title, spec.takeaway, spec.description, *spec.notes])))
 
 
 def load_chart_text(charts_dir: Path, languages: list[Language], specs: dict[str, ChartSpec],
@@ -117,14 +117,11 @@ def _check_drift(path: Path, data, written: dict[str, set[str]], problems: Probl
     for chart_id, entry in charts.items() if isinstance(charts, dict) else []:
         if chart_id not in written or not isinstance(entry, dict):
             continue
-        ours = set(_FIGURE_KEY.findall("\n".join(str(v) for value in entry.values()
+        ours = set(FIGURE_KEY.findall("\n".join(str(v) for value in entry.values()
                                                  for v in (value if isinstance(value, list) else [value]))))
         source = written[chart_id] if {"title", "takeaway", "description", "notes"} <= set(entry) else ours
         if ours != source:
-            missing, extra = sorted(source - ours), sorted(ours - source)
-            detail = "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
-                                                  f"not in the source: {', '.join(extra)}" if extra else "") if part)
-            problems.warn(path, charts.line(chart_id, 1), f"chart '{chart_id}' cites other figures than its source ({detail})",
+            problems.warn(path, charts.line(chart_id, 1), f"chart '{chart_id}' cites other figures than its source ({drift(source, ours)})",
                           "a translation shows the same figures as its source: bring its text up to date")
 
 

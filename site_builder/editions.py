@@ -21,7 +21,7 @@ from .listings import section_indexes
 from .model import Language, Page, Section, Site
 
 GENERATED = ("/articles/", "/search/")  # listings every edition has besides its pages
-_FIGURE = re.compile(r"\{fig:([^{}\s|]+)\}")
+FIGURE_KEY = re.compile(r"\{fig:([^{}\s|]+)\}")  # the figure keys a text cites (chart text too)
 _CHART = re.compile(r"^\s*```+\s*chart\s+(\S+)", re.M)
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 _HREF = re.compile(r'href="(/[^"#?]*)([^"]*)"')
@@ -146,17 +146,22 @@ def _compare(source: Page, translation: Page, language: Language, editions: Edit
         problems.warn(translation.source, 1, f"translation last checked {translation.updated or 'never'}, but "
                       f"{source.source} was updated {source.updated}",
                       "compare the two, bring the translation up to date and set its 'updated'")
-    for what, found in (("figure keys", _FIGURE), ("charts", _CHART)):
+    for what, found in (("figure keys", FIGURE_KEY), ("charts", _CHART)):
         _differ(what, set(found.findall(source.body)), set(found.findall(translation.body)), source, translation, problems)
     links = lambda page: {editions.key(link.split("#")[0]) if link.startswith("/") else link
                           for link in _LINK.findall(page.body) if not link.startswith("#")}
     _differ("links", links(source), links(translation), source, translation, problems)
 
 
+def drift(theirs: set[str], ours: set[str]) -> str:
+    """What a translation (``ours``) lacks or adds against its source (``theirs``); "" when none."""
+    missing, extra = sorted(theirs - ours), sorted(ours - theirs)
+    return "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
+                                        f"not in the source: {', '.join(extra)}" if extra else "") if part)
+
+
 def _differ(what: str, theirs: set[str], ours: set[str], source: Page, translation: Page, problems: Problems) -> None:
     if theirs != ours:
-        missing, extra = sorted(theirs - ours), sorted(ours - theirs)
-        detail = "; ".join(part for part in (f"missing {', '.join(missing)}" if missing else "",
-                                              f"not in the source: {', '.join(extra)}" if extra else "") if part)
+        detail = drift(theirs, ours)
         problems.warn(translation.source, translation.body_line, f"uses other {what} than {source.source} ({detail})",
                       "a translation shows the same figures, charts and links as its source")

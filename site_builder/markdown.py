@@ -26,12 +26,11 @@ from urllib.parse import urljoin
 from markupsafe import Markup, escape
 
 from .errors import Problems, did_you_mean
-from .figures import NUMBER_KINDS, exempted, keys_of, lookup, unknown_figure
+from .figures import NUMBER_KINDS, SPAN, exempted, keys_of, lookup, unknown_figure
 from .model import Accepted, Block, Figure
 from .seeds import count_text_words
 
 CHART_MARKER = "\x00chart:{}\x00"  # NUL never survives from content: markdown-it replaces it
-_SPAN = re.compile(r"\{([a-z][a-z-]{0,15}):([^{}\n]{1,300})\}")
 MAX_NESTING = 50
 LARGE_BODY = 100_000      # bytes of Markdown past which rendering runs under a deadline
 RENDER_SECONDS = 20       # ~1,000× what a long real page takes; leaves the one-minute bound room on a busy machine
@@ -172,7 +171,7 @@ def heading_slug(text: str) -> str:
 def _span_rule(state, silent: bool) -> bool:
     if state.src[state.pos] != "{":
         return False
-    match = _SPAN.match(state.src, state.pos)
+    match = SPAN.match(state.src, state.pos)
     if not match or match.group(1) not in state.md.options["term_kinds"] | set(NUMBER_KINDS):
         return False
     if not silent:
