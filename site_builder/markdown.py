@@ -11,6 +11,7 @@ Plain-text article blocks from seed readers are escaped, never parsed as Markdow
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import pickle
@@ -38,6 +39,7 @@ RENDER_SECONDS = 20       # ~1,000× what a long real page takes; leaves the one
 # inline links, autolinks and reference definitions.
 _TYPED_TARGET = re.compile(r"\]\(\s*<?([^\s<>]+)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>|\]:\s*<?(\S+)")
 _RAW_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")
+_NUMBER_SPAN = re.compile(r"\{(?:fig|claims):[^{}\n]{1,300}\}")  # a figure counts as one word
 
 
 def is_local(url: str) -> bool:
@@ -55,6 +57,11 @@ class References:
     figures: dict[str, Figure]
     terms: dict[str, tuple[str, str]]
     glossary: dict[str, str] = field(default_factory=dict)
+
+    @functools.cached_property
+    def glossary_finder(self) -> "_TermFinder":
+        """The glossary's terms compiled once for every page these references serve."""
+        return _TermFinder(self.glossary)
 
 
 _GLOSSARY_TERM = re.compile(r"^### +([^\n#*_`\[\]<>]+?) *$", re.M)
@@ -85,16 +92,19 @@ def _glossary_links(state) -> None:
     refs: References | None = state.env.get("refs")
     if not refs or not refs.glossary or state.env.get("quoted"):
         return
+    finder = refs.glossary_finder
     linked: set[str] = state.env.setdefault("glossary_linked", set())  # definitions linked so far
     in_heading = False
     for token in state.tokens:
+        if len(linked) == finder.definitions:
+            return  # every definition has its link on this page
         if token.type in ("heading_open", "heading_close"):
             in_heading = token.type == "heading_open"
         elif token.type == "inline" and not in_heading and token.children:
-            token.children = _link_terms(token.children, refs.glossary, linked)
+            token.children = _link_terms(token.children, finder, linked)
 
 
-def _link_terms(children: list, glossary: dict[str, str], linked: set[str]) -> list:
+def _link_terms(children: list, finder: "_TermFinder", linked: set[str]) -> list:
     from markdown_it.token import Token
 
     result, depth = [], 0
@@ -106,13 +116,13 @@ def _link_terms(children: list, glossary: dict[str, str], linked: set[str]) -> l
             continue
         text = child.content
         while True:
-            found = _first_term(text, glossary, linked)
+            found = finder.first(text, linked)
             if found is None:
                 break
-            name, start, end = found
-            linked.add(glossary[name])  # one link per definition, whichever of its names came first
+            href, start, end = found
+            linked.add(href)  # one link per definition, whichever of its names came first
             link = Token("link_open", "a", 1)
-            link.attrSet("href", glossary[name])
+            link.attrSet("href", href)
             link.attrSet("class", "term")
             result += [Token("text", "", 0, content=text[:start]), link,
                        Token("text", "", 0, content=text[start:end]), Token("link_close", "a", -1)]
@@ -121,18 +131,34 @@ def _link_terms(children: list, glossary: dict[str, str], linked: set[str]) -> l
     return result
 
 
-def _first_term(text: str, glossary: dict[str, str], linked: set[str]) -> tuple[str, int, int] | None:
-    """The earliest mention in ``text`` of a term not yet linked: whole words, any case
-    unless the term is an acronym, a plural 's' allowed."""
-    best = None
-    for name, href in glossary.items():
-        if href in linked:
-            continue
-        flags = 0 if name.isupper() else re.IGNORECASE
-        match = re.search(rf"(?<!\w){re.escape(name)}s?(?!\w)", text, flags)
-        if match and (best is None or match.start() < best[1]):
-            best = (name, match.start(), match.end())
-    return best
+class _TermFinder:
+    """Finds the first mention of a glossary term: whole words, any case unless the term
+    is an acronym, a plural 's' allowed. One pattern of every term finds where a mention
+    may start (a page's text is read once, not once per term); the terms' own patterns,
+    in glossary order, decide there which term it is."""
+
+    def __init__(self, glossary: dict[str, str]):
+        patterns = [_term_pattern(name) for name in glossary]
+        self.terms = [(href, re.compile(rf"(?<!\w){pattern}(?!\w)")) for href, pattern in zip(glossary.values(), patterns)]
+        self.anywhere = re.compile(rf"(?<!\w)(?:{'|'.join(patterns)})(?!\w)") if patterns else None
+        self.definitions = len(set(glossary.values()))
+
+    def first(self, text: str, linked: set[str]) -> tuple[str, int, int] | None:
+        """(address, start, end) of the earliest mention in ``text`` of a term whose
+        definition is not in ``linked``; at one place, the first such term in glossary order."""
+        position = 0
+        while self.anywhere is not None and (match := self.anywhere.search(text, position)):
+            start = match.start()
+            for href, pattern in self.terms:
+                if href not in linked and (mention := pattern.match(text, start)):
+                    return href, start, mention.end()
+            position = start + 1  # only terms already linked are mentioned here
+        return None
+
+
+def _term_pattern(name: str) -> str:
+    spelled = rf"{re.escape(name)}s?"
+    return spelled if name.isupper() else f"(?i:{spelled})"
 
 
 @dataclass
@@ -172,7 +198,7 @@ def _span_rule(state, silent: bool) -> bool:
     if state.src[state.pos] != "{":
         return False
     match = SPAN.match(state.src, state.pos)
-    if not match or match.group(1) not in state.md.options["term_kinds"] | set(NUMBER_KINDS):
+    if not match or match.group(1) not in state.md.options["span_kinds"]:
         return False
     if not silent:
         token = state.push("brace_span", "", 0)
@@ -211,6 +237,13 @@ def _slug_text(child) -> str:
     return ""
 
 
+# Options markdown-it's rules look up with a default, set to that default: looking up
+# one that is missing raises and catches a KeyError (strikethrough's, once per
+# paragraph, was a tenth of the parse).
+_UNUSED_OPTIONS = {"strikethrough_single_tilde": False, "tasklists": False, "tasklists_editable": False,
+                   "alerts": False, "store_labels": False, "inline_definitions": False}
+
+
 class Markdown:
     """One parser per build, configured once and handed to every page."""
 
@@ -223,8 +256,8 @@ class Markdown:
         from mdit_py_plugins.footnote import footnote_plugin
 
         self._escape_html = escapeHtml
-        md = MarkdownIt("commonmark", {"html": False, "typographer": False,
-                                       "maxNesting": MAX_NESTING, "term_kinds": set(terms)})
+        md = MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": MAX_NESTING,
+                                       "span_kinds": {*terms, *NUMBER_KINDS}, **_UNUSED_OPTIONS})
         md.enable(["table", "strikethrough"])
         md.use(footnote_plugin)
         md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug,
@@ -252,6 +285,9 @@ class Markdown:
             return f'<span class="image-alt">{escape(alt)}</span>' if alt else ""
 
         md.add_render_rule("image", image)
+        # the same address is normalised once per build, not once per link to it (a
+        # URL parse and percent-encoding; a third of markdown-it's link rule)
+        md.normalizeLink = functools.lru_cache(maxsize=4096)(md.normalizeLink)
         self.md = md
         self.terms = terms
 
@@ -340,7 +376,7 @@ class Markdown:
         self._check(tokens, path, first_line, refs, problems, result, quoted)
         self._check_safety(tokens, path, first_line, problems, result, quoted)
         result.html = self.md.renderer.render(tokens, self.md.options, env)
-        result.words = count_text_words(re.sub(r"\{(?:fig|claims):[^{}\n]{1,300}\}", "1", text))
+        result.words = count_text_words(_NUMBER_SPAN.sub("1", text))
         return result
 
     def _check(self, tokens, path, first_line, refs, problems, result, quoted) -> None:
@@ -414,7 +450,8 @@ class Markdown:
                                 f"remote image '{url[:80]}' is not published; only its description is shown",
                                 "copy the image into static/ and use its /static/… address")
                 text += "\x00"  # a boundary: markup split by code or links is not raw HTML
-            self._check_typed_text(text, path, line - text.count("\n"), problems, quoted)
+            if "<" in text or "]" in text:  # what every typed link and raw tag holds
+                self._check_typed_text(text, path, line - text.count("\n"), problems, quoted)
 
     def _check_typed_text(self, text: str, path: Path, line: int, problems: Problems, quoted) -> None:
         for match in _TYPED_TARGET.finditer(text):

@@ -35,11 +35,20 @@ EXCERPT_WORDS = 150
 
 
 _WORD = re.compile(r"[\u4e00-\u9fff]|[^\W_]+(?:['’][^\W_]+)*")
+# ASCII text as words and apostrophes: every other character separates words there.
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum() and chr(c) != "'"})
 
 
 def count_text_words(text: str) -> int:
-    """Words in ``text``: Latin words (contractions count once) plus one per CJK character."""
-    return len(_WORD.findall(text))
+    """Words in ``text``: Latin words (contractions count once) plus one per CJK character.
+
+    ASCII text (most pages) is counted with str.split, as the pattern would count it:
+    a match never spans a separator, so only the pieces holding an apostrophe can hold
+    more or fewer than one word (``'``, ``a''b``). Every page's text is counted."""
+    if not text.isascii():
+        return len(_WORD.findall(text))
+    pieces = text.translate(_ASCII_SEPARATORS).split()
+    return len(pieces) + sum(len(_WORD.findall(piece)) - 1 for piece in pieces if "'" in piece)
 
 
 def count_words(blocks: list[Block]) -> int:
