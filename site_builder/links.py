@@ -80,6 +80,15 @@ _MARKUP = re.compile(r"<(?:(/?)([a-zA-Z][^\s/>]*)((?:[\s/]+[^\s/>=]+(?:\s*=\s*(?
                      r"|!--.*?--\s*>|![dD][oO][cC][tT][yY][pP][eE][^>]*>)", re.S)
 _ATTRIBUTE = re.compile(r"([^\s/>=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 _RAW_TEXT = ("script", "style")  # their content is not markup (html.parser's CDATA elements)
+_RAW_TEXT_END = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in _RAW_TEXT}
+# What a page is mostly made of and the scan may skip while no anchor is open: text, a
+# '<' that is text to html.parser, and tags that define no id and make no link, in a
+# form whose reading by _MARKUP is plain (one space before each attribute, values in
+# double quotes). Anything else (an <a>, an attribute named id, href, src or srcset in
+# any case, <script>, <style>, a comment, the doctype) is read tag by tag below.
+_PLAIN_TAG = (r"<(?!(?i:a|script|style)[\s/>])[a-zA-Z][a-zA-Z0-9-]*"
+              r"(?: (?!(?i:id|href|src|srcset)[\s/>=])[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"]*\")?)*/?>")
+_SKIPPABLE = re.compile(rf"(?:[^<]+|<(?![!?/]|[^\W\d_])|{_PLAIN_TAG}|</[a-zA-Z][a-zA-Z0-9-]*>)*+")
 
 
 def scan(html: str) -> ScannedPage:
@@ -93,6 +102,8 @@ def _fast_scan(html: str) -> ScannedPage | None:
     """None when the document holds markup this scanner does not read (it then goes to html.parser)."""
     page, anchor, position = ScannedPage(), None, 0
     while True:
+        if anchor is None:
+            position = _SKIPPABLE.match(html, position).end()
         start = html.find("<", position)
         if anchor is not None:
             text = html[position:] if start < 0 else html[position:start]
@@ -114,14 +125,19 @@ def _fast_scan(html: str) -> ScannedPage | None:
         if closing:
             anchor = None if tag == "a" else anchor
             continue
+        tail = html[match.end(3):position].strip()  # after the last attribute
+        if tail not in (">", "/>"):
+            return None  # html.parser reads such a tag as text
         attrs = [(found.group(1).lower(), _value(found)) for found in _ATTRIBUTE.finditer(match.group(3))]
         anchor = _start_tag(page, tag, attrs, anchor)
-        if match.group(0).endswith("/>") and tag == "a":
-            anchor = None
-        if tag in _RAW_TEXT:
-            end = re.compile(rf"</{tag}\s*>", re.I).search(html, position)
+        if tail == "/>":  # html.parser: a start tag and its end tag
+            anchor = None if tag == "a" else anchor
+        elif tag in _RAW_TEXT:
+            end = _RAW_TEXT_END[tag].search(html, position)
             if end is None:
                 return None
+            if anchor is not None:  # html.parser hands the content over as text, unescaped
+                anchor.text += html[position:end.start()]
             position = end.end()
 
 
