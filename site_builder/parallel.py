@@ -78,18 +78,16 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
             _inherited = None
             gc.unfreeze()  # the preview's process lives on: its garbage must stay collectable
     written, inspected = 0, {}
-    for index, entry, found, seen, used in sorted(results, key=lambda result: result[0]):
+    for index, entry, found, seen in sorted(results, key=lambda result: result[0]):
         problems.items.extend(found)
         if entry is not None:
-            # the warnings are kept with the file: a build that keeps it reports them again
-            warnings = [list(dataclasses.astuple(problem)) for problem in found if problem.warning]
-            output.entries[jobs[index].relative] = [jobs[index].key(used), *entry[:3], used, warnings, entry[3]]
+            output.entries[jobs[index].relative] = entry
             inspected[jobs[index].relative] = seen
             written += 1
     return written, inspected
 
 
-Result = tuple[int, list[int] | None, list[Problem], Any, list]  # index, stored entry, problems, inspection, dependencies
+Result = tuple[int, list | None, list[Problem], Any]  # index, manifest entry, problems, inspection
 
 
 def _run_inherited(indices: range) -> list[Result]:
@@ -97,15 +95,23 @@ def _run_inherited(indices: range) -> list[Result]:
 
 
 def _run_chunk(indices: range, state) -> list[Result]:
+    """Render and store the jobs at ``indices``; each written file comes back with its
+    whole manifest entry, reuse key included: a key digests what the page's render
+    looked at, and made here it is made on every core rather than after the pool."""
     jobs, output, root, inspect = state
     results = []
     for index in indices:
         job = jobs[index]
         found = Problems(root)
         made = job.render(found)
-        text, used = made if made is not None and not found.errors else (None, [])
-        entry = [*output.store(job.relative, job.path, text), content_digest(text)] if text is not None else None
-        results.append((index, entry, found.items, inspect(text) if entry is not None and inspect else None, used))
+        if made is None or found.errors:
+            results.append((index, None, found.items, None))
+            continue
+        text, used = made
+        # the warnings are kept with the file: a build that keeps it reports them again
+        warnings = [list(dataclasses.astuple(problem)) for problem in found.items if problem.warning]
+        entry = [job.key(used), *output.store(job.relative, job.path, text), used, warnings, content_digest(text)]
+        results.append((index, entry, found.items, inspect(text) if inspect else None))
     return results
 
 
