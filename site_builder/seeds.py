@@ -35,20 +35,21 @@ EXCERPT_WORDS = 150
 
 
 _WORD = re.compile(r"[\u4e00-\u9fff]|[^\W_]+(?:['’][^\W_]+)*")
-# ASCII text as words and apostrophes: every other character separates words there.
-_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum() and chr(c) != "'"})
+# In ASCII text a word is a run of letters and digits, and an apostrophe between two
+# runs joins them into one word (a contraction).
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+_JOINING_APOSTROPHE = re.compile(r"[A-Za-z0-9]'(?=[A-Za-z0-9])")
 
 
 def count_text_words(text: str) -> int:
     """Words in ``text``: Latin words (contractions count once) plus one per CJK character.
 
-    ASCII text (most pages) is counted with str.split, as the pattern would count it:
-    a match never spans a separator, so only the pieces holding an apostrophe can hold
-    more or fewer than one word (``'``, ``a''b``). Every page's text is counted."""
+    ASCII text (most pages) is counted with str.split rather than the pattern, to the
+    same number: every page's text is counted."""
     if not text.isascii():
         return len(_WORD.findall(text))
-    pieces = text.translate(_ASCII_SEPARATORS).split()
-    return len(pieces) + sum(len(_WORD.findall(piece)) - 1 for piece in pieces if "'" in piece)
+    runs = len(text.translate(_ASCII_SEPARATORS).split())
+    return runs - len(_JOINING_APOSTROPHE.findall(text)) if "'" in text else runs
 
 
 def count_words(blocks: list[Block]) -> int:
