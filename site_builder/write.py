@@ -42,10 +42,13 @@ class Output:
         self.entries: dict[str, list] = {}
         self.reused = 0
         self.committed = False
+        self._published = False  # whether the output folder exists (else no file there to compare)
+        self._made: set[Path] = set()  # staging folders this process has made
 
     def __enter__(self) -> "Output":
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
+        self._published = self.final.is_dir()
         if self.manifest and self.manifest.is_file() and self.final.is_dir():
             try:
                 self.previous = json.loads(self.manifest.read_text("utf-8"))
@@ -88,16 +91,23 @@ class Output:
         these very bytes; returns [size, mtime_ns, inode] of the file that will be
         published. Touches nothing but ``path``, so worker processes may call it."""
         data = data.encode("utf-8") if isinstance(data, str) else data
-        old = self.final / relative
-        try:
-            info = old.stat()
-            if info.st_size == len(data) and old.read_bytes() == data:
-                return [info.st_size, info.st_mtime_ns, info.st_ino]
-        except OSError:
-            pass  # nothing published there yet
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        info = path.stat()
+        if self._published:
+            old = self.final / relative
+            try:
+                info = old.stat()
+                if info.st_size == len(data) and old.read_bytes() == data:
+                    return [info.st_size, info.st_mtime_ns, info.st_ino]
+            except OSError:
+                pass  # nothing published there yet
+        # Making a file and its folder is most of a clean build's system time: each
+        # folder is made once, and the new file is stat'ed through its open descriptor.
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        with open(path, "wb") as file:
+            file.write(data)
+            file.flush()
+            info = os.fstat(file.fileno())
         return [info.st_size, info.st_mtime_ns, info.st_ino]
 
     def adopt(self, folder: str, source: str) -> None:

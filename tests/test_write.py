@@ -3,6 +3,7 @@ place and removes what the build no longer produces, and nothing is published be
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,24 @@ def test_the_whole_site_view_holds_every_file_of_the_build(tmp_path):
             assert {k: v[0] for k, v in tree(view).items()} == {"a/index.html": b"A", "b/index.html": b"B"}
         assert not view.exists()
         output.abort()
+
+
+def test_the_manifest_records_each_published_file_as_stat_sees_it(tmp_path):
+    out, manifest = tmp_path / "public", tmp_path / "manifest.json"
+    publish(out, {"a/index.html": b"A" * 20_000, "a/b/index.html": "Ä".encode(), "c.txt": b""}, manifest)
+    entries = json.loads(manifest.read_text("utf-8"))
+    for relative in ("a/index.html", "a/b/index.html", "c.txt"):
+        info = (out / relative).stat()
+        assert entries[relative][1:4] == [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+def test_a_file_that_cannot_be_written_is_named_and_nothing_is_published(tmp_path):
+    out = tmp_path / "public"
+    publish(out, {"a/index.html": b"A"})
+    before = tree(out)
+    with pytest.raises(OSError) as caught:
+        with Output(out) as output:
+            output.write("x", b"a file", "test")
+            output.write("x/index.html", b"needs x to be a folder", "test")
+    assert str(caught.value).endswith(f"File exists: '{output.staging / 'x'}'")  # the folder it needed
+    assert tree(out) == before and not output.staging.exists()
