@@ -12,7 +12,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .addresses import check_addresses
 from .cache import base_key, engine_digest, folder_digest, render_key, shared_cache_dir
@@ -24,7 +24,6 @@ from .context import TemplateContext
 from .data import load_datasets
 from .figures import cite_figures, load_figures
 from .editions import Editions, check_translations, editions_of
-from .numerals import check_site as check_numbers
 from .errors import Problem, Problems
 from .feeds import modified_dates, structured_data, write_edition_feed, write_feeds
 from .i18n import catalogue, edition_config
@@ -39,9 +38,11 @@ from .parallel import Job, run_jobs
 from .paths import Paths
 from .render import Renderer
 from .redirects import write_redirects
-from .search import SearchIndex, index_output
 from .seeds import load_articles, seed_options
 from .write import DuplicateOutput, Output, OutputPathError
+
+if TYPE_CHECKING:  # loaded when a site has search (its indexer runs a program)
+    from .search import SearchIndex
 
 
 @dataclass
@@ -133,6 +134,8 @@ def _publish(site: Site, paths: Paths, problems: Problems, report: Report, cache
         if site.config.search:
             # one language: one index; several: Pagefind makes one per <html lang>
             language = site.config.language if len(site.config.languages) == 1 else None
+            from .search import index_output
+
             report.search = index_output(output, language, kept.search, defer)
         output.commit()
     if report.search:
@@ -193,6 +196,8 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     charts = load_chart_specs(paths.charts, datasets, problems, config.languages[0].locale)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     if config.check_numbers:
+        from .numerals import check_site as check_numbers
+
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
     written = {cid: chart_figure_keys(spec) for cid, spec in charts.items()}  # before figures fill the text
     cite_figures(paths.root, site, problems)
