@@ -25,7 +25,7 @@ from .data import load_datasets
 from .figures import cite_figures, load_figures
 from .editions import Editions, check_translations, editions_of
 from .errors import Problem, Problems
-from .feeds import modified_dates, structured_data, write_edition_feed, write_feeds
+from .feeds import structured_data
 from .i18n import catalogue, edition_config
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
@@ -37,7 +37,6 @@ from .pages import load_pages
 from .parallel import Job, run_jobs
 from .paths import Paths
 from .render import Renderer
-from .redirects import write_redirects
 from .seeds import load_articles, seed_options
 from .write import DuplicateOutput, Output, OutputPathError
 
@@ -123,10 +122,6 @@ def _publish(site: Site, paths: Paths, problems: Problems, report: Report, cache
         report.pages, scanned = write_site(site, paths, output, problems, cache_dir, shared_cache, noindex=drafts,
                                            catalogues=catalogues)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
-        write_redirects(site.config, site.pages, output)
-        write_feeds(site.config, site.articles, output, site.pages, modified_dates(site), editions_of(site).alternates)
-        for language in site.config.languages[1:]:
-            write_edition_feed(site.config, language, site.articles, catalogues[language.code], output)
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
         if not defer:
             link_check(problems)
@@ -290,7 +285,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     editions[""] = editions[site.config.languages[0].code]
     shared = engine_digest() + folder_digest(paths.templates)
     jobs = []
-    for declared in planned_outputs(site):
+    for declared in planned_outputs(site, catalogues):
         try:
             if isinstance(declared, File):
                 output.write(declared.output, declared.data, declared.source)
