@@ -410,3 +410,4 @@ class Site:
     chart_texts: dict[str, dict[str, ChartSpec]] = field(default_factory=dict)  # language code → id → its text
     translated_charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # language code → id → drawn so
     glossary: dict[str, str] = field(default_factory=dict)  # term → address of its definition
+    editions: Any = field(default=None, repr=False, compare=False)  # its pages paired by language (.editions)
