@@ -194,6 +194,15 @@ def heading_slug(text: str) -> str:
     return re.sub(r"[^\w\u4e00-\u9fff]+", "-", text).strip("-") or "section"
 
 
+def _normalize(state) -> None:
+    """markdown-it's first rule (CR and CRLF line breaks to LF, NUL to U+FFFD) with str
+    methods: its pattern matched, and replaced, every line break of every page."""
+    if "\r" in state.src:
+        state.src = state.src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in state.src:
+        state.src = state.src.replace("\0", "\ufffd")
+
+
 def _span_rule(state, silent: bool) -> bool:
     if state.src[state.pos] != "{":
         return False
@@ -262,6 +271,7 @@ class Markdown:
         md.use(footnote_plugin)
         md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug,
                permalink=True, permalinkSymbol="#", permalinkBefore=False)
+        md.core.ruler.at("normalize", _normalize)
         md.core.ruler.before("anchor", "term_heading_ids", _term_heading_ids)
         md.core.ruler.after("inline", "glossary_links", _glossary_links)
         md.inline.ruler.before("emphasis", "brace_span", _span_rule)

@@ -1,17 +1,20 @@
 """Each shortcut the render workers take gives what the plain way it stands in for gives:
-word counts, glossary mentions, the link scan, the minifier's block tags. Pure functions, so these run in
-milliseconds; the plain ways are written out here as the reference."""
+word counts, glossary mentions, line breaks, the link scan, the minifier's block tags.
+Pure functions, so these run in milliseconds; the plain ways are written out here as the
+reference."""
 
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.links import _fast_scan, scan_with_parser
-from site_builder.markdown import _TermFinder
+from site_builder.links import _fast_scan, _resolve, scan_with_parser
+from site_builder.markdown import _normalize, _TermFinder
 from site_builder.minify import _BLOCK_TAG, _BLOCK_TAGS
 from site_builder.seeds import _WORD, count_text_words
 
@@ -102,3 +105,30 @@ tag_text = st.lists(st.sampled_from(["<", "</", ">", " ", "\n", "x", "-", "1"]) 
 @given(tag_text)
 def test_the_grouped_block_tag_pattern_finds_the_tags_the_plain_one_finds(text):
     assert _BLOCK_TAG.split(text) == PLAIN_BLOCK_TAG.split(text)
+
+
+@MANY
+@given(st.text(alphabet=st.sampled_from("\r\n\0a \u2028"), max_size=20))
+def test_line_breaks_and_nul_are_normalised_as_markdown_it_does(text):
+    from markdown_it.rules_core.normalize import normalize
+
+    ours, theirs = SimpleNamespace(src=text), SimpleNamespace(src=text)
+    _normalize(ours)
+    normalize(theirs)
+    assert ours.src == theirs.src
+
+
+def resolve_with_pathlib(path: str, files: set[str]) -> str | None:
+    relative = str(PurePosixPath(path)).lstrip("/")
+    candidates = [f"{relative}/index.html" if relative else "index.html"] if path.endswith("/") else [relative, f"{relative}/index.html"]
+    return next((c for c in candidates if c in files), None)
+
+
+PUBLISHED = {"index.html", "a", "a/index.html", "a/b/index.html", "../a/index.html", "b.txt", "a/./b"}
+addresses = st.lists(st.sampled_from(["", ".", "..", "a", "b", "b.txt", "index.html"]), max_size=5).map(lambda p: "/" + "/".join(p))
+
+
+@MANY
+@given(addresses)
+def test_an_address_resolves_to_the_file_pathlib_would_name(path):
+    assert _resolve(path, PUBLISHED) == resolve_with_pathlib(path, PUBLISHED)
