@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
@@ -349,7 +349,9 @@ def _closest_id(fragment: str, ids: set[str]) -> str:
 
 def _resolve(path: str, files: set[str]) -> str | None:
     """The output file that serves ``path`` (``/a/`` and ``/a`` both serve ``a/index.html``)."""
-    relative = str(PurePosixPath(path)).lstrip("/")
+    # PurePosixPath's reading of the path, with str methods (four addresses a page):
+    # empty and '.' parts dropped, the leading slashes gone
+    relative = "/".join(part for part in path.split("/") if part not in ("", "."))
     candidates = [f"{relative}/index.html" if relative else "index.html"] if path.endswith("/") else [relative, f"{relative}/index.html"]
     return next((c for c in candidates if c in files), None)
 
