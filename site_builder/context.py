@@ -85,6 +85,9 @@ def _feed(digest, value: Any, memo) -> None:
 def _instance_digest(value: Any, memo) -> bytes:
     """One dataclass instance's digest: its type and keyed fields (the common kinds of
     field inline, for speed: a thousand pages are digested on every build)."""
+    sealed = value.__dict__.get(_SEALED)
+    if sealed is not None:
+        return sealed
     found = memo.get(id(value)) if memo is not None else None
     if found is not None and found[0] is value:
         return found[1]
@@ -135,11 +138,30 @@ _SCALARS = {bool, int, float, dt.date, dt.datetime}
 _DATACLASSES: dict[type, tuple[bytes, tuple[str, ...]]] = {}  # type → its name and keyed fields
 
 
+_SEALED = "_sealed_digest"
+
+
+def seal(item: Any, digest: bytes) -> Any:
+    """Give a frozen item the digest :func:`instance_digest` made of an equal one (its
+    memo entry's, see :mod:`.memo`), so that it is not digested again. Only for frozen
+    dataclasses: their keyed fields cannot change afterwards."""
+    if not type(item).__dataclass_params__.frozen:
+        raise TypeError(f"only a frozen item can keep its digest, not a {type(item).__name__}")
+    object.__setattr__(item, _SEALED, digest)
+    return item
+
+
+def instance_digest(item: Any) -> bytes:
+    """The digest a dataclass instance enters its container's digest as."""
+    return _instance_digest(item, None)
+
+
 def listed(item: Any) -> Any:
     """``item`` as listings show it: a copy whose body and rendered fields are blank
     (a shallow copy: a thousand pages are listed on every build)."""
     copy = object.__new__(type(item))
     copy.__dict__.update(item.__dict__)
+    copy.__dict__.pop(_SEALED, None)  # the digest was of the whole item
     for field in _unlisted(type(item)):
         object.__setattr__(copy, field.name, _blank(item, field))
     return copy

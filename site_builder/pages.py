@@ -19,6 +19,7 @@ from .cache import engine_digest
 from .errors import Problems
 from .i18n import split_language
 from .inputs import decode_text, list_files, strip_invisible
+from .context import instance_digest, seal
 from .memo import SourceMemo
 from .model import Config, Page
 from .addresses import is_slug, slugify
@@ -55,7 +56,8 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
     scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(pages_dir),
                   sorted((name, repr(settings.get("template"))) for name, settings in config.sections.items()),
                   [(language.code, language.prefix) for language in config.languages]))
-    memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, dataclasses.asdict, lambda fields: Page(**fields))
+    memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, dataclasses.asdict, _remembered,
+                      lambda page: instance_digest(page).hex())
     pages = []
     for path in list_files(pages_dir, problems):
         if path.suffix != ".md":
@@ -69,6 +71,12 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
             pages.append(page)
     memo.save()
     return sorted(pages, key=lambda p: (p.section, p.order, p.title, p.url))
+
+
+def _remembered(fields: dict, digest: str = "") -> Page:
+    """A page as its memo entry keeps it, with the digest of what it was read as."""
+    page = Page(**fields)
+    return seal(page, bytes.fromhex(digest)) if digest else page
 
 
 def _address(path: Path, pages_dir: Path, config: Config, problems: Problems) -> tuple[str, str, str, str, str] | None:
