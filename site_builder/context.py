@@ -138,16 +138,18 @@ _SCALARS = {bool, int, float, dt.date, dt.datetime}
 _DATACLASSES: dict[type, tuple[bytes, tuple[str, ...]]] = {}  # type → its name and keyed fields
 
 
-_SEALED = "_sealed_digest"
+_SEALED, _LISTED = "_sealed_digest", "_listed_digest"
 
 
-def seal(item: Any, digest: bytes) -> Any:
-    """Give a frozen item the digest :func:`instance_digest` made of an equal one (its
-    memo entry's, see :mod:`.memo`), so that it is not digested again. Only for frozen
-    dataclasses: their keyed fields cannot change afterwards."""
+def seal(item: Any, digest: bytes, listed_digest: bytes | None = None) -> Any:
+    """Give a frozen item the digests :func:`instance_digest` made of an equal one and
+    of its :func:`listed` copy (its memo entry's, see :mod:`.memo`), so that neither is
+    digested again. Only for frozen dataclasses: their keyed fields cannot change."""
     if not type(item).__dataclass_params__.frozen:
         raise TypeError(f"only a frozen item can keep its digest, not a {type(item).__name__}")
     object.__setattr__(item, _SEALED, digest)
+    if listed_digest is not None:
+        object.__setattr__(item, _LISTED, listed_digest)
     return item
 
 
@@ -161,7 +163,9 @@ def listed(item: Any) -> Any:
     (a shallow copy: a thousand pages are listed on every build)."""
     copy = object.__new__(type(item))
     copy.__dict__.update(item.__dict__)
-    copy.__dict__.pop(_SEALED, None)  # the digest was of the whole item
+    copy.__dict__.pop(_SEALED, None)  # the digest was of the whole item; the listed one is the copy's
+    if _LISTED in copy.__dict__:
+        copy.__dict__[_SEALED] = copy.__dict__.pop(_LISTED)
     for field in _unlisted(type(item)):
         object.__setattr__(copy, field.name, _blank(item, field))
     return copy

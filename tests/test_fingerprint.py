@@ -112,3 +112,5 @@ def test_a_remembered_page_is_sealed_with_the_digest_of_the_page_read_afresh(tmp
     assert len(remembered) == len(fresh) > 10
     assert all("_sealed_digest" in page.__dict__ for page in remembered)
     assert [fingerprint(page) for page in remembered] == [fingerprint(page) for page in fresh]
+    assert all("_sealed_digest" in listed(page).__dict__ for page in remembered)
+    assert [fingerprint(listed(page)) for page in remembered] == [fingerprint(listed(page)) for page in fresh]
