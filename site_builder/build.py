@@ -31,7 +31,7 @@ from .links import ScannedPage, check_links, scan
 from .listings import template_context
 from .markdown import Markdown, References, glossary_terms
 from .memo import InputMemo, remembered
-from .model import Chart, Language, Site
+from .model import Chart, Language, Site, fill
 from .outputs import Bodies, File, Planned, planned_outputs, render_output, static_files, write_hashed
 from .pages import load_pages
 from .parallel import Job, run_jobs
@@ -230,8 +230,8 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
     refs = References(set(site.charts), site.figures, site.config.terms, site.glossary)
     for page in site.pages:
         rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, problems)
-        page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
-        page.word_count = rendered.words
+        fill(page, html=rendered.html, toc=rendered.toc, charts=rendered.charts, figures=rendered.figures,
+             word_count=rendered.words)
     for article in site.articles:
         article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems, article.accepted)
 

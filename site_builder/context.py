@@ -85,6 +85,9 @@ def _feed(digest, value: Any, memo) -> None:
 def _instance_digest(value: Any, memo) -> bytes:
     """One dataclass instance's digest: its type and keyed fields (the common kinds of
     field inline, for speed: a thousand pages are digested on every build)."""
+    sealed = value.__dict__.get(_SEALED)
+    if sealed is not None:
+        return sealed
     found = memo.get(id(value)) if memo is not None else None
     if found is not None and found[0] is value:
         return found[1]
@@ -135,11 +138,34 @@ _SCALARS = {bool, int, float, dt.date, dt.datetime}
 _DATACLASSES: dict[type, tuple[bytes, tuple[str, ...]]] = {}  # type → its name and keyed fields
 
 
+_SEALED, _LISTED = "_sealed_digest", "_listed_digest"
+
+
+def seal(item: Any, digest: bytes, listed_digest: bytes | None = None) -> Any:
+    """Give a frozen item the digests :func:`instance_digest` made of an equal one and
+    of its :func:`listed` copy (its memo entry's, see :mod:`.memo`), so that neither is
+    digested again. Only for frozen dataclasses: their keyed fields cannot change."""
+    if not type(item).__dataclass_params__.frozen:
+        raise TypeError(f"only a frozen item can keep its digest, not a {type(item).__name__}")
+    object.__setattr__(item, _SEALED, digest)
+    if listed_digest is not None:
+        object.__setattr__(item, _LISTED, listed_digest)
+    return item
+
+
+def instance_digest(item: Any) -> bytes:
+    """The digest a dataclass instance enters its container's digest as."""
+    return _instance_digest(item, None)
+
+
 def listed(item: Any) -> Any:
     """``item`` as listings show it: a copy whose body and rendered fields are blank
     (a shallow copy: a thousand pages are listed on every build)."""
     copy = object.__new__(type(item))
     copy.__dict__.update(item.__dict__)
+    copy.__dict__.pop(_SEALED, None)  # the digest was of the whole item; the listed one is the copy's
+    if _LISTED in copy.__dict__:
+        copy.__dict__[_SEALED] = copy.__dict__.pop(_LISTED)
     for field in _unlisted(type(item)):
         object.__setattr__(copy, field.name, _blank(item, field))
     return copy

@@ -26,7 +26,7 @@ from .editions import edition_sections, localize_links
 from .feeds import feed_files
 from .markdown import CHART_MARKER, Markdown, References, Rendered
 from .minify import minify_page, minify_stylesheet
-from .model import Article, Page, Site
+from .model import Article, Page, Site, fill
 from .redirects import redirect_files
 from .render import Renderer
 from .write import Output
@@ -150,10 +150,8 @@ class Bodies:
         if any(href.startswith(page.url + "#") for href in refs.glossary.values()):
             refs = dataclasses.replace(refs, glossary={})  # the glossary does not link to itself
         rendered = self.markdown.render(page.body, self.root / page.source, page.body_line, refs, problems)
-        page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
-        page.word_count = rendered.words
-        if self.localize:
-            page.html = localize_links(page.html, self.localize, self.prefix)
+        html = localize_links(rendered.html, self.localize, self.prefix) if self.localize else rendered.html
+        fill(page, html=html, toc=rendered.toc, charts=rendered.charts, figures=rendered.figures, word_count=rendered.words)
         return self._used(rendered)
 
     def article(self, article: Article, problems: Problems) -> Rendered | None:

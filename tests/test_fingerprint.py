@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings, strategies as st
 from markupsafe import Markup
 
-from site_builder.context import fingerprint, listed
-from site_builder.model import Page
+from site_builder.context import fingerprint, instance_digest, listed, seal
+from site_builder.model import Page, fill
 
 text = st.text(max_size=12)
 values = st.recursive(st.none() | st.booleans() | st.integers() | text | st.dates(),
@@ -73,5 +74,43 @@ def test_the_memo_gives_the_same_digests():
     with_memo = [fingerprint((p, pages[0]), memo) for p in pages]
     assert with_memo == [fingerprint((p, pages[0])) for p in pages]
     assert len(memo) == 3
-    pages[1].title = "changed"  # a memo lives for one build's digests: it is not told of edits
-    assert fingerprint(pages[1]) != fingerprint(dataclasses.replace(pages[1], title="T1"))
+
+
+def test_a_page_keeps_what_it_was_read_as_and_a_sealed_digest_stands_for_it():
+    page = make_page()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        page.title = "changed"  # what it was read as cannot change...
+    fill(page, html="<p>Body</p>", word_count=1)  # ...what rendering makes of it is filled in
+    with pytest.raises(AttributeError):
+        fill(page, title="changed")
+    digest = instance_digest(make_page())
+    sealed = seal(make_page(), digest)
+    assert fingerprint(sealed) == fingerprint(make_page())
+    fake = seal(make_page(), b"x" * 16)  # the seal is what is used: it must come from an equal item
+    assert fingerprint(fake) != fingerprint(make_page())
+    assert fingerprint(listed(fake)) == fingerprint(listed(make_page()))  # a listing's copy is digested afresh
+    with pytest.raises(TypeError):
+        seal(Mutable("x"), digest)
+
+
+@dataclasses.dataclass
+class Mutable:
+    value: str
+
+
+def test_a_remembered_page_is_sealed_with_the_digest_of_the_page_read_afresh(tmp_path):
+    from conftest import copy_repo
+    from site_builder.config import load_config
+    from site_builder.errors import Problems
+    from site_builder.pages import load_pages
+
+    root = copy_repo(tmp_path / "site")
+    problems = Problems(root)
+    config = load_config(root / "content/site.toml", problems)
+    fresh = load_pages(root / "content/pages", config, problems, True, tmp_path / "cache")
+    remembered = load_pages(root / "content/pages", config, problems, True, tmp_path / "cache")
+    assert len(remembered) == len(fresh) > 10
+    assert all("_sealed_digest" in page.__dict__ for page in remembered)
+    assert [fingerprint(page) for page in remembered] == [fingerprint(page) for page in fresh]
+    assert all("_sealed_digest" in listed(page).__dict__ for page in remembered)
+    assert [fingerprint(listed(page)) for page in remembered] == [fingerprint(listed(page)) for page in fresh]
