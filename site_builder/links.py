@@ -10,7 +10,6 @@ appears in it, else the site configuration or a template that contains it.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Callable
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
+
+import orjson
 
 from .errors import SHOWN_DEPENDENTS, Problems, did_you_mean
 from .write import Output, write_atomically
@@ -287,12 +288,11 @@ def _findings(relative: str, page: ScannedPage, verdicts: dict[tuple[str, str, s
 
 
 def _encode(page: ScannedPage) -> str:
-    return json.dumps([sorted(page.ids), [[link.url, link.tag, link.text] for link in page.links]],
-                      ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps([sorted(page.ids), [[link.url, link.tag, link.text] for link in page.links]]).decode("utf-8")
 
 
 def _decode(text: str) -> ScannedPage:
-    ids, links = json.loads(text)
+    ids, links = orjson.loads(text)
     return ScannedPage(set(ids), [Link(*link) for link in links])
 
 
@@ -300,7 +300,7 @@ def _load(cache: Path | None) -> tuple[str, dict[str, Findings]]:
     """The digest of the files the last build published and its findings by page (none
     when the file is missing or unreadable). Scans stay encoded until a page needs one."""
     try:
-        stored = json.loads(cache.read_text("utf-8")) if cache else {}
+        stored = orjson.loads(cache.read_bytes()) if cache else {}
         return stored["published"], {relative: Findings(key, scan, [tuple(d) for d in depends_on], [tuple(b) for b in broken])
                                      for relative, (key, scan, depends_on, broken) in stored["pages"].items()}
     except (OSError, ValueError, KeyError, TypeError):
@@ -310,7 +310,7 @@ def _load(cache: Path | None) -> tuple[str, dict[str, Findings]]:
 def _save(cache: Path, published: str, findings: dict[str, Findings]) -> None:
     """Keep this build's findings (only these: the file never grows past one site)."""
     pages = {relative: [f.key, f.scan, f.depends_on, f.broken] for relative, f in sorted(findings.items())}
-    write_atomically(cache, json.dumps({"published": published, "pages": pages}, ensure_ascii=False, separators=(",", ":")))
+    write_atomically(cache, orjson.dumps({"published": published, "pages": pages}))
 
 
 def _judge(link: Link, base: str, files: "_Addresses", page_keys: dict[str, str],

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import pickle
 import stat
@@ -27,6 +26,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
+
+import orjson
 
 from .errors import Problem, Problems
 from .inputs import read_bytes
@@ -128,9 +129,9 @@ class SourceMemo:
         self._changed = False
         try:
             lines = file.read_text("utf-8").split("\n") if file else []
-            if lines and json.loads(lines[0]) == {"scope": scope}:
+            if lines and orjson.loads(lines[0]) == {"scope": scope}:
                 for line in filter(None, lines[1:]):
-                    entry = json.loads(line)
+                    entry = orjson.loads(line)
                     if not (isinstance(entry, list) and len(entry) == 6 and isinstance(entry[0], str)):
                         raise ValueError("not a memo entry")
                     self._stored[entry[0]] = (entry, line)
@@ -187,7 +188,7 @@ class SourceMemo:
 
 def _line(value: Any) -> str:
     # JSON escapes every line break inside strings, so an entry is always one line
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(value).decode("utf-8")
 
 
 _PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))

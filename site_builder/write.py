@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import shutil
 from pathlib import Path
+
+import orjson
 
 
 class OutputPathError(Exception):
@@ -51,7 +52,7 @@ class Output:
         self._published = self.final.is_dir()
         if self.manifest and self.manifest.is_file() and self.final.is_dir():
             try:
-                self.previous = json.loads(self.manifest.read_text("utf-8"))
+                self.previous = orjson.loads(self.manifest.read_bytes())
             except ValueError:
                 self.previous = {}
         return self
@@ -219,7 +220,7 @@ class Output:
             shutil.rmtree(self.staging, ignore_errors=True)
         self.committed = True
         if self.manifest:
-            write_atomically(self.manifest, json.dumps(self.entries, sort_keys=True))
+            write_atomically(self.manifest, orjson.dumps(self.entries, option=orjson.OPT_SORT_KEYS))
 
     def _remove_obsolete(self, folder: str = "", prefix: str = "") -> bool:
         """Delete the published files this build does not produce, and the folders left
