@@ -36,43 +36,12 @@ from .model import Chart, Language, Site
 from .outputs import Bodies, File, Planned, planned_outputs, render_output, static_files, write_hashed
 from .pages import load_pages
 from .parallel import Job, run_jobs
+from .paths import Paths
 from .render import Renderer
 from .redirects import write_redirects
 from .search import SearchIndex, index_output
 from .seeds import load_articles, seed_options
 from .write import DuplicateOutput, Output, OutputPathError
-
-
-@dataclass(frozen=True)
-class Paths:
-    """Where a project keeps each kind of input (all below ``root``)."""
-
-    root: Path
-
-    @property
-    def content(self) -> Path: return self.root / "content"
-    @property
-    def config(self) -> Path: return self.content / "site.toml"
-    @property
-    def pages(self) -> Path: return self.content / "pages"
-    @property
-    def data(self) -> Path: return self.content / "data"
-    @property
-    def charts(self) -> Path: return self.content / "charts"
-    @property
-    def claims(self) -> Path: return self.content / "claims"
-    @property
-    def figures(self) -> Path: return self.content / "figures.yaml"
-    @property
-    def sidecars(self) -> Path: return self.content / "seeds"
-    @property
-    def seeds(self) -> Path: return self.root / "seeds"
-    @property
-    def templates(self) -> Path: return self.root / "templates"
-    @property
-    def static(self) -> Path: return self.root / "static"
-    @property
-    def cache(self) -> Path: return self.root / ".cache" / "site-builder"
 
 
 @dataclass

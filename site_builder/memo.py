@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from .errors import Problem, Problems
 from .inputs import read_bytes
+from .stamp import RACY_NS
 from .write import write_atomically
 
 T = TypeVar("T")
@@ -100,10 +101,6 @@ def _raise(error: OSError) -> None:
     raise error
 
 
-# A file changed in the same clock tick as the stat that recorded it keeps its stat: an
-# entry recorded that close to its file's last change also keeps the hash of the bytes
-# (git's "racy clean" rule). Two seconds covers the coarsest timestamps (FAT, some NFS).
-RACY_NS = 2_000_000_000
 
 
 class SourceMemo:
