@@ -149,12 +149,15 @@ def _touched(root: Path, run: int) -> None:
         handle.write("\nOne more sentence, added to measure a rebuild.\n")
 
 
-def measure_peers(work: Path, n: int, runs: int) -> dict:
+def measure_peers(work: Path, n: int, runs: int, names: list[str] | None = None) -> dict:
     """{peer: figures as ``benchmarks.run.measure`` gives them} for the corpus of ``n``
-    articles, or {peer: {"error": its last line}} for a peer whose build failed."""
+    articles, or {peer: {"error": its last line}} for a peer whose build failed; every
+    peer, or those ``names``."""
     items = articles(n)
     results = {}
     for name, (writer, install) in sorted(PEERS.items()):
+        if names and name not in names:
+            continue
         root = work / name
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)

@@ -96,13 +96,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,10000", help="article counts (default 100,1000,10000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is reported (default 3)")
-    parser.add_argument("--peers", action="store_true",
-                        help="also build the corpus with Eleventy, Hugo, MkDocs and Pelican")
+    parser.add_argument("--peers", nargs="?", const="eleventy,hugo,mkdocs,pelican", metavar="NAMES",
+                        help="also build the corpus with Eleventy, Hugo, MkDocs and Pelican, or only the ones "
+                             "named (comma-separated: MkDocs takes hours at 10,000 articles)")
     parser.add_argument("--search", action="store_true",
                         help="also measure our corpus with its search page and Pagefind index, as a row of its own "
                              "(the peers build no search, so they are compared with the row without)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/site-builder-bench"), help="where corpora are written")
     args = parser.parse_args(argv)
+    if args.peers:
+        from .peers import PEERS, measure_peers
+        unknown = set(args.peers.split(",")) - set(PEERS)
+        if unknown:
+            parser.error(f"unknown peer {', '.join(sorted(unknown))} (known: {', '.join(sorted(PEERS))})")
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
         row = {"n": n, "load": [os.getloadavg()[0]]}
@@ -110,8 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             root = write_site(args.work / f"engine-{n}{'-search' * search}", n, search=search)
             row[key] = measure_engine(root, args.runs)
         if args.peers:
-            from .peers import measure_peers
-            row["peers"] = measure_peers(args.work / f"peers-{n}", n, args.runs)
+            row["peers"] = measure_peers(args.work / f"peers-{n}", n, args.runs, args.peers.split(","))
         row["load"].append(os.getloadavg()[0])
         rows.append(row)
         print_row(row, header=len(rows) == 1)
