@@ -95,7 +95,7 @@ def write_pelican(root: Path, items: list[dict]) -> list[str]:
         "AUTHOR_FEED_RSS = None\nDEFAULT_PAGINATION = False\n", "utf-8")
     for item in items:
         (root / "content" / f"{item['slug']}.md").write_text(
-            f"Title: {item['title']}\nDate: 2024-01-01 00:{item['order'] % 60:02d}\nCategory: topics\n"
+            f"Title: {item['title']}\nSlug: {item['slug']}\nDate: 2024-01-01 00:{item['order'] % 60:02d}\nCategory: topics\n"
             f"Summary: {item['summary']}\n\n{item['body']}", "utf-8")
     return ["pelican", "content", "-o", "public", "-s", "pelicanconf.py", "--quiet"]
 
@@ -173,6 +173,7 @@ def measure_peers(work: Path, n: int, runs: int, names: list[str] | None = None)
                 shutil.rmtree(root / leftover, ignore_errors=True)
         try:
             results[name] = measure(command, root, runs, reset, lambda run, root=root: _touched(root, run))
-        except SystemExit as exc:
-            results[name] = {"error": str(exc).splitlines()[-1][:120]}
+        except SystemExit as exc:  # its last line of errors, or that it printed none
+            lines = str(exc).splitlines()[1:] or ["failed without a message"]
+            results[name] = {"error": lines[-1][:120]}
     return results
