@@ -90,10 +90,7 @@ def render_key(base: str, dependencies: list, context: "TemplateContext") -> str
     """The key of one rendered page: ``base`` (engine, templates, the template and the
     page's own item, see :func:`base_key`) and the current digest of every dependency
     its render recorded (see :mod:`site_builder.context`). Equal keys give equal bytes."""
-    digest = hashlib.sha256(base.encode())
-    for name, key in dependencies:
-        digest.update(f"\0{name}\0{'*' if key is None else 'k' + key}\0{context.digest((name, key))}".encode())
-    return digest.hexdigest()[:32]
+    return hashlib.sha256("".join([base, *map(context.token, dependencies)]).encode()).hexdigest()[:32]
 
 
 def base_key(shared: str, template: str, item: object) -> str:

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 content errors (printed as ``path:line: message``), 2 u
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -98,6 +99,10 @@ def run_build(root: Path, out: Path | None, strict: bool, drafts: bool, chart_ca
 def _build(root: Path, out: Path | None, strict: bool, drafts: bool, chart_cache: Path | None, stamp) -> tuple:
     from .build import build
 
+    # A build makes next to no cyclic garbage (the same peak memory without collections,
+    # measured on 1,000 pages), but each collection walks every page it holds: a tenth
+    # of a one-page rebuild. The process ends with the build (serve keeps collecting).
+    gc.disable()
     stamp.forget()  # should this build fail, the next one must not take the last one's word
     report = build(root, out=out, strict=strict, drafts=drafts, chart_cache=chart_cache)
     warnings = [str(warning) for warning in report.warnings]

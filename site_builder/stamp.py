@@ -103,8 +103,10 @@ def _signatures(starts: list[Path], relative_to: Path | None = None) -> dict[str
     but a plain file or folder (a link, a pipe) a value that never matches a later reading."""
     found: dict[str, list] = {}
 
+    cut = len(str(relative_to)) + 1 if relative_to else 0  # paths below it, named from it
+
     def visit(path: str) -> None:
-        name = os.path.relpath(path, relative_to) if relative_to else path
+        name = path[cut:]
         try:
             info = os.lstat(path)
         except OSError:
