@@ -12,7 +12,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .addresses import check_addresses
 from .cache import base_key, engine_digest, folder_digest, render_key, shared_cache_dir
@@ -24,55 +24,24 @@ from .context import TemplateContext
 from .data import load_datasets
 from .figures import cite_figures, load_figures
 from .editions import Editions, check_translations, editions_of
-from .numerals import check_site as check_numbers
 from .errors import Problem, Problems
-from .feeds import modified_dates, structured_data, write_edition_feed, write_feeds
+from .feeds import structured_data
 from .i18n import catalogue, edition_config
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
 from .markdown import Markdown, References, glossary_terms
 from .memo import InputMemo, remembered
-from .model import Chart, Language, Site
+from .model import Chart, Language, Site, fill
 from .outputs import Bodies, File, Planned, planned_outputs, render_output, static_files, write_hashed
 from .pages import load_pages
 from .parallel import Job, run_jobs
+from .paths import Paths
 from .render import Renderer
-from .redirects import write_redirects
-from .search import SearchIndex, index_output
 from .seeds import load_articles, seed_options
 from .write import DuplicateOutput, Output, OutputPathError
 
-
-@dataclass(frozen=True)
-class Paths:
-    """Where a project keeps each kind of input (all below ``root``)."""
-
-    root: Path
-
-    @property
-    def content(self) -> Path: return self.root / "content"
-    @property
-    def config(self) -> Path: return self.content / "site.toml"
-    @property
-    def pages(self) -> Path: return self.content / "pages"
-    @property
-    def data(self) -> Path: return self.content / "data"
-    @property
-    def charts(self) -> Path: return self.content / "charts"
-    @property
-    def claims(self) -> Path: return self.content / "claims"
-    @property
-    def figures(self) -> Path: return self.content / "figures.yaml"
-    @property
-    def sidecars(self) -> Path: return self.content / "seeds"
-    @property
-    def seeds(self) -> Path: return self.root / "seeds"
-    @property
-    def templates(self) -> Path: return self.root / "templates"
-    @property
-    def static(self) -> Path: return self.root / "static"
-    @property
-    def cache(self) -> Path: return self.root / ".cache" / "site-builder"
+if TYPE_CHECKING:  # loaded when a site has search (its indexer runs a program)
+    from .search import SearchIndex
 
 
 @dataclass
@@ -153,10 +122,6 @@ def _publish(site: Site, paths: Paths, problems: Problems, report: Report, cache
         report.pages, scanned = write_site(site, paths, output, problems, cache_dir, shared_cache, noindex=drafts,
                                            catalogues=catalogues)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
-        write_redirects(site.config, site.pages, output)
-        write_feeds(site.config, site.articles, output, site.pages, modified_dates(site), editions_of(site).alternates)
-        for language in site.config.languages[1:]:
-            write_edition_feed(site.config, language, site.articles, catalogues[language.code], output)
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
         if not defer:
             link_check(problems)
@@ -164,6 +129,8 @@ def _publish(site: Site, paths: Paths, problems: Problems, report: Report, cache
         if site.config.search:
             # one language: one index; several: Pagefind makes one per <html lang>
             language = site.config.language if len(site.config.languages) == 1 else None
+            from .search import index_output
+
             report.search = index_output(output, language, kept.search, defer)
         output.commit()
     if report.search:
@@ -224,6 +191,8 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     charts = load_chart_specs(paths.charts, datasets, problems, config.languages[0].locale)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
     if config.check_numbers:
+        from .numerals import check_site as check_numbers
+
         check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
     written = {cid: chart_figure_keys(spec) for cid, spec in charts.items()}  # before figures fill the text
     cite_figures(paths.root, site, problems)
@@ -261,8 +230,8 @@ def render_markdown(site: Site, paths: Paths, problems: Problems) -> None:
     refs = References(set(site.charts), site.figures, site.config.terms, site.glossary)
     for page in site.pages:
         rendered = markdown.render(page.body, paths.root / page.source, page.body_line, refs, problems)
-        page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
-        page.word_count = rendered.words
+        fill(page, html=rendered.html, toc=rendered.toc, charts=rendered.charts, figures=rendered.figures,
+             word_count=rendered.words)
     for article in site.articles:
         article.html = markdown.render_blocks(article.body, paths.root / article.source, refs, problems, article.accepted)
 
@@ -316,7 +285,7 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     editions[""] = editions[site.config.languages[0].code]
     shared = engine_digest() + folder_digest(paths.templates)
     jobs = []
-    for declared in planned_outputs(site):
+    for declared in planned_outputs(site, catalogues):
         try:
             if isinstance(declared, File):
                 output.write(declared.output, declared.data, declared.source)

@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 
 from .context import TemplateContext, fingerprint
+from .stamp import installed_distributions
 
-RENDER_LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "markupsafe")
 SHARED_CACHE_ENV = "SITE_BUILDER_CACHE"
 
 
@@ -66,13 +66,14 @@ def _normalized(name: str) -> str:
 
 @functools.cache
 def engine_digest() -> str:
-    """The engine's own source and the libraries that shape its output: a new engine
-    renders every page afresh. Computed once per process (the code cannot change under it)."""
+    """The engine's own source (every module, the readers' too) and every installed
+    distribution's version: a new engine or library renders every page afresh. Computed
+    once per process (the code cannot change under it)."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for name in RENDER_LIBRARIES:
-        digest.update(f"{name}={version(name)}\n".encode())
+    engine = Path(__file__).parent
+    for path in sorted(engine.rglob("*.py")):
+        digest.update(path.relative_to(engine).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update("\n".join(installed_distributions()).encode())
     return digest.hexdigest()
 
 
@@ -89,10 +90,7 @@ def render_key(base: str, dependencies: list, context: "TemplateContext") -> str
     """The key of one rendered page: ``base`` (engine, templates, the template and the
     page's own item, see :func:`base_key`) and the current digest of every dependency
     its render recorded (see :mod:`site_builder.context`). Equal keys give equal bytes."""
-    digest = hashlib.sha256(base.encode())
-    for name, key in dependencies:
-        digest.update(f"\0{name}\0{'*' if key is None else 'k' + key}\0{context.digest((name, key))}".encode())
-    return digest.hexdigest()[:32]
+    return hashlib.sha256("".join([base, *map(context.token, dependencies)]).encode()).hexdigest()[:32]
 
 
 def base_key(shared: str, template: str, item: object) -> str:

@@ -6,7 +6,9 @@ Exit codes: 0 success, 1 content errors (printed as ``path:line: message``), 2 u
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
+import time
 from pathlib import Path
 
 from .errors import BuildError
@@ -75,23 +77,59 @@ def make_parser() -> argparse.ArgumentParser:
 
 def run_build(root: Path, out: Path | None, strict: bool, drafts: bool, chart_cache: Path | None = None,
               check_only: bool = False) -> int:
-    """Build (or only check) the site; print problems, then one summary line."""
+    """Build (or only check) the site; print problems, then one summary line. A build
+    with nothing to do (see :mod:`.stamp`) repeats the last one's warnings and summary."""
+    if check_only:
+        return _report_build(lambda: _check(root, strict, drafts, chart_cache), "check")
+    from .stamp import Stamp
+
+    started = time.perf_counter()
+    stamp = Stamp(root, {"out": out and out.resolve(), "strict": strict, "drafts": drafts})
+    recorded = stamp.unchanged()
+    if recorded is None:
+        return _report_build(lambda: _build(root, out, strict, drafts, chart_cache, stamp), "build")
+    for warning in recorded["warnings"]:
+        print(warning, file=sys.stderr)
+    summary = recorded["summary"]
+    print(f"built {summary['pages']} pages ({summary['files']} files) in {time.perf_counter() - started:.2f} s"
+          f" → {recorded['output']}: nothing changed" + (f", {len(recorded['warnings'])} warnings" if recorded["warnings"] else ""))
+    return 0
+
+
+def _build(root: Path, out: Path | None, strict: bool, drafts: bool, chart_cache: Path | None, stamp) -> tuple:
     from .build import build
+
+    # A build makes next to no cyclic garbage (the same peak memory without collections,
+    # measured on 1,000 pages), but each collection walks every page it holds: a tenth
+    # of a one-page rebuild. The process ends with the build (serve keeps collecting).
+    gc.disable()
+    stamp.forget()  # should this build fail, the next one must not take the last one's word
+    report = build(root, out=out, strict=strict, drafts=drafts, chart_cache=chart_cache)
+    warnings = [str(warning) for warning in report.warnings]
+    stamp.record(report.output, {"pages": report.pages, "files": report.files}, warnings)
+    return warnings, report.summary()
+
+
+def _check(root: Path, strict: bool, drafts: bool, chart_cache: Path | None) -> tuple:
     from .check import check
 
+    report = check(root, strict, drafts, chart_cache)
+    return ([str(warning) for warning in report.warnings],
+            f"checked {report.pages} pages: no errors" + (f", {len(report.warnings)} warnings" if report.warnings else ""))
+
+
+def _report_build(run, verb: str) -> int:
+    """Run ``run`` (→ warnings, summary line) and print what it found; 1 on errors."""
     try:
-        report = (check(root, strict, drafts, chart_cache) if check_only
-                  else build(root, out=out, strict=strict, drafts=drafts, chart_cache=chart_cache))
+        warnings, summary = run()
     except BuildError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        verb = "check" if check_only else "build"
         print(f"{verb} failed: {len(exc.problems)} problem(s); nothing was published", file=sys.stderr)
         return 1
-    for warning in report.warnings:
+    for warning in warnings:
         print(warning, file=sys.stderr)
-    print(f"checked {report.pages} pages: no errors" + (f", {len(report.warnings)} warnings" if report.warnings else "")
-          if check_only else report.summary())
+    print(summary)
     return 0
 
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -48,48 +49,131 @@ Dependency = tuple[str, str | None]  # (name, key); key None: the whole value
 _MISSING = object()
 
 
-def fingerprint(value: Any) -> str:
+def fingerprint(value: Any, memo: dict[int, tuple[Any, bytes]] | None = None) -> str:
     """A digest of everything ``value`` holds: equal for equal values, in any process.
     Fields marked ``keyed=False`` in their metadata (what rendering fills in, a chart's
-    function) are left out."""
+    function) are left out. Each dataclass instance is digested on its own and enters
+    its container as that digest; ``memo`` (id → (instance, digest)) keeps those of one
+    build's template context, whose listings show the same page in many places."""
     digest = hashlib.blake2b(digest_size=16)
-    _feed(digest, value)
+    _feed(digest, value, memo)
     return digest.hexdigest()
 
 
-def _feed(digest, value: Any) -> None:
-    if isinstance(value, str):
+def _feed(digest, value: Any, memo) -> None:
+    kind = type(value)
+    if kind is str:
         data = value.encode("utf-8", "surrogatepass")
         digest.update(b"s%d:" % len(data) + data)  # the length keeps neighbours apart
+    elif kind is list or kind is tuple:
+        digest.update(b"[%d" % len(value))
+        for item in value:
+            _feed(digest, item, memo)
+    elif kind is dict:
+        digest.update(b"{%d" % len(value))
+        for key, item in value.items():  # in order: templates iterate in this order
+            _feed(digest, key, memo)
+            _feed(digest, item, memo)
+    elif kind in _SCALARS or value is None:
+        digest.update(repr(value).encode() + b";")
+    elif kind in _DATACLASSES or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+        digest.update(b"D" + _instance_digest(value, memo))
+    else:
+        _feed_other(digest, value, memo)
+
+
+def _instance_digest(value: Any, memo) -> bytes:
+    """One dataclass instance's digest: its type and keyed fields (the common kinds of
+    field inline, for speed: a thousand pages are digested on every build)."""
+    sealed = value.__dict__.get(_SEALED)
+    if sealed is not None:
+        return sealed
+    found = memo.get(id(value)) if memo is not None else None
+    if found is not None and found[0] is value:
+        return found[1]
+    names = _DATACLASSES.get(type(value))
+    if names is None:
+        names = _DATACLASSES[type(value)] = (type(value).__qualname__.encode() + b"(", tuple(
+            field.name for field in dataclasses.fields(value) if field.metadata.get("keyed", True)))
+    own = hashlib.blake2b(names[0], digest_size=16)
+    for name in names[1]:
+        item = getattr(value, name)
+        kind = type(item)
+        if kind is str:
+            data = item.encode("utf-8", "surrogatepass")
+            own.update(b"s%d:" % len(data))
+            own.update(data)
+        elif kind is int or kind is bool or item is None or kind is dt.date or (
+                kind is list and all(type(x) is str for x in item)):
+            own.update(repr(item).encode("utf-8", "surrogatepass") + b";")  # unambiguous for these types
+        else:
+            own.update(b"D")
+            _feed(own, item, memo)
+    result = own.digest()
+    if memo is not None:
+        memo[id(value)] = (value, result)  # the instance is held, so its id is not reused
+    return result
+
+
+def _feed_other(digest, value: Any, memo) -> None:
+    if isinstance(value, str):  # a subclass (Markup)
+        _feed(digest, str(value), memo)
     elif isinstance(value, bytes):
         digest.update(b"b%d:" % len(value) + value)
     elif isinstance(value, (list, tuple)):
-        digest.update(b"[%d" % len(value))
-        for item in value:
-            _feed(digest, item)
+        _feed(digest, list(value), memo)
     elif isinstance(value, dict):
-        digest.update(b"{%d" % len(value))
-        for key, item in value.items():  # in order: templates iterate in this order
-            _feed(digest, key)
-            _feed(digest, item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        digest.update(type(value).__qualname__.encode() + b"(")
-        for field in dataclasses.fields(value):
-            if field.metadata.get("keyed", True):
-                digest.update(field.name.encode() + b"=")
-                _feed(digest, getattr(value, field.name))
-    elif value is None or isinstance(value, (bool, int, float, dt.date, set, frozenset)):
-        digest.update(repr(sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value).encode() + b";")
+        _feed(digest, dict(value), memo)
+    elif isinstance(value, (bool, int, float, dt.date)):
+        digest.update(repr(value).encode() + b";")
+    elif isinstance(value, (set, frozenset)):
+        digest.update(repr(sorted(value, key=repr)).encode() + b";")
     elif value is _MISSING:
         digest.update(b"missing;")
     else:
         raise TypeError(f"cannot fingerprint a {type(value).__name__}: declare how its name is digested")
 
 
+_SCALARS = {bool, int, float, dt.date, dt.datetime}
+_DATACLASSES: dict[type, tuple[bytes, tuple[str, ...]]] = {}  # type → its name and keyed fields
+
+
+_SEALED, _LISTED = "_sealed_digest", "_listed_digest"
+
+
+def seal(item: Any, digest: bytes, listed_digest: bytes | None = None) -> Any:
+    """Give a frozen item the digests :func:`instance_digest` made of an equal one and
+    of its :func:`listed` copy (its memo entry's, see :mod:`.memo`), so that neither is
+    digested again. Only for frozen dataclasses: their keyed fields cannot change."""
+    if not type(item).__dataclass_params__.frozen:
+        raise TypeError(f"only a frozen item can keep its digest, not a {type(item).__name__}")
+    object.__setattr__(item, _SEALED, digest)
+    if listed_digest is not None:
+        object.__setattr__(item, _LISTED, listed_digest)
+    return item
+
+
+def instance_digest(item: Any) -> bytes:
+    """The digest a dataclass instance enters its container's digest as."""
+    return _instance_digest(item, None)
+
+
 def listed(item: Any) -> Any:
-    """``item`` as listings show it: a copy whose body and rendered fields are blank."""
-    return dataclasses.replace(item, **{f.name: _blank(item, f) for f in dataclasses.fields(item)
-                                        if not f.metadata.get("listed", True)})
+    """``item`` as listings show it: a copy whose body and rendered fields are blank
+    (a shallow copy: a thousand pages are listed on every build)."""
+    copy = object.__new__(type(item))
+    copy.__dict__.update(item.__dict__)
+    copy.__dict__.pop(_SEALED, None)  # the digest was of the whole item; the listed one is the copy's
+    if _LISTED in copy.__dict__:
+        copy.__dict__[_SEALED] = copy.__dict__.pop(_LISTED)
+    for field in _unlisted(type(item)):
+        object.__setattr__(copy, field.name, _blank(item, field))
+    return copy
+
+
+@functools.cache
+def _unlisted(kind: type) -> tuple[dataclasses.Field, ...]:
+    return tuple(f for f in dataclasses.fields(kind) if not f.metadata.get("listed", True))
 
 
 def _blank(item: Any, field: dataclasses.Field) -> Any:
@@ -107,6 +191,8 @@ class TemplateContext:
         self._digesters: dict[str, Callable[[str | None], Any]] = {}
         self._digests: dict[Dependency, str] = {}
         self._trace: set[Dependency] | None = None
+        self._instances: dict[int, tuple[Any, bytes]] = {}  # see fingerprint()
+        self._tokens: dict[Dependency, str] = {}
         self._self_recording: set[str] = set()  # mappings, views, functions: they record their keys
 
     def value(self, name: str, value: Any, shows: Callable[[], Any] | None = None) -> None:
@@ -159,12 +245,20 @@ class TemplateContext:
         finally:
             self._trace = outer
 
+    def token(self, dependency: Dependency) -> str:
+        """A dependency and its current digest, as one piece of a page's reuse key."""
+        token = self._tokens.get(dependency)
+        if token is None:
+            name, key = dependency
+            token = self._tokens[dependency] = f"\0{name}\0{'*' if key is None else 'k' + key}\0{self.digest(dependency)}"
+        return token
+
     def digest(self, dependency: Dependency) -> str:
         """The current digest of one recorded dependency (an unknown name: 'missing')."""
         if dependency not in self._digests:
             name, key = dependency
             digester = self._digesters.get(name)
-            self._digests[dependency] = fingerprint(_MISSING if digester is None else digester(key))
+            self._digests[dependency] = fingerprint(_MISSING if digester is None else digester(key), self._instances)
         return self._digests[dependency]
 
 

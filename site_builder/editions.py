@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .context import TemplateContext
 from .errors import Problems
-from .listings import section_indexes
+from .listings import section_indexes, section_urls
 from .model import Language, Page, Section, Site
 
 GENERATED = ("/articles/", "/search/")  # listings every edition has besides its pages
@@ -98,10 +98,15 @@ def localize_links(html: str, localize: Callable[[str], str], prefix: str) -> st
 
 def editions_of(site: Site) -> Editions:
     """Pair the site's pages by key; every edition also publishes the generated listings
-    (the section indexes among them)."""
+    (the section indexes among them). Made once per site: its pages are fixed once gathered."""
+    if site.editions is None:
+        site.editions = _pair(site)
+    return site.editions
+
+
+def _pair(site: Site) -> Editions:
     editions = Editions(site.config.languages)
-    default = [page for page in site.pages if page.lang == editions.default.code]
-    generated = set(GENERATED) | {section.url for section in section_indexes(site, default)}
+    generated = set(GENERATED) | set(section_urls(site))
     for language in editions.languages:
         editions.addresses[language.code] = set(generated)
     for page in site.pages:

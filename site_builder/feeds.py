@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from typing import Any
 from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
 from .i18n import edition_config
 from .model import Article, Chart, Config, Dataset, Language, Page, Site
-from .write import Output
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -28,36 +27,40 @@ NOT_IN_SITEMAP = {"404.html"}
 EMBED_SUFFIX = "/embed/index.html"  # a chart alone, for other sites to frame: its chart page is the one to find
 
 
-def write_feeds(config: Config, articles: list[Article], output: Output, pages: list[Page] = (),
-                dates: dict[str, str] | None = None,
-                alternates: Callable[[str], list[tuple[Language, str]]] | None = None) -> None:
-    """Write ``feed.xml``, ``sitemap.xml`` and ``robots.txt`` into ``output``.
+def feed_files(site: Site, outputs: list[str], catalogues: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """``feed.xml``, ``sitemap.xml``, ``robots.txt`` and each other language's
+    ``<code>/feed.xml``, as (path, bytes).
 
-    Call after every page is written: the sitemap lists the HTML files written so far
-    (except the 404 page, redirect pages, embed pages and the search index's own files),
+    The sitemap lists the HTML files among ``outputs`` (every file the build declares,
+    except the 404 page, redirect pages, embed pages and the search index's own files),
     with the date each page, article, dataset or chart last changed where it gives one
-    (``dates``: address → ``YYYY-MM-DD``, see :func:`modified_dates`), and the other
-    editions of each translated page (``alternates``, see :mod:`.editions`).
+    (see :func:`modified_dates`), and the other editions of each translated page (see
+    :mod:`.editions`). ``catalogues`` holds each language's interface text.
     """
-    output.write(FEED_PATH, atom_feed(config, articles), "feeds")
+    from .editions import editions_of  # (editions imports the listings, which import this module)
+
+    config, articles, pages = site.config, site.articles, site.pages
     lastmod = {a.url: _rfc3339(_last_date(a))[:10] for a in articles if _last_date(a)}
     lastmod.update({p.url: (p.updated or p.date)[:10] for p in pages if p.updated or p.date})
-    lastmod.update(dates or {})
+    lastmod.update(modified_dates(site))
     aliases = {alias for page in pages for alias in page.aliases}
-    urls = [u for u in _page_urls(output.entries) if u not in aliases]
-    editions = {url: [(language.tag, other) for language, other in alternates(url)] for url in urls} if alternates else {}
-    output.write("sitemap.xml", sitemap(config.base_url, urls, lastmod, {u: e for u, e in editions.items() if len(e) > 1}), "feeds")
-    output.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}/sitemap.xml\n", "feeds")
+    urls = [u for u in _page_urls(outputs) if u not in aliases]
+    alternates = editions_of(site).alternates
+    editions = {url: [(language.tag, other) for language, other in alternates(url)] for url in urls}
+    files = [(FEED_PATH, atom_feed(config, articles)),
+             ("sitemap.xml", sitemap(config.base_url, urls, lastmod, {u: e for u, e in editions.items() if len(e) > 1})),
+             ("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}/sitemap.xml\n".encode("utf-8"))]
+    return files + [edition_feed(config, language, articles, catalogues.get(language.code)) for language in config.languages[1:]]
 
 
-def write_edition_feed(config: Config, language: Language, articles: list[Article], translations, output: Output) -> None:
-    """Write ``<code>/feed.xml``: the articles for readers of ``language``, each summed
-    up in that language where its sidecar has a summary (``summary_<code>``)."""
+def edition_feed(config: Config, language: Language, articles: list[Article], translations) -> tuple[str, bytes]:
+    """``<code>/feed.xml``: the articles for readers of ``language``, each summed up in
+    that language where its sidecar has a summary (``summary_<code>``)."""
     gettext = translations.gettext if translations is not None else str
     edition = edition_config(config, language)
     path = f"{language.code}/{FEED_PATH}"
-    output.write(path, atom_feed(edition, articles, path, f"{language.prefix}/articles/", gettext("news articles"),
-                                 lambda article: article.summaries.get(language.code, "")), "feeds")
+    return path, atom_feed(edition, articles, path, f"{language.prefix}/articles/", gettext("news articles"),
+                           lambda article: article.summaries.get(language.code, ""))
 
 
 def atom_feed(config: Config, articles: list[Article], path: str = FEED_PATH, listing: str = "/articles/",
@@ -99,7 +102,7 @@ def atom_feed(config: Config, articles: list[Article], path: str = FEED_PATH, li
 
 def modified_dates(site: Site) -> dict[str, str]:
     """Each dataset's and chart's last change as ``YYYY-MM-DD``, by address: a dataset's
-    ``as_of``, a chart's newest data (pages and articles give their own, see :func:`write_feeds`).
+    ``as_of``, a chart's newest data (pages and articles give their own, see :func:`feed_files`).
     The sitemap, JSON-LD and the dates readers see all come from these same fields."""
     dates = {d.url: d.as_of for d in site.datasets.values() if d.as_of}
     dates.update({chart.url: chart.modified for chart in site.rendered_charts.values() if chart.modified})

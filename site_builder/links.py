@@ -9,9 +9,7 @@ appears in it, else the site configuration or a template that contains it.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -19,6 +17,8 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
+
+import orjson
 
 from .errors import SHOWN_DEPENDENTS, Problems, did_you_mean
 from .write import Output, write_atomically
@@ -179,6 +179,7 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     files = set(output.entries)
     page_keys = {rel: output.content_key(rel) for rel in sorted(f for f in files if f.endswith(".html"))}
     published = hashlib.sha256("\0".join(sorted(files)).encode()).hexdigest()
+    addresses = _Addresses(files)
     stored_published, stored = _load(cache)
     known = {entry.key: entry.scan for entry in stored.values()}  # encoded scans by content key
     scans: dict[str, ScannedPage] = {}
@@ -205,7 +206,7 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
         if old and old.key == key and all(page_keys.get(target) == target_key for target, target_key in old.depends_on):
             found = old
         else:
-            found = _findings(relative, scanned(relative), verdicts, files, page_keys, scanned)
+            found = _findings(relative, scanned(relative), verdicts, addresses, page_keys, scanned)
             found.key, found.scan = key, known.get(key) or _encode(scans[key])
         findings[relative] = found
         source = output.written.get(relative.lower(), "")
@@ -250,7 +251,7 @@ class Findings:
     broken: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
 
-def _findings(relative: str, page: ScannedPage, verdicts: dict[tuple[str, str, str], Verdict], files: set[str],
+def _findings(relative: str, page: ScannedPage, verdicts: dict[tuple[str, str, str], Verdict], files: "_Addresses",
               page_keys: dict[str, str], scanned: Callable[[str], ScannedPage]) -> Findings:
     """Judge every link of the page at ``relative`` (verdicts are shared by every page of a build)."""
     base = page_url(relative)
@@ -271,12 +272,11 @@ def _findings(relative: str, page: ScannedPage, verdicts: dict[tuple[str, str, s
 
 
 def _encode(page: ScannedPage) -> str:
-    return json.dumps([sorted(page.ids), [[link.url, link.tag, link.text] for link in page.links]],
-                      ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps([sorted(page.ids), [[link.url, link.tag, link.text] for link in page.links]]).decode("utf-8")
 
 
 def _decode(text: str) -> ScannedPage:
-    ids, links = json.loads(text)
+    ids, links = orjson.loads(text)
     return ScannedPage(set(ids), [Link(*link) for link in links])
 
 
@@ -284,7 +284,7 @@ def _load(cache: Path | None) -> tuple[str, dict[str, Findings]]:
     """The digest of the files the last build published and its findings by page (none
     when the file is missing or unreadable). Scans stay encoded until a page needs one."""
     try:
-        stored = json.loads(cache.read_text("utf-8")) if cache else {}
+        stored = orjson.loads(cache.read_bytes()) if cache else {}
         return stored["published"], {relative: Findings(key, scan, [tuple(d) for d in depends_on], [tuple(b) for b in broken])
                                      for relative, (key, scan, depends_on, broken) in stored["pages"].items()}
     except (OSError, ValueError, KeyError, TypeError):
@@ -294,10 +294,10 @@ def _load(cache: Path | None) -> tuple[str, dict[str, Findings]]:
 def _save(cache: Path, published: str, findings: dict[str, Findings]) -> None:
     """Keep this build's findings (only these: the file never grows past one site)."""
     pages = {relative: [f.key, f.scan, f.depends_on, f.broken] for relative, f in sorted(findings.items())}
-    write_atomically(cache, json.dumps({"published": published, "pages": pages}, ensure_ascii=False, separators=(",", ":")))
+    write_atomically(cache, orjson.dumps({"published": published, "pages": pages}))
 
 
-def _judge(link: Link, base: str, files: set[str], page_keys: dict[str, str],
+def _judge(link: Link, base: str, files: "_Addresses", page_keys: dict[str, str],
            scanned: Callable[[str], ScannedPage]) -> Verdict:
     """Why ``link`` (on the page served at ``base``) is broken, if it is."""
     parts = urlsplit(link.url.strip())
@@ -309,7 +309,7 @@ def _judge(link: Link, base: str, files: set[str], page_keys: dict[str, str],
     path = unquote(urljoin(base, parts.path)) if parts.path else base
     target = _resolve(path, files)
     if target is None:
-        return Verdict((f"broken {kind} '{link.url}': nothing is published at {path}", _closest_address(path, files)))
+        return Verdict((f"broken {kind} '{link.url}': nothing is published at {path}", files.closest(path)))
     fragment = unquote(parts.fragment)
     if fragment and target in page_keys:
         ids = scanned(target).ids
@@ -319,11 +319,45 @@ def _judge(link: Link, base: str, files: set[str], page_keys: dict[str, str],
     return Verdict(None, target)
 
 
-def _closest_address(path: str, files: set[str]) -> str:
-    """'did you mean' a published address (pages by their URL, other files by path)."""
-    addresses = {page_url(f) if f.endswith(".html") else f"/{f}" for f in files}
-    hint = did_you_mean(path, addresses)
-    return hint if hint.startswith("did you mean") else "check the address or build with --drafts"
+class _Addresses:
+    """The files a build publishes, and the addresses a broken link's hint may suggest
+    (pages by their URL, other files by path).
+
+    Each broken address is given its hint once, from the addresses in its own folder and
+    those with its last part (a misspelt page, or a misspelt folder): not every address
+    of the site, so a warning costs as much in a site of ten thousand pages as in one of
+    a hundred (a folder of a thousand pages aside)."""
+
+    def __init__(self, files: set[str]):
+        self.files = files
+        self._hints: dict[str, str] = {}
+        self._by_folder: dict[str, list[str]] | None = None
+        self._by_leaf: dict[str, list[str]] = {}
+
+    def __contains__(self, relative: str) -> bool:
+        return relative in self.files
+
+    def closest(self, path: str) -> str:
+        if path not in self._hints:
+            hint = did_you_mean(path, self._candidates(path))
+            self._hints[path] = hint if hint.startswith("did you mean") else "check the address or build with --drafts"
+        return self._hints[path]
+
+    def _candidates(self, path: str) -> list[str]:
+        if self._by_folder is None:  # made at the first broken link
+            self._by_folder = {}
+            for address in sorted({page_url(f) if f.endswith(".html") else f"/{f}" for f in self.files}):
+                folder, leaf = _folder_and_leaf(address)
+                self._by_folder.setdefault(folder, []).append(address)
+                self._by_leaf.setdefault(leaf, []).append(address)
+        folder, leaf = _folder_and_leaf(path)
+        return self._by_folder.get(folder, []) + self._by_leaf.get(leaf, [])
+
+
+def _folder_and_leaf(address: str) -> tuple[str, str]:
+    """``/topics/route/`` → (``/topics/``, ``route``): where an address is, and its name."""
+    folder, _, leaf = address.rstrip("/").rpartition("/")
+    return folder + "/", leaf
 
 
 def _closest_id(fragment: str, ids: set[str]) -> str:
@@ -331,7 +365,7 @@ def _closest_id(fragment: str, ids: set[str]) -> str:
     return hint.replace("did you mean '", "did you mean '#") if hint.startswith("did you mean") else "link to a heading's id"
 
 
-def _resolve(path: str, files: set[str]) -> str | None:
+def _resolve(path: str, files: "_Addresses | set[str]") -> str | None:
     """The output file that serves ``path`` (``/a/`` and ``/a`` both serve ``a/index.html``)."""
     relative = str(PurePosixPath(path)).lstrip("/")
     candidates = [f"{relative}/index.html" if relative else "index.html"] if path.endswith("/") else [relative, f"{relative}/index.html"]
@@ -355,12 +389,12 @@ class _Locator:
     def find(self, source: str, link: Link) -> tuple[Path | str, int]:
         own = self.root / source if source else None
         url = link.url.strip()
-        found = self._line_with(own, url, _whole(url)) if own else None
+        found = self._line_with(own, url, whole=True) if own else None
         if found:
             return own, found
         text = " ".join(link.text.split())
         if (url, text) not in self._in_shared:  # the template line that holds this address with this text, else the address
-            holding = [(path, line) for path in self.shared if (line := self._line_with(path, url, _whole(url)))]
+            holding = [(path, line) for path in self.shared if (line := self._line_with(path, url, whole=True))]
             self._in_shared[url, text] = next((found for found in holding if text and text in self._read(found[0])[found[1] - 1]),
                                               holding[0] if holding else None)
         if self._in_shared[url, text]:
@@ -370,10 +404,10 @@ class _Locator:
             return own, found
         return (own, 1) if own and own.is_file() else (source or "(output)", 0)
 
-    def _line_with(self, path: Path, text: str, pattern: re.Pattern | None = None) -> int:
-        """The first line of ``path`` holding ``text`` (as a whole address, with ``pattern``); 0 if none."""
+    def _line_with(self, path: Path, text: str, whole: bool = False) -> int:
+        """The first line of ``path`` holding ``text`` (as a whole address when ``whole``); 0 if none."""
         for number, line in enumerate(self._read(path), 1):
-            if text in line and (pattern is None or pattern.search(line)):
+            if text in line and (not whole or _holds_whole(line, text)):
                 return number
         return 0
 
@@ -386,7 +420,20 @@ class _Locator:
         return self._lines[path]
 
 
-@functools.lru_cache(maxsize=4096)
-def _whole(url: str) -> re.Pattern:
-    """``url`` as a whole address, so that ``/`` does not match inside ``/a/b``."""
-    return re.compile(r"(?<![\w/.#%-])" + re.escape(url) + r"(?![\w/.#%-])")
+def _holds_whole(line: str, url: str) -> bool:
+    """Whether ``line`` holds ``url`` as a whole address, so that ``/`` does not match
+    inside ``/a/b``: no letter, digit or ``_/.#%-`` right before or after it. String
+    searches, not a pattern per address: a build may locate thousands of them."""
+    start = line.find(url)
+    while start != -1:
+        end = start + len(url)
+        if not (start and _joins(line[start - 1])) and not (end < len(line) and _joins(line[end])):
+            return True
+        start = line.find(url, start + 1)
+    return False
+
+
+def _joins(char: str) -> bool:
+    return char.isalnum() or char in "_/.#%-"  # isalnum: what \w matches, less the underscore
+
+

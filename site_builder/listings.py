@@ -86,15 +86,20 @@ def section_indexes(site: Site, pages: list[Page] | None = None, prefix: str = "
     """An index page for each configured section that has no index.md of its own, listing
     ``pages`` (default: the site's) under ``prefix`` (an edition's, see :class:`~site_builder.model.Language`)."""
     pages = site.pages if pages is None else pages
-    indexes = []
-    for name, settings in sorted(site.config.sections.items()):
-        url = f"{prefix}/{name}/"
-        if any(p.url == url for p in site.pages):
-            continue
-        members = [listed(p) for p in pages if p.section == name]
-        indexes.append(Section(name, str(settings.get("title", name.title())), str(settings.get("summary", "")),
-                               url, url.lstrip("/") + "index.html", members))
-    return indexes
+    return [Section(name, str(settings.get("title", name.title())), str(settings.get("summary", "")), url,
+                    url.lstrip("/") + "index.html", [listed(p) for p in pages if p.section == name])
+            for name, settings, url in _generated_sections(site, prefix)]
+
+
+def section_urls(site: Site, prefix: str = "") -> list[str]:
+    """The addresses of the section indexes :func:`section_indexes` makes."""
+    return [url for _, _, url in _generated_sections(site, prefix)]
+
+
+def _generated_sections(site: Site, prefix: str) -> list[tuple[str, dict, str]]:
+    taken = {p.url for p in site.pages}
+    return [(name, settings, f"{prefix}/{name}/") for name, settings in sorted(site.config.sections.items())
+            if f"{prefix}/{name}/" not in taken]
 
 
 def sort_date(article: Article) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import pickle
 import stat
@@ -28,8 +27,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
+
 from .errors import Problem, Problems
 from .inputs import read_bytes
+from .stamp import RACY_NS
 from .write import write_atomically
 
 T = TypeVar("T")
@@ -100,12 +102,6 @@ def _raise(error: OSError) -> None:
     raise error
 
 
-# A file changed in the same clock tick as the stat that recorded it keeps its stat: an
-# entry recorded that close to its file's last change also keeps the hash of the bytes
-# (git's "racy clean" rule). Two seconds covers the coarsest timestamps (FAT, some NFS).
-RACY_NS = 2_000_000_000
-
-
 class SourceMemo:
     """What a reader made of each file, kept in a file of JSON lines between builds.
 
@@ -116,10 +112,15 @@ class SourceMemo:
     the reader reported are replayed; a read that reported an error is not kept, so it
     is read (and reported) again. ``scope`` names everything else the readings depend
     on (the engine's code, settings): a different scope starts afresh.
+
+    With ``digest``, an entry also keeps the digest of what it decodes to, and
+    ``decode(encoded, digest)`` is handed it back: a build after a one-page edit then
+    digests one page for its reuse key, not a thousand (see :func:`.context.seal`).
     """
 
-    def __init__(self, file: Path | None, scope: str, encode: Callable[[Any], Any], decode: Callable[[Any], Any]):
-        self.file, self.scope, self.encode, self.decode = file, scope, encode, decode
+    def __init__(self, file: Path | None, scope: str, encode: Callable[[Any], Any], decode: Callable[..., Any],
+                 digest: Callable[[Any], str] | None = None):
+        self.file, self.scope, self.encode, self.decode, self.digest = file, scope, encode, decode, digest
         self.hits = 0  # files answered from the memo, for tests and benchmarks
         # path → [path, signature, digest, encoded result, problems], and the entry's line:
         # one line per file, so that saving after a one-page edit re-encodes one page
@@ -128,10 +129,10 @@ class SourceMemo:
         self._changed = False
         try:
             lines = file.read_text("utf-8").split("\n") if file else []
-            if lines and json.loads(lines[0]) == {"scope": scope}:
+            if lines and orjson.loads(lines[0]) == {"scope": scope}:
                 for line in filter(None, lines[1:]):
-                    entry = json.loads(line)
-                    if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str)):
+                    entry = orjson.loads(line)
+                    if not (isinstance(entry, list) and len(entry) == 6 and isinstance(entry[0], str)):
                         raise ValueError("not a memo entry")
                     self._stored[entry[0]] = (entry, line)
         except (OSError, ValueError, IndexError, TypeError):
@@ -164,8 +165,10 @@ class SourceMemo:
         result = reader(data, found)
         problems.items.extend(found.items)
         if signature and result is not None and not found.errors:
-            self._kept[key] = _line([key, signature, digest if _racy(signature) else "", self.encode(result),
-                                     [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items]])
+            encoded = self.encode(result)
+            self._kept[key] = _line([key, signature, digest if _racy(signature) else "", encoded,
+                                     [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items],
+                                     self.digest(self.decode(encoded)) if self.digest else ""])
         self._changed = True
         return result
 
@@ -173,7 +176,7 @@ class SourceMemo:
         self.hits += 1
         self._kept[entry[0]] = line
         problems.items.extend(Problem(*fields) for fields in entry[4])
-        return self.decode(entry[3])
+        return self.decode(entry[3], entry[5]) if self.digest else self.decode(entry[3])
 
     def save(self) -> None:
         """Keep this build's entries (only these: files gone since are forgotten)."""
@@ -185,7 +188,7 @@ class SourceMemo:
 
 def _line(value: Any) -> str:
     # JSON escapes every line break inside strings, so an entry is always one line
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(value).decode("utf-8")
 
 
 _PROBLEM_FIELDS = tuple(f.name for f in dataclasses.fields(Problem))

@@ -19,6 +19,16 @@ BODY = {"listed": False}
 RENDERED = {"listed": False, "keyed": False}
 
 
+def fill(item: Any, **rendered: Any) -> None:
+    """Set what rendering makes of ``item`` (its RENDERED fields, e.g. ``html``): the one
+    change a page gets once read, so that the digest of what it was read as holds."""
+    fields = item.__dataclass_fields__
+    for name, value in rendered.items():
+        if fields[name].metadata.get("keyed", True):
+            raise AttributeError(f"{name} is part of what the item was read as, not filled in by rendering")
+        object.__setattr__(item, name, value)
+
+
 @dataclass
 class Image:
     """A picture that belongs to an article. Remote images are never hotlinked:
@@ -105,9 +115,10 @@ class Article:
     summaries: dict[str, str] = field(default_factory=dict)  # language code → a short summary in that language
 
 
-@dataclass
+@dataclass(frozen=True)
 class Page:
-    """A hand-written page from ``content/pages``."""
+    """A hand-written page from ``content/pages``: as read, then never changed but by
+    :func:`fill` (so the digest of what it was read as may be kept, see :mod:`.memo`)."""
 
     source: str
     slug: str
@@ -410,3 +421,4 @@ class Site:
     chart_texts: dict[str, dict[str, ChartSpec]] = field(default_factory=dict)  # language code → id → its text
     translated_charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # language code → id → drawn so
     glossary: dict[str, str] = field(default_factory=dict)  # term → address of its definition
+    editions: Any = field(default=None, repr=False, compare=False)  # its pages paired by language (.editions)

@@ -6,9 +6,8 @@ HTML first) and :class:`File` downloads written as they are. Adding a kind of ou
 is adding a function to :data:`OUTPUT_KINDS`. What a planned page may show besides its
 own item is the build's :class:`~site_builder.context.TemplateContext`; its reuse key
 follows from what its render looked at (see :mod:`site_builder.cache`), never from a
-list kept here. Static files (hashed names, needed by every page) and the feeds (which
-list the pages written) are written before and after these: :func:`static_files` here,
-the feeds by :mod:`site_builder.feeds`.
+list kept here. Static files (hashed names, needed by every page) are written before
+these (:func:`static_files`); the feeds, which list them, come last.
 """
 
 from __future__ import annotations
@@ -24,9 +23,11 @@ from typing import Any
 from .context import Dependency, TemplateContext
 from .errors import Problems
 from .editions import edition_sections, localize_links
+from .feeds import feed_files
 from .markdown import CHART_MARKER, Markdown, References, Rendered
 from .minify import minify_page, minify_stylesheet
-from .model import Article, Page, Site
+from .model import Article, Page, Site, fill
+from .redirects import redirect_files
 from .render import Renderer
 from .write import Output
 
@@ -106,13 +107,26 @@ def chart_pages(site: Site) -> Iterator[Declared]:
             yield File(f"charts/{chart_id}.{suffix}", data, source)
 
 
-OUTPUT_KINDS: tuple[Callable[[Site], Iterator[Declared]], ...] = (pages, articles, datasets, sections, indexes, chart_pages)
+def redirects(site: Site) -> Iterator[Declared]:
+    for relative, data, source in redirect_files(site.config, site.pages):
+        yield File(relative, data, source)
 
 
-def planned_outputs(site: Site) -> Iterator[Declared]:
-    """Every output of every kind, in a fixed order."""
+OUTPUT_KINDS: tuple[Callable[[Site], Iterator[Declared]], ...] = (
+    pages, articles, datasets, sections, indexes, chart_pages, redirects)
+
+
+def planned_outputs(site: Site, catalogues: dict[str, Any] | None = None) -> Iterator[Declared]:
+    """Every output of every kind, in a fixed order, then the feeds, which list the
+    others (see :func:`~site_builder.feeds.feed_files`; ``catalogues``: each
+    language's interface text)."""
+    declared_paths = []
     for kind in OUTPUT_KINDS:
-        yield from kind(site)
+        for declared in kind(site):
+            declared_paths.append(declared.output)
+            yield declared
+    for relative, data in feed_files(site, declared_paths, catalogues or {}):
+        yield File(relative, data, "feeds")
 
 
 @dataclass
@@ -136,10 +150,8 @@ class Bodies:
         if any(href.startswith(page.url + "#") for href in refs.glossary.values()):
             refs = dataclasses.replace(refs, glossary={})  # the glossary does not link to itself
         rendered = self.markdown.render(page.body, self.root / page.source, page.body_line, refs, problems)
-        page.html, page.toc, page.charts, page.figures = rendered.html, rendered.toc, rendered.charts, rendered.figures
-        page.word_count = rendered.words
-        if self.localize:
-            page.html = localize_links(page.html, self.localize, self.prefix)
+        html = localize_links(rendered.html, self.localize, self.prefix) if self.localize else rendered.html
+        fill(page, html=html, toc=rendered.toc, charts=rendered.charts, figures=rendered.figures, word_count=rendered.words)
         return self._used(rendered)
 
     def article(self, article: Article, problems: Problems) -> Rendered | None:

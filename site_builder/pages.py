@@ -19,6 +19,7 @@ from .cache import engine_digest
 from .errors import Problems
 from .i18n import split_language
 from .inputs import decode_text, list_files, strip_invisible
+from .context import instance_digest, listed, seal
 from .memo import SourceMemo
 from .model import Config, Page
 from .addresses import is_slug, slugify
@@ -55,20 +56,36 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
     scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(pages_dir),
                   sorted((name, repr(settings.get("template"))) for name, settings in config.sections.items()),
                   [(language.code, language.prefix) for language in config.languages]))
-    memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, dataclasses.asdict, lambda fields: Page(**fields))
+    memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, dataclasses.asdict, _remembered,
+                      lambda page: instance_digest(page).hex() + instance_digest(listed(page)).hex())
     pages = []
     for path in list_files(pages_dir, problems):
         if path.suffix != ".md":
             problems.warn(path, 0, "not a Markdown page; ignored", "page files end in .md")
             continue
-        address = _address(path, pages_dir, config, problems)
-        if address is None:
-            continue
-        page = memo.load(path, problems, lambda data, found: read_page(data, path, address, config, found))
+        # the address is made only when the file is read: a remembered page had a good one
+        page = memo.load(path, problems, lambda data, found: _read(data, path, pages_dir, config, found))
         if page and (drafts or not page.draft):
             pages.append(page)
     memo.save()
     return sorted(pages, key=lambda p: (p.section, p.order, p.title, p.url))
+
+
+def _read(data: bytes, path: Path, pages_dir: Path, config: Config, problems: Problems) -> Page | None:
+    address = _address(path, pages_dir, config, problems)
+    return read_page(data, path, address, config, problems) if address else None
+
+
+def _remembered(fields: dict, digests: str = "") -> Page:
+    """A page as its memo entry keeps it (every field, as :func:`dataclasses.asdict`
+    wrote them: restored without a call to ``__init__``), with the digests of what it
+    was read as and of its listed copy."""
+    page = object.__new__(Page)
+    page.__dict__.update(fields)
+    if not digests:
+        return page
+    both = bytes.fromhex(digests)
+    return seal(page, both[:16], both[16:])
 
 
 def _address(path: Path, pages_dir: Path, config: Config, problems: Problems) -> tuple[str, str, str, str, str] | None:

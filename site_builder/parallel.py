@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import multiprocessing
 import os
 import traceback
 from dataclasses import dataclass
@@ -72,6 +71,7 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
         # header would copy every page of memory the site sits on into each worker.
         gc.freeze()
         try:
+            import multiprocessing  # here: a build that renders a few pages does not load it
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results = [r for chunk in pool.imap_unordered(_run_inherited, chunks) for r in chunk]
         finally:
@@ -121,6 +121,8 @@ class Background:
     """
 
     def __init__(self, function: Callable[[], Any]):
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_send_outcome, args=(function, send), daemon=True)

@@ -11,21 +11,22 @@ from __future__ import annotations
 from markupsafe import escape
 
 from .model import Config, Page
-from .write import Output
 
 REDIRECTS_FILE = "_redirects"
 
 
-def write_redirects(config: Config, pages: list[Page], output: Output) -> None:
-    """Write every page's aliases: ``_redirects`` and a fallback page at each old address."""
+def redirect_files(config: Config, pages: list[Page]) -> list[tuple[str, bytes, str]]:
+    """Every page's aliases as (path, bytes, source): ``_redirects`` and a fallback page
+    at each old address; none when no page has an alias."""
     moves = sorted((alias, page) for page in pages for alias in page.aliases)
     if not moves:
-        return
+        return []
     lines = [f"{alias} {page.url} 301" for alias, page in moves]
-    output.write(REDIRECTS_FILE, ("\n".join(lines) + "\n").encode("utf-8"), "redirects")
+    files = [(REDIRECTS_FILE, ("\n".join(lines) + "\n").encode("utf-8"), "redirects")]
     for alias, page in moves:
         relative = alias.lstrip("/") + ("index.html" if alias.endswith("/") else "")
-        output.write(relative, redirect_page(config, page).encode("utf-8"), page.source)
+        files.append((relative, redirect_page(config, page).encode("utf-8"), page.source))
+    return files
 
 
 def redirect_page(config: Config, page: Page) -> str:

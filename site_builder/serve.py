@@ -320,7 +320,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     paths = Paths(root)
     rebuilds = Rebuilds(preview.rebuild, idle=preview.finish)
     # Watch before the first build, so that nothing saved meanwhile is missed.
-    watcher = Watcher(root, [paths.content, paths.seeds, paths.templates, paths.static], rebuilds.changed)
+    watcher = Watcher(root, paths.inputs, rebuilds.changed)
     watcher.start()
     try:
         preview.rebuild([])
