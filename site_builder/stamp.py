@@ -21,6 +21,7 @@ pay for importing Jinja, markdown-it or YAML.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -86,15 +87,17 @@ class Stamp:
             pass
 
 
-def installed_distributions() -> list[str]:
-    """The ``NAME-VERSION.dist-info`` (and ``.egg-info``) folders on ``sys.path``."""
+@functools.cache
+def installed_distributions() -> tuple[str, ...]:
+    """The ``NAME-VERSION.dist-info`` (and ``.egg-info``) folders on ``sys.path``: listed
+    once per process (the engine digest and the stamp both read them)."""
     found = []
     for folder in sys.path:
         try:
             found += [name for name in os.listdir(folder or ".") if name.endswith((".dist-info", ".egg-info"))]
         except OSError:
             continue
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _signatures(starts: list[Path], relative_to: Path | None = None) -> dict[str, list]:
