@@ -17,17 +17,49 @@ LICENSE_KEYS = {"name", "url", "covers", "others"}
 
 def load_config(path: Path, problems: Problems) -> Config | None:
     """Read and check the site configuration; problems are reported with their line."""
+    data = _read_toml(path, problems)
+    if data is None:
+        return None
+    line = lambda key: _line_of(path, key)  # noqa: E731
+    ok = _known_and_required(data, path, problems)
+    base_url = str(data.get("base_url", ""))
+    if base_url and not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", base_url):
+        problems.add(path, line("base_url"), "base_url must be an absolute http(s) URL")
+        ok = False
+    output_dir = str(data.get("output_dir", "public"))
+    if Path(output_dir).is_absolute() or ".." in Path(output_dir).parts or output_dir in ("", "."):
+        problems.add(path, line("output_dir"), "output_dir must be a folder inside the project")
+        ok = False
+    switches = {key: _switch(data, key, default, hint, path, problems) for key, (default, hint) in _SWITCHES.items()}
+    license = _license(data.get("license"), path, problems)
+    languages = read_languages(data, line, path, problems)
+    if not ok or None in switches.values() or license is False or languages is None:
+        return None
+    terms = {k: tuple(v) for k, v in (data.get("terms") or {}).items() if isinstance(v, list) and len(v) == 2}
+    return Config(title=data["title"], description=str(data.get("description", "")),
+                  language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
+                  author=str(data.get("author", "")), output_dir=output_dir,
+                  sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
+                  readers=_table(data, "readers", path, problems), seeds=_table(data, "seeds", path, problems),
+                  license=license or None, glossary=str(data.get("glossary", "")), languages=languages, **switches)
+
+
+def _read_toml(path: Path, problems: Problems) -> dict | None:
+    """The file's tables, or None when it is missing or not TOML (reported)."""
     if not path.is_file():
         problems.add(path, 0, "site configuration not found", "create content/site.toml with title and base_url")
         return None
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        return tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         problems.add(path, *_toml_mistake(str(exc)))
-        return None
     except UnicodeDecodeError:
         problems.add(path, 1, "not UTF-8", "save the file as UTF-8")
-        return None
+    return None
+
+
+def _known_and_required(data: dict, path: Path, problems: Problems) -> bool:
+    """Report unknown keys (with the nearest known one) and missing required ones."""
     ok = True
     for key in sorted(set(data) - KNOWN):
         problems.add(path, _line_of(path, key), f"unknown key '{key}'",
@@ -37,39 +69,21 @@ def load_config(path: Path, problems: Problems) -> Config | None:
         if not isinstance(data.get(key), str) or not data[key]:
             problems.add(path, 1, f"'{key}' is required")
             ok = False
-    base_url = str(data.get("base_url", ""))
-    if base_url and not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", base_url):
-        problems.add(path, _line_of(path, "base_url"), "base_url must be an absolute http(s) URL")
-        ok = False
-    output_dir = str(data.get("output_dir", "public"))
-    if Path(output_dir).is_absolute() or ".." in Path(output_dir).parts or output_dir in ("", "."):
-        problems.add(path, _line_of(path, "output_dir"), "output_dir must be a folder inside the project")
-        ok = False
-    search = data.get("search", True)
-    if not isinstance(search, bool):
-        problems.add(path, _line_of(path, "search"), "search must be true or false",
-                     "false builds no search page and no search index")
-        ok = False
-    license = _license(data.get("license"), path, problems)
-    ok = ok and license is not False
-    check_numbers = data.get("check_numbers", False)
-    if not isinstance(check_numbers, bool):
-        problems.add(path, _line_of(path, "check_numbers"), "check_numbers must be true or false",
-                     "true reports every number typed by hand in the site's texts")
-        ok = False
-    languages = read_languages(data, lambda key: _line_of(path, key), path, problems)
-    ok = ok and languages is not None
-    terms = {k: tuple(v) for k, v in (data.get("terms") or {}).items() if isinstance(v, list) and len(v) == 2}
-    if not ok:
-        return None
-    return Config(title=data["title"], description=str(data.get("description", "")),
-                  language=str(data.get("language", "en")), base_url=base_url.rstrip("/"),
-                  author=str(data.get("author", "")), output_dir=output_dir,
-                  sections=dict(data.get("sections") or {}), nav=list(data.get("nav") or []), terms=terms,
-                  search=search, check_numbers=check_numbers, readers=_table(data, "readers", path, problems),
-                  seeds=_table(data, "seeds", path, problems),
-                  license=license or None, glossary=str(data.get("glossary", "")),
-                  languages=languages)
+    return ok
+
+
+# true/false settings: their default, and what true or false does (the hint when mistyped)
+_SWITCHES = {"search": (True, "false builds no search page and no search index"),
+             "check_numbers": (False, "true reports every number typed by hand in the site's texts")}
+
+
+def _switch(data: dict, key: str, default: bool, hint: str, path: Path, problems: Problems) -> bool | None:
+    """A true/false setting, or None when it is something else (reported)."""
+    value = data.get(key, default)
+    if isinstance(value, bool):
+        return value
+    problems.add(path, _line_of(path, key), f"{key} must be true or false", hint)
+    return None
 
 
 # TOML's messages, with what to do about each (the common ones)
