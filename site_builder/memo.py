@@ -126,17 +126,28 @@ class SourceMemo:
         # one line per file, so that saving after a one-page edit re-encodes one page
         self._stored: dict[str, tuple[list, str]] = {}
         self._kept: dict[str, str] = {}  # the lines of the entries this build used or made
-        self._changed = False
+        self._lines = 0  # entry lines in the file, a later line of a path replacing an earlier one
+        self._read_as: tuple[int, int] | None = None  # (inode, size) of the sound file read
         try:
-            lines = file.read_text("utf-8").split("\n") if file else []
-            if lines and orjson.loads(lines[0]) == {"scope": scope}:
-                for line in filter(None, lines[1:]):
-                    entry = orjson.loads(line)
-                    if not (isinstance(entry, list) and len(entry) == 6 and isinstance(entry[0], str)):
-                        raise ValueError("not a memo entry")
-                    self._stored[entry[0]] = (entry, line)
+            self._read(file)
         except (OSError, ValueError, IndexError, TypeError):
-            self._stored = {}
+            self._stored, self._read_as = {}, None
+
+    def _read(self, file: Path | None) -> None:
+        if file is None:
+            return
+        with open(file, "rb") as handle:
+            data, info = handle.read(), os.fstat(handle.fileno())
+        lines = data.decode("utf-8").split("\n")
+        if not data.endswith(b"\n") or orjson.loads(lines[0]) != {"scope": self.scope}:
+            return  # another scope, or an append cut short: written afresh by save()
+        for line in filter(None, lines[1:]):
+            entry = orjson.loads(line)
+            if not (isinstance(entry, list) and len(entry) == 6 and isinstance(entry[0], str)):
+                raise ValueError("not a memo entry")
+            self._stored[entry[0]] = (entry, line)
+            self._lines += 1
+        self._read_as = (info.st_ino, len(data))
 
     def load(self, path: Path, problems: Problems, reader: Callable[[bytes, Problems], T | None],
              companion: Path | None = None) -> T | None:
@@ -159,7 +170,6 @@ class SourceMemo:
             if not _racy(signature):  # settled since: trust the stat from now on
                 entry = [key, signature, "", *entry[3:]]
                 line = _line(entry)
-                self._changed = True
             return self._replay(entry, line, problems)
         found = Problems(problems.root)
         result = reader(data, found)
@@ -169,7 +179,6 @@ class SourceMemo:
             self._kept[key] = _line([key, signature, digest if _racy(signature) else "", encoded,
                                      [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items],
                                      self.digest(self.decode(encoded)) if self.digest else ""])
-        self._changed = True
         return result
 
     def _replay(self, entry: list, line: str, problems: Problems) -> Any:
@@ -179,11 +188,33 @@ class SourceMemo:
         return self.decode(entry[3], entry[5]) if self.digest else self.decode(entry[3])
 
     def save(self) -> None:
-        """Keep this build's entries (only these: files gone since are forgotten)."""
-        if not self.file or not (self._changed or self._kept.keys() != self._stored.keys()):
+        """Keep this build's entries (only these: files gone since are forgotten). New
+        and changed entries are appended to the file as it was read (a one-page edit
+        writes one line, not the thousand others); the file is written afresh when an
+        entry must be forgotten, when replaced lines would make up more than a fifth of
+        it, or when it changed since it was read (another build)."""
+        fresh = [line for key, line in sorted(self._kept.items()) if self._stored.get(key, (None,))[-1] != line]
+        if not self.file or not fresh and self._kept.keys() == self._stored.keys():
+            return
+        if (self._stored.keys() <= self._kept.keys() and (self._lines + len(fresh)) * 4 <= len(self._kept) * 5 + 16
+                and self._append(fresh)):
             return
         lines = [_line({"scope": self.scope})] + [self._kept[key] for key in sorted(self._kept)]
         write_atomically(self.file, "\n".join(lines) + "\n")
+
+    def _append(self, lines: list[str]) -> bool:
+        """Append ``lines`` to the file, unless it is no longer the one read (False)."""
+        if self._read_as is None:
+            return False
+        try:
+            with open(self.file, "ab") as handle:  # type: ignore[arg-type]
+                info = os.fstat(handle.fileno())
+                if self._read_as != (info.st_ino, info.st_size):
+                    return False
+                handle.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        except OSError:
+            return False
+        return True
 
 
 def _line(value: Any) -> str:

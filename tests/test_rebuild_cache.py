@@ -172,3 +172,57 @@ def test_a_damaged_memo_file_is_read_as_empty(tmp_path):
     assert len(calls) == 4
     assert SourceMemo(store, "s", lambda text: text, lambda text: text).load(source, Problems(tmp_path), _reader(calls)) == "text"
     assert len(calls) == 4  # the damaged file was replaced by a sound one
+
+
+def test_an_edit_appends_its_entry_and_the_memo_file_is_compacted_now_and_then(tmp_path):
+    sources = [tmp_path / f"{name}.md" for name in "abcdefgh"]
+    for source in sources:
+        source.write_text(f"text of {source.stem}", "utf-8")
+    store, calls = tmp_path / "memo.jsonl", []
+
+    def load(files=sources) -> list[str | None]:
+        memo = SourceMemo(store, "s", lambda text: text, lambda text: text)
+        results = [memo.load(source, Problems(tmp_path), _reader(calls)) for source in files]
+        memo.save()
+        return results
+
+    load()
+    appended = 0
+    for edit in range(40):
+        before = store.read_bytes()
+        sources[edit % 3].write_text(f"edit {edit}", "utf-8")
+        assert load()[edit % 3] == f"edit {edit}"
+        after = store.read_bytes()
+        if after.startswith(before):  # one line appended: the edited file's
+            assert after[len(before):].count(b"\n") == 1 and f"edit {edit}".encode() in after[len(before):]
+            appended += 1
+        else:  # written afresh: one line per file
+            assert after.count(b"\n") == 1 + len(sources)
+    assert len(calls) == len(sources) + 40  # every unchanged file answered from the memo
+    assert appended >= 30  # written afresh about once every (a quarter of the files) edits
+    assert store.read_bytes().count(b"\n") <= 1 + len(sources) * 5 // 4 + 4  # replaced lines do not pile up
+    assert load() == ["edit 39", "edit 37", "edit 38", *[f"text of {s.stem}" for s in sources[3:]]]
+    assert len(calls) == len(sources) + 40
+    load(sources[1:])  # a file gone: forgotten, the file written afresh
+    assert store.read_bytes().count(b"\n") == len(sources) and b"edit 39" not in store.read_bytes()
+
+
+def test_a_memo_file_changed_by_another_build_is_written_afresh_not_appended_to(tmp_path):
+    source, store = tmp_path / "x.md", tmp_path / "memo.jsonl"
+    source.write_text("one", "utf-8")
+    first = SourceMemo(store, "s", lambda text: text, lambda text: text)
+    first.load(source, Problems(tmp_path), _reader([]))
+    first.save()
+    mine = SourceMemo(store, "s", lambda text: text, lambda text: text)
+    other = SourceMemo(store, "s", lambda text: text, lambda text: text)
+    source.write_text("two!", "utf-8")
+    other.load(source, Problems(tmp_path), _reader([]))
+    other.save()  # appended
+    store.write_bytes(store.read_bytes() + b'["cut short')  # and an append cut short
+    source.write_text("three", "utf-8")
+    mine.load(source, Problems(tmp_path), _reader([]))
+    mine.save()
+    assert store.read_text("utf-8").count("\n") == 2 and '"three"' in store.read_text("utf-8")
+    calls: list[bytes] = []
+    again = SourceMemo(store, "s", lambda text: text, lambda text: text)
+    assert again.load(source, Problems(tmp_path), _reader(calls)) == "three" and again.hits == 1
