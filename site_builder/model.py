@@ -16,6 +16,7 @@ from typing import Any
 # shows front matter); RENDERED is filled in while the page renders, so neither
 # listings nor reuse keys may read it (it is derived from the body).
 BODY = {"listed": False}
+BODY_READER = "_read_body"  # what reads a page's body from its file (see Page.__getattr__)
 RENDERED = {"listed": False, "keyed": False}
 
 
@@ -152,6 +153,16 @@ class Page:
     def modified(self) -> str:
         """The date readers, the sitemap and JSON-LD give as this page's last change."""
         return self.updated or self.date
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for an attribute the instance lacks: the body of a page remembered
+        # between builds (see pages.py), which most builds never use. Such a page holds
+        # the function that reads it instead, called on first use.
+        reader = self.__dict__.get(BODY_READER) if name == "body" else None
+        if reader is None:
+            raise AttributeError(name)
+        object.__setattr__(self, "body", reader())
+        return self.body
 
 
 @dataclass

@@ -10,6 +10,7 @@ With a cache folder, what each page file was read as is kept between builds (see
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from pathlib import Path
 
@@ -21,9 +22,9 @@ from .i18n import split_language
 from .inputs import decode_text, list_files, strip_invisible
 from .context import instance_digest, listed, seal
 from .memo import SourceMemo
-from .model import Config, Page
+from .model import BODY_READER, Config, Page
 from .addresses import is_slug, slugify
-from .sourcefile import Field, check_text, parse_date, read_document
+from .sourcefile import Field, check_text, front_matter_body, parse_date, read_document
 
 PAGE_FIELDS = {
     "title": Field(str, required=True), "summary": Field(str), "description": Field(str),
@@ -56,7 +57,8 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
     scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(pages_dir),
                   sorted((name, repr(settings.get("template"))) for name, settings in config.sections.items()),
                   [(language.code, language.prefix) for language in config.languages]))
-    memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, dataclasses.asdict, _remembered,
+    memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, _encoded,
+                      functools.partial(_remembered, problems.root),
                       lambda page: instance_digest(page).hex() + instance_digest(listed(page)).hex())
     pages = []
     for path in list_files(pages_dir, problems):
@@ -76,16 +78,37 @@ def _read(data: bytes, path: Path, pages_dir: Path, config: Config, problems: Pr
     return read_page(data, path, address, config, problems) if address else None
 
 
-def _remembered(fields: dict, digests: str = "") -> Page:
-    """A page as its memo entry keeps it (every field, as :func:`dataclasses.asdict`
+def _encoded(page: Page) -> dict:
+    """What the memo keeps of a page: every field but its body, which stays in its file
+    (a thousand bodies are most of the memo's bytes, and a one-page rebuild reads one)."""
+    fields = dataclasses.asdict(page)
+    del fields["body"]
+    return fields
+
+
+def _remembered(root: Path, fields: dict, digests: str = "") -> Page:
+    """A page as its memo entry keeps it (every field but the body, as :func:`_encoded`
     wrote them: restored without a call to ``__init__``), with the digests of what it
-    was read as and of its listed copy."""
+    was read as and of its listed copy. Its body is read from its file when first used
+    (see :meth:`.model.Page.__getattr__`)."""
     page = object.__new__(Page)
     page.__dict__.update(fields)
+    object.__setattr__(page, BODY_READER, functools.partial(page_body, root / fields["source"]))
     if not digests:
         return page
     both = bytes.fromhex(digests)
     return seal(page, both[:16], both[16:])
+
+
+def page_body(path: Path) -> str:
+    """The body of the page file at ``path``, as :func:`read_page` reads it (its
+    warnings were reported when the file was read); empty if it can no longer be read."""
+    found = Problems(path.parent)
+    try:
+        text = decode_text(path.read_bytes(), path, found)
+    except OSError:
+        return ""
+    return front_matter_body(strip_invisible(text, path, found)) if text is not None else ""
 
 
 def _address(path: Path, pages_dir: Path, config: Config, problems: Problems) -> tuple[str, str, str, str, str] | None:

@@ -173,7 +173,7 @@ def split_front_matter(text: str, path: Path, problems: Problems, required: bool
     meta_line = text[: opening.end()].count("\n") + 1
     if meta_text.startswith("\n"):
         meta_text, meta_line = meta_text[1:], meta_line + 1
-    body_start = closing.end() + (1 if text[closing.end():closing.end() + 1] == "\n" else 0)
+    body_start = _body_start(text, closing)
     body_line = text[:body_start].count("\n") + 1
     meta = parse_yaml(meta_text, path, problems, meta_line) if meta_text.strip() else empty
     if meta is None and meta_text.strip():
@@ -182,6 +182,18 @@ def split_front_matter(text: str, path: Path, problems: Problems, required: bool
         problems.add(path, meta_line, "front matter must be a mapping of 'key: value' lines")
         return None
     return Document(meta, text[body_start:], body_line, meta_line)
+
+
+def _body_start(text: str, closing: re.Match) -> int:
+    return closing.end() + (1 if text[closing.end():closing.end() + 1] == "\n" else 0)
+
+
+def front_matter_body(text: str) -> str:
+    """The body below the front matter of ``text``, as :func:`split_front_matter` splits
+    it (``text`` as a whole when it has no closed front matter)."""
+    opening = _BOUNDARY.search(text)
+    closing = _BOUNDARY.search(text, opening.end()) if opening and opening.start() == 0 else None
+    return text[_body_start(text, closing):] if closing else text
 
 
 def read_document(text: str, path: Path, problems: Problems, fields: dict[str, "Field"],

@@ -226,3 +226,21 @@ def test_a_memo_file_changed_by_another_build_is_written_afresh_not_appended_to(
     calls: list[bytes] = []
     again = SourceMemo(store, "s", lambda text: text, lambda text: text)
     assert again.load(source, Problems(tmp_path), _reader(calls)) == "three" and again.hits == 1
+
+
+def test_pages_remembered_without_their_bodies_render_as_read_pages_do(tmp_path):
+    # The memo keeps no body: a page re-rendered for another reason (here a template
+    # edit renders every page) reads its body from its file, and must read what a
+    # parse of the file reads: after a byte-order mark, Windows line ends, an invisible
+    # character, a front matter line '---' inside the text.
+    tricky = "\ufeff---\r\ntitle: Tricky\r\nsummary: S.\r\n---\r\nFirst\u200b line.\r\n\r\n---\r\n\r\nAfter a rule.\r\n"
+    root = make_site(tmp_path / "site", {**LINKED, "content/pages/tricky.md": tricky,
+                                         "content/pages/plain.md": page("Plain", "Plain text.")})
+    build(root, cache_dir=tmp_path / "warm")
+    memo = (tmp_path / "warm" / "pages.jsonl").read_text("utf-8")
+    assert "Plain text." not in memo and "After a rule." not in memo
+    write_files(root, {"templates/page.html": (root / "templates/page.html").read_text("utf-8") + "\n"})
+    warm = build(root, cache_dir=tmp_path / "warm")
+    cold, html = _cold(root, tmp_path, "tricky")
+    assert _html(root / "public") == html and "After a rule." in html["tricky/index.html"].decode()
+    assert [str(w) for w in warm.warnings] == [str(w) for w in cold.warnings]
