@@ -42,6 +42,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -166,20 +167,26 @@ def listed(item: Any) -> Any:
     copy.__dict__.pop(_SEALED, None)  # the digest was of the whole item; the listed one is the copy's
     if _LISTED in copy.__dict__:
         copy.__dict__[_SEALED] = copy.__dict__.pop(_LISTED)
-    for field in _unlisted(type(item)):
-        object.__setattr__(copy, field.name, _blank(item, field))
+    for name, blank in _unlisted(type(item)):
+        object.__setattr__(copy, name, blank())
     return copy
 
 
 @functools.cache
-def _unlisted(kind: type) -> tuple[dataclasses.Field, ...]:
-    return tuple(f for f in dataclasses.fields(kind) if not f.metadata.get("listed", True))
+def _unlisted(kind: type) -> tuple[tuple[str, Callable[[], Any]], ...]:
+    """The fields listings leave blank, each with what makes its blank value: its
+    default, else its declared type's empty value (never read from the item: a page
+    remembered between builds reads its body only when used, see ``Page.__getattr__``)."""
+    hints = typing.get_type_hints(kind)
+    return tuple((f.name, _blank(f, hints[f.name])) for f in dataclasses.fields(kind) if not f.metadata.get("listed", True))
 
 
-def _blank(item: Any, field: dataclasses.Field) -> Any:
+def _blank(field: dataclasses.Field, declared: Any) -> Callable[[], Any]:
     if field.default_factory is not dataclasses.MISSING:
-        return field.default_factory()
-    return type(getattr(item, field.name))() if field.default is dataclasses.MISSING else field.default
+        return field.default_factory
+    if field.default is not dataclasses.MISSING:
+        return lambda: field.default
+    return typing.get_origin(declared) or declared  # str → "", list[Block] → []
 
 
 class TemplateContext:

@@ -10,20 +10,30 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import make_site, page
 
+from site_builder.stamp import RACY_NS
+
 PROBE = """
-import gc, json, sys
+import gc, json, os, sys
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes)):
+        opened.append(os.path.abspath(os.fsdecode(args[0])))
+sys.addaudithook(hook)
 from site_builder.cli import main
 code = main(sys.argv[2:])
-json.dump({"code": code, "frozen": gc.get_freeze_count(), "modules": sorted(sys.modules)}, open(sys.argv[1], "w"))
+json.dump({"code": code, "frozen": gc.get_freeze_count(), "modules": sorted(sys.modules), "opened": opened},
+          open(sys.argv[1], "w"))
 """
 
 
 def run_build(root: Path, tmp_path: Path, *options: str) -> dict:
-    """Build ``root`` in a fresh process; what it left: exit code, frozen objects, modules."""
+    """Build ``root`` in a fresh process; what it did: exit code, objects frozen, modules
+    imported, files opened (once for each time)."""
     report = tmp_path / "probe.json"
     subprocess.run([sys.executable, "-c", PROBE, str(report), "--root", str(root), "build", *options],
                    check=True, timeout=120, capture_output=True)
@@ -35,3 +45,19 @@ def test_a_build_leaves_its_objects_out_of_the_collection_python_makes_at_exit(t
     found = run_build(root, tmp_path)
     assert found["code"] == 0
     assert found["frozen"] > 10_000  # the pages, templates and modules it holds
+
+
+def test_a_one_page_rebuild_opens_the_edited_page_file_and_no_other(tmp_path):
+    # The memo keeps what every other page was read as; their bodies stay in their files.
+    # Files changed less than two seconds before a build are also compared by their
+    # bytes (see SourceMemo): the pages are left to settle first.
+    pages = {f"content/pages/{name}.md": page(name.title(), f"Body of {name}, see [home](/).")
+             for name in ("about", "sources", "topics/p0", "topics/p1", "topics/p2", "topics/p3")}
+    root = make_site(tmp_path / "s", {"content/pages/index.md": page("Home", template="home"), **pages})
+    time.sleep(RACY_NS / 1e9 + 0.1)
+    assert run_build(root, tmp_path)["code"] == 0
+    edited = root / "content/pages/topics/p3.md"
+    edited.write_text(page("Topics/P3", "Another body."), "utf-8")  # the same title: only its body changed
+    found = run_build(root, tmp_path)
+    assert found["code"] == 0
+    assert {p for p in found["opened"] if p.endswith(".md")} == {str(edited.resolve())}
