@@ -105,28 +105,44 @@ def _signatures(starts: list[Path], relative_to: Path | None = None) -> dict[str
     (hidden files and ``__pycache__`` left out); a missing start is ``[-1]``, anything
     but a plain file or folder (a link, a pipe) a value that never matches a later reading."""
     found: dict[str, list] = {}
-
     cut = len(str(relative_to)) + 1 if relative_to else 0  # paths below it, named from it
-
-    def visit(path: str) -> None:
-        name = path[cut:]
+    for start in map(str, starts):
         try:
-            info = os.lstat(path)
+            info = os.lstat(start)
         except OSError:
-            found[name] = [-1]
-            return
+            found[start[cut:]] = [-1]
+            continue
         if stat.S_ISDIR(info.st_mode):
-            with os.scandir(path) as entries:
-                for entry in sorted(entries, key=lambda e: e.name):
-                    if not entry.name.startswith(".") and entry.name != "__pycache__":
-                        visit(entry.path)
-        elif stat.S_ISREG(info.st_mode):
-            found[name] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+            _visit(start, cut, found)
         else:
-            found[name] = [-2, time.time_ns()]
-    for start in starts:
-        visit(str(start))
+            found[start[cut:]] = _signature(info)
     return found
+
+
+def _visit(folder: str, cut: int, found: dict[str, list]) -> None:
+    """The signatures below ``folder``, into ``found``. A folder's entries are told apart
+    by the type the listing gives (one ``lstat`` per file, none per folder: an output
+    of a thousand pages has a thousand folders)."""
+    with os.scandir(folder) as entries:
+        listed = [entry for entry in entries if not entry.name.startswith(".") and entry.name != "__pycache__"]
+    for entry in listed:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _visit(entry.path, cut, found)
+                continue
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            found[entry.path[cut:]] = [-1]
+            continue
+        found[entry.path[cut:]] = _signature(info)
+
+
+def _signature(info: os.stat_result) -> list:
+    """A plain file's [size, mtime_ns, ctime_ns, inode, device]; anything else (a link,
+    a pipe) a value that never matches a later reading."""
+    if stat.S_ISREG(info.st_mode):
+        return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+    return [-2, time.time_ns()]
 
 
 def _settled(signatures: dict[str, list], now: int) -> dict[str, list]:
