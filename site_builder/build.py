@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,7 @@ class Report:
     search: SearchIndex | None = None
     warnings: list[Problem] = field(default_factory=list)
     output: Path | None = None
+    published: dict[str, os.stat_result] | None = None  # each output file's stat once published, when known
     pending: Callable[[], None] | None = None  # what a deferred build left for finish()
 
     def finish(self) -> None:
@@ -136,6 +138,7 @@ def _publish(site: Site, paths: Paths, problems: Problems, report: Report, cache
     if report.search:
         report.search.published()
     report.files, report.reused, report.warnings = len(output.written), output.reused, problems.warnings
+    report.published = output.published
     return link_check
 
 

@@ -106,7 +106,7 @@ def _build(root: Path, out: Path | None, strict: bool, drafts: bool, chart_cache
     stamp.forget()  # should this build fail, the next one must not take the last one's word
     report = build(root, out=out, strict=strict, drafts=drafts, chart_cache=chart_cache)
     warnings = [str(warning) for warning in report.warnings]
-    stamp.record(report.output, {"pages": report.pages, "files": report.files}, warnings)
+    stamp.record(report.output, {"pages": report.pages, "files": report.files}, warnings, report.published)
     # Python collects once more as it exits, whether or not collection is on, walking
     # every object the build left: 35 ms of a one-page rebuild at 1,000 pages. Frozen
     # objects are skipped by it (and are still freed as usual).

@@ -70,12 +70,19 @@ class Stamp:
             return None
         return recorded
 
-    def record(self, output: Path, summary: dict, warnings: list[str]) -> None:
+    def record(self, output: Path, summary: dict, warnings: list[str],
+               published: dict[str, os.stat_result] | None = None) -> None:
         """Keep this build's stamp (call after it published ``output``). Published files
         are compared by signature alone: only builds write there, and a hand edit
-        changes the change time of the file."""
+        changes the change time of the file. ``published`` is the stat of every file in
+        ``output`` when the build knows them (it walked the folder as it published it);
+        else the folder is walked."""
+        if published is None:
+            signatures = _signatures([output], relative_to=output)
+        else:
+            signatures = {name: _signature(info) for name, info in published.items() if _visible(name)}
         data = {"setting": self.setting(), "inputs": self.inputs, "output": str(output),
-                "published": _signatures([output], relative_to=output), "summary": summary, "warnings": warnings}
+                "published": signatures, "summary": summary, "warnings": warnings}
         from .write import write_atomically  # only a build that did something pays for it
         write_atomically(self.file, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
@@ -117,6 +124,11 @@ def _signatures(starts: list[Path], relative_to: Path | None = None) -> dict[str
         else:
             found[start[cut:]] = _signature(info)
     return found
+
+
+def _visible(relative: str) -> bool:
+    """Whether a walk of the folder lists the file at ``relative`` (see :func:`_visit`)."""
+    return not any(part.startswith(".") or part == "__pycache__" for part in relative.split("/"))
 
 
 def _visit(folder: str, cut: int, found: dict[str, list]) -> None:

@@ -43,6 +43,9 @@ class Output:
         self.entries: dict[str, list] = {}
         self.reused = 0
         self.committed = False
+        # relative → os.stat_result of every file in the output folder once committed (the
+        # walk that removes obsolete files sees them all); None when the folder was swapped in
+        self.published: dict[str, os.stat_result] | None = None
         self._published = False  # whether the output folder exists (else no file there to compare)
         self._made: set[Path] = set()  # staging folders this process has made
 
@@ -209,14 +212,17 @@ class Output:
         if not self.final.exists():
             os.replace(self.staging, self.final)
         else:
+            self.published = {}
             self._remove_obsolete()
             for folder, dirs, names in os.walk(self.staging):
                 dirs.sort()
-                target = self.final / Path(folder).relative_to(self.staging)
+                relative = Path(folder).relative_to(self.staging)
+                target = self.final / relative
                 if names:
                     target.mkdir(parents=True, exist_ok=True)
                 for name in sorted(names):
                     os.replace(Path(folder) / name, target / name)
+                    self.published[(relative / name).as_posix()] = os.lstat(target / name)  # a move changes its ctime
             shutil.rmtree(self.staging, ignore_errors=True)
         self.committed = True
         if self.manifest:
@@ -237,6 +243,7 @@ class Output:
                         empty = False
                 elif relative in self.entries:
                     empty = False
+                    self.published[relative] = entry.stat(follow_symlinks=False)  # type: ignore[index]
                 else:
                     os.unlink(entry.path)  # a file or a link this build does not write
         return empty

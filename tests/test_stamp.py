@@ -153,3 +153,20 @@ def test_a_build_reads_nothing_its_stamp_does_not_cover(tmp_path):
     outside = [p for p in result["opened"] if not produced(Path(p)) and not any(Path(p).is_relative_to(a) for a in allowed)]
     assert outside == []
     assert all(Path(program).name.startswith("pagefind") for program in result["ran"])  # it indexes the output
+
+
+def test_a_rebuild_into_the_published_folder_stamps_what_a_walk_of_it_finds(project, capsys):
+    # the build records the files it published from its own walk of the folder (the one
+    # that removes obsolete files), not from a second one: both must see the same
+    from site_builder.stamp import Stamp, _signatures
+
+    build(project, capsys)
+    (project / "content/pages/a.md").write_text(page("A", "New text of [b](/b/)."), "utf-8")  # moved in
+    (project / "content/pages/c.md").write_text(page("C"), "utf-8")  # a new folder
+    (project / "content/pages/b.md").unlink()  # a file and its folder removed
+    code, out, _ = build(project, capsys)
+    assert code == 0 and NOTHING not in out
+    stamp = Stamp(project, {"out": None, "strict": False, "drafts": False})
+    recorded = json.loads(stamp.file.read_text("utf-8"))["published"]
+    assert recorded == _signatures([project / "public"], relative_to=project / "public")
+    assert NOTHING in build(project, capsys)[1]
