@@ -93,17 +93,19 @@ def _remembered(root: Path, fields: dict, digests: str = "") -> Page:
     (see :meth:`.model.Page.__getattr__`)."""
     page = object.__new__(Page)
     page.__dict__.update(fields)
-    object.__setattr__(page, BODY_READER, functools.partial(page_body, root / fields["source"]))
+    object.__setattr__(page, BODY_READER, functools.partial(page_body, root, fields["source"]))  # joined when read
     if not digests:
         return page
     both = bytes.fromhex(digests)
     return seal(page, both[:16], both[16:])
 
 
-def page_body(path: Path) -> str:
-    """The body of the page file at ``path``, as :func:`read_page` reads it (its
-    warnings were reported when the file was read); empty if it can no longer be read."""
-    found = Problems(path.parent)
+def page_body(root: Path, source: str) -> str:
+    """The body of the page file ``source`` (below ``root``), as :func:`read_page` reads
+    it (its warnings were reported when the file was read); empty if it can no longer
+    be read."""
+    path = root / source
+    found = Problems(root)
     try:
         text = decode_text(path.read_bytes(), path, found)
     except OSError:
