@@ -37,13 +37,15 @@ import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .editions import FIGURE_KEY, drift
 from .errors import Problems
 from .figures import fill, load_yaml_file
 from .model import ChartSpec, Figure, Language
-from .numerals import NumberCheck
+
+if TYPE_CHECKING:  # loaded only for a site that checks its numbers
+    from .numerals import NumberCheck
 
 TEXT_KEYS = {"title", "takeaway", "description", "notes"}
 _KEPT = {"field", "type", "$schema", "name", "mark", "format", "timeUnit", "aggregate", "as", "groupby", "fields"}
@@ -106,7 +108,7 @@ def load_chart_text(charts_dir: Path, languages: list[Language], specs: dict[str
         path = charts_dir / f"{language.code}.yaml"
         data = load_yaml_file(path, problems, dict) if path.is_file() else None
         if data:
-            check = NumberCheck(figures, problems) if check_numbers else None
+            check = _number_check(figures, problems) if check_numbers else None
             editions[language.code] = _edition(path, data, language, specs, figures, problems, check)
             _check_drift(path, data, written or {}, problems)
     return editions
@@ -123,6 +125,12 @@ def _check_drift(path: Path, data, written: dict[str, set[str]], problems: Probl
         if ours != source:
             problems.warn(path, charts.line(chart_id, 1), f"chart '{chart_id}' cites other figures than its source ({drift(source, ours)})",
                           "a translation shows the same figures as its source: bring its text up to date")
+
+
+def _number_check(figures: dict[str, Figure], problems: Problems) -> NumberCheck:
+    from .numerals import NumberCheck
+
+    return NumberCheck(figures, problems)
 
 
 def _edition(path: Path, data, language: Language, specs: dict[str, ChartSpec], figures: dict[str, Figure],

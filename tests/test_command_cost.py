@@ -8,6 +8,7 @@ looks at what that process did, never at a time.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -61,3 +62,16 @@ def test_a_one_page_rebuild_opens_the_edited_page_file_and_no_other(tmp_path):
     found = run_build(root, tmp_path)
     assert found["code"] == 0
     assert {p for p in found["opened"] if p.endswith(".md")} == {str(edited.resolve())}
+
+
+def test_what_a_build_imports_follows_what_it_has_to_do(tmp_path):
+    root = make_site(tmp_path / "s", {"content/pages/index.md": page("Home", template="home"),
+                                      "content/pages/a.md": page("A", "Text.")})
+    first = run_build(root, tmp_path)
+    assert first["code"] == 0 and "site_builder.numerals" not in first["modules"]  # numbers not checked
+    nothing = run_build(root, tmp_path)  # answered from the stamp
+    assert not {"site_builder.build", "jinja2", "markdown_it", "yaml"} & set(nothing["modules"])
+    source = root / "content/pages/a.md"
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 10**9))  # read again, same bytes
+    reread = run_build(root, tmp_path)
+    assert "site_builder.build" in reread["modules"] and "markdown_it" not in reread["modules"]  # nothing rendered
