@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 
 from .errors import Problems, did_you_mean
@@ -145,14 +144,14 @@ class Document:
     meta_line: int
 
 
-_BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # a line of three or more dashes
 
 
 def split_front_matter(text: str, path: Path, problems: Problems, required: bool = True) -> Document | None:
     """Split ``---`` YAML front matter from the body; report a missing or broken header."""
     empty = LineDict()
     empty.lines = {}
-    if not frontmatter.YAMLHandler().detect(text):
+    if not _BOUNDARY.match(text):
         if required:
             boundary = _BOUNDARY.search(text)
             if boundary and not text[: boundary.start()].strip():
