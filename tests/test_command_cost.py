@@ -26,25 +26,28 @@ def hook(event, args):
         opened.append(os.path.abspath(os.fsdecode(args[0])))
 sys.addaudithook(hook)
 from site_builder.cli import main
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
 code = main(sys.argv[2:])
-json.dump({"code": code, "frozen": gc.get_freeze_count(), "modules": sorted(sys.modules), "opened": opened},
-          open(sys.argv[1], "w"))
+json.dump({"code": code, "frozen": gc.get_freeze_count(), "modules": sorted(sys.modules), "opened": opened,
+           "collections": collections}, open(sys.argv[1], "w"))
 """
 
 
 def run_build(root: Path, tmp_path: Path, *options: str) -> dict:
     """Build ``root`` in a fresh process; what it did: exit code, objects frozen, modules
-    imported, files opened (once for each time)."""
+    imported, files opened (once for each time), garbage collections once running."""
     report = tmp_path / "probe.json"
     subprocess.run([sys.executable, "-c", PROBE, str(report), "--root", str(root), "build", *options],
                    check=True, timeout=120, capture_output=True)
     return json.loads(report.read_text("utf-8"))
 
 
-def test_a_build_leaves_its_objects_out_of_the_collection_python_makes_at_exit(tmp_path):
+def test_a_build_collects_no_garbage_and_leaves_its_objects_out_of_the_collection_at_exit(tmp_path):
     root = make_site(tmp_path / "s", {"content/pages/a.md": page("A", "Text.")})
     found = run_build(root, tmp_path)
     assert found["code"] == 0
+    assert found["collections"] == []  # not even while it imports the engine and its libraries
     assert found["frozen"] > 10_000  # the pages, templates and modules it holds
 
 
