@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from typing import Any
-from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
@@ -131,8 +130,7 @@ def sitemap(base_url: str, urls: list[str], lastmod: dict[str, str] | None = Non
 def _page_urls(files) -> list[str]:
     """The addresses of the HTML files among ``files`` (relative paths) that belong in the sitemap."""
     urls = []
-    for relative in sorted(PurePosixPath(f) for f in files if f.endswith(".html")):
-        relative = relative.as_posix()
+    for relative in sorted(f for f in files if f.endswith(".html")):  # declared outputs: clean relative paths
         if relative in NOT_IN_SITEMAP or relative.startswith("pagefind/") or relative.endswith(EMBED_SUFFIX):
             continue
         urls.append("/" + relative.removesuffix("index.html"))
