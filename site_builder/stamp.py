@@ -128,6 +128,8 @@ def _signatures(starts: list[Path], relative_to: Path | None = None) -> dict[str
 
 def _visible(relative: str) -> bool:
     """Whether a walk of the folder lists the file at ``relative`` (see :func:`_visit`)."""
+    if not relative.startswith(".") and "/." not in relative and "__pycache__" not in relative:
+        return True  # (a thousand names a build: the common case without splitting them)
     return not any(part.startswith(".") or part == "__pycache__" for part in relative.split("/"))
 
 

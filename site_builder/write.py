@@ -66,26 +66,23 @@ class Output:
 
     def target(self, relative: str) -> Path:
         """The staging path for ``relative``; refuses anything that would escape the folder."""
-        # Lexical checks on the string (a thousand paths a build, so no PurePath), and no
-        # resolve() per file (an lstat per path part): the staging folder is ours and
-        # holds no symlinks (links follow them). Empty and '.' parts are dropped, as
-        # PurePosixPath drops them.
-        parts = [part for part in relative.split("/") if part not in ("", ".")]
-        if (not parts or relative[0] == "/" or "\\" in relative or "\x00" in relative or ".." in parts
-                or ":" in parts[0]):
-            raise OutputPathError(f"refusing to write outside the output folder: {relative!r}")
-        return self.staging / "/".join(parts)
+        return self.staging / _inside(relative)
 
     def claim(self, relative: str, source: str = "") -> Path:
         """Reserve ``relative`` for ``source`` and return its staging path. Writing the
         same path twice in a build is refused: it would silently drop one of the two
         pages (paths are compared case-insensitively, as on macOS and Windows)."""
-        path = self.target(relative)
+        return self.staging / self._reserve(relative, source)
+
+    def _reserve(self, relative: str, source: str) -> str:
+        """Claim ``relative`` (see :meth:`claim`) without making its path (a kept page
+        is only recorded); returns it cleaned."""
+        inside = _inside(relative)
         lowered = relative.lower()
         if lowered in self.written:
             raise DuplicateOutput(relative, self.written[lowered], source)
         self.written[lowered] = source or relative
-        return path
+        return inside
 
     def write(self, relative: str, data: bytes | str, source: str = "", key: str = "") -> None:
         """Write one file (or keep the published one when its bytes are the same)."""
@@ -148,7 +145,7 @@ class Output:
             if len(entry) < 7 or info.st_size != entry[1] or content_digest(Path(path).read_bytes()) != entry[6]:
                 return False
             entry = [entry[0], *stat, *entry[4:]]
-        self.claim(relative, source)
+        self._reserve(relative, source)
         self.entries[relative] = list(entry)
         self.reused += 1
         return True
@@ -250,6 +247,19 @@ class Output:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _inside(relative: str) -> str:
+    """``relative`` with its empty and '.' parts dropped (as PurePosixPath drops them);
+    refuses anything that would escape the output folder."""
+    # Lexical checks on the string (a thousand paths a build, so no PurePath), and no
+    # resolve() per file (an lstat per path part): the staging folder is ours and
+    # holds no symlinks (links follow them).
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    if (not parts or relative[0] == "/" or "\\" in relative or "\x00" in relative or ".." in parts
+            or ":" in parts[0]):
+        raise OutputPathError(f"refusing to write outside the output folder: {relative!r}")
+    return "/".join(parts)
 
 
 def content_digest(data: bytes | str) -> str:

@@ -170,3 +170,12 @@ def test_a_rebuild_into_the_published_folder_stamps_what_a_walk_of_it_finds(proj
     recorded = json.loads(stamp.file.read_text("utf-8"))["published"]
     assert recorded == _signatures([project / "public"], relative_to=project / "public")
     assert NOTHING in build(project, capsys)[1]
+
+
+@pytest.mark.parametrize("relative, visible", [
+    ("index.html", True), ("a/b/index.html", True), ("a.b/c.html", True), ("x__pycache__y/z", True),
+    (".well-known/x", False), ("a/.hidden", False), ("a/__pycache__/m.pyc", False), ("__pycache__/m.pyc", False)])
+def test_a_published_file_is_stamped_when_a_walk_would_list_it(relative, visible):
+    from site_builder.stamp import _visible
+
+    assert _visible(relative) is visible
