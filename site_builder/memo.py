@@ -113,13 +113,14 @@ class SourceMemo:
     is read (and reported) again. ``scope`` names everything else the readings depend
     on (the engine's code, settings): a different scope starts afresh.
 
-    With ``digest``, an entry also keeps the digest of what it decodes to, and
+    With ``digest``, an entry also keeps the digest of what it decodes to (``digest(decoded,
+    read)``, ``read`` being the reader's own result, for what the encoding leaves out), and
     ``decode(encoded, digest)`` is handed it back: a build after a one-page edit then
     digests one page for its reuse key, not a thousand (see :func:`.context.seal`).
     """
 
     def __init__(self, file: Path | None, scope: str, encode: Callable[[Any], Any], decode: Callable[..., Any],
-                 digest: Callable[[Any], str] | None = None):
+                 digest: Callable[[Any, Any], str] | None = None):
         self.file, self.scope, self.encode, self.decode, self.digest = file, scope, encode, decode, digest
         self.hits = 0  # files answered from the memo, for tests and benchmarks
         # path → [path, signature, digest, encoded result, problems], and the entry's line:
@@ -178,7 +179,7 @@ class SourceMemo:
             encoded = self.encode(result)
             self._kept[key] = _line([key, signature, digest if _racy(signature) else "", encoded,
                                      [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items],
-                                     self.digest(self.decode(encoded)) if self.digest else ""])
+                                     self.digest(self.decode(encoded), result) if self.digest else ""])
         return result
 
     def _replay(self, entry: list, line: str, problems: Problems) -> Any:

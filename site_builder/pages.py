@@ -59,7 +59,7 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
                   [(language.code, language.prefix) for language in config.languages]))
     memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, _encoded,
                       functools.partial(_remembered, problems.root),
-                      lambda page: instance_digest(page).hex() + instance_digest(listed(page)).hex())
+                      _digests)
     pages = []
     for path in list_files(pages_dir, problems):
         if path.suffix != ".md":
@@ -84,6 +84,13 @@ def _encoded(page: Page) -> dict:
     fields = dataclasses.asdict(page)
     del fields["body"]
     return fields
+
+
+def _digests(remembered: Page, read: Page) -> str:
+    """The digests of what a page will be remembered as and of its listed copy; its body
+    is the one just read (rather than read from its file once more)."""
+    object.__setattr__(remembered, "body", read.body)
+    return instance_digest(remembered).hex() + instance_digest(listed(remembered)).hex()
 
 
 def _remembered(root: Path, fields: dict, digests: str = "") -> Page:

@@ -65,6 +65,8 @@ def test_a_one_page_rebuild_opens_the_edited_page_file_and_no_other(tmp_path):
     found = run_build(root, tmp_path)
     assert found["code"] == 0
     assert {p for p in found["opened"] if p.endswith(".md")} == {str(edited.resolve())}
+    # by the stamp (it changed in the last two seconds) and by the page reader, not once more for its digest
+    assert found["opened"].count(str(edited.resolve())) == 2
 
 
 def test_what_a_build_imports_follows_what_it_has_to_do(tmp_path):
