@@ -196,8 +196,8 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     page_keys = {rel: output.content_key(rel) for rel in sorted(f for f in files if f.endswith(".html"))}
     published = hashlib.sha256("\0".join(sorted(files)).encode()).hexdigest()
     addresses = _Addresses(files)
-    stored_published, stored = _load(cache)
-    known = {entry.key: entry.scan for entry in stored.values()}  # encoded scans by content key
+    stored_published, stored, stored_scans = _load(cache)
+    known = _Scans(cache, stored_scans, {entry.key for entry in stored.values()})
     scans: dict[str, ScannedPage] = {}
     parsed = 0
 
@@ -205,8 +205,8 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
         nonlocal parsed
         key = page_keys[relative]
         if key not in scans:
-            if key in known:
-                scans[key] = _decode(known[key])
+            if (kept := known.get(key)) is not None:
+                scans[key] = _decode(kept)
             else:
                 parsed += 1
                 made = (scanned_now or {}).get(relative)
@@ -223,7 +223,8 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
             found = old
         else:
             found = _findings(relative, scanned(relative), verdicts, addresses, page_keys, scanned)
-            found.key, found.scan = key, known.get(key) or _encode(scans[key])
+            found.key = key
+            known.add(key, scans[key])
         findings[relative] = found
         source = output.written.get(relative.lower(), "")
         for url, tag, text, message, hint in found.broken:
@@ -234,7 +235,7 @@ def check_links(output: Output, root: Path, problems: Problems, cache: Path | No
     for (path, line, message, hint), pages in seen_in.items():
         problems.warn(path, line, message, f"{hint}; seen in {_pages(pages)}")
     if cache is not None and (published != stored_published or findings != stored):
-        _save(cache, published, findings)
+        _save(cache, published, findings, known.save({found.key for found in findings.values()}))
     return parsed
 
 
@@ -257,12 +258,11 @@ class Verdict:
 
 @dataclass
 class Findings:
-    """One page's links as the link stage left them: its content key and encoded scan,
-    the pages (with their keys) whose ids its anchors relied on, and its broken links
-    as (url, tag, text, message, hint)."""
+    """One page's links as the link stage left them: its content key, the pages (with
+    their keys) whose ids its anchors relied on, and its broken links as (url, tag,
+    text, message, hint). Its scan is kept apart (see :class:`_Scans`)."""
 
     key: str = ""
-    scan: str = ""
     depends_on: list[tuple[str, str]] = field(default_factory=list)
     broken: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
@@ -296,21 +296,75 @@ def _decode(text: str) -> ScannedPage:
     return ScannedPage(set(ids), [Link(*link) for link in links])
 
 
-def _load(cache: Path | None) -> tuple[str, dict[str, Findings]]:
-    """The digest of the files the last build published and its findings by page (none
-    when the file is missing or unreadable). Scans stay encoded until a page needs one."""
+def _load(cache: Path | None) -> tuple[str, dict[str, Findings], int]:
+    """The digest of the files the last build published, its findings by page and how
+    many lines its scans file holds (none when the file is missing or unreadable)."""
     try:
         stored = orjson.loads(cache.read_bytes()) if cache else {}
-        return stored["published"], {relative: Findings(key, scan, [tuple(d) for d in depends_on], [tuple(b) for b in broken])
-                                     for relative, (key, scan, depends_on, broken) in stored["pages"].items()}
+        return stored["published"], {relative: Findings(key, [tuple(d) for d in depends_on], [tuple(b) for b in broken])
+                                     for relative, (key, depends_on, broken) in stored["pages"].items()}, stored["scans"]
     except (OSError, ValueError, KeyError, TypeError):
-        return "", {}
+        return "", {}, 0
 
 
-def _save(cache: Path, published: str, findings: dict[str, Findings]) -> None:
+def _save(cache: Path, published: str, findings: dict[str, Findings], scans: int) -> None:
     """Keep this build's findings (only these: the file never grows past one site)."""
-    pages = {relative: [f.key, f.scan, f.depends_on, f.broken] for relative, f in sorted(findings.items())}
-    write_atomically(cache, orjson.dumps({"published": published, "pages": pages}))
+    pages = {relative: [f.key, f.depends_on, f.broken] for relative, f in sorted(findings.items())}
+    write_atomically(cache, orjson.dumps({"published": published, "pages": pages, "scans": scans}))
+
+
+class _Scans:
+    """The encoded scans of pages by content key, in a file of JSON lines beside the
+    findings (most of their bytes): read only when a page judged again needs the scan of
+    a page that was not parsed this build, appended to with the scans of new keys, and
+    written afresh when replaced lines would pass a fifth of it. A scan it lacks (a line
+    cut short, a file gone) is parsed from the page again."""
+
+    def __init__(self, cache: Path | None, lines: int, keys: set[str]):
+        self.path = cache.with_suffix(".scans.jsonl") if cache else None
+        self.lines, self.keys = lines, keys  # the lines the file holds, the keys its scans were kept for
+        self.new: dict[str, str] = {}
+        self._stored: dict[str, str] | None = None
+
+    def get(self, key: str) -> str | None:
+        if key in self.new:
+            return self.new[key]
+        if key not in self.keys or self.path is None:
+            return None
+        if self._stored is None:
+            self._stored = self._read()
+        return self._stored.get(key)
+
+    def add(self, key: str, page: ScannedPage) -> None:
+        if key not in self.keys and key not in self.new:
+            self.new[key] = _encode(page)
+
+    def save(self, live: set[str]) -> int:
+        """Keep the scans of the ``live`` keys; returns how many lines the file holds."""
+        assert self.path is not None
+        fresh = [orjson.dumps([key, scan]) + b"\n" for key, scan in sorted(self.new.items())]
+        if (self.lines + len(fresh)) * 4 <= len(live) * 5 + 64 and self.path.exists():
+            with open(self.path, "ab") as handle:
+                handle.write(b"".join(fresh))
+            return self.lines + len(fresh)
+        kept = {**(self._stored if self._stored is not None else self._read()), **self.new}
+        lines = [orjson.dumps([key, kept[key]]) + b"\n" for key in sorted(live) if key in kept]
+        write_atomically(self.path, b"".join(lines))
+        return len(lines)
+
+    def _read(self) -> dict[str, str]:
+        stored = {}
+        try:
+            data = self.path.read_bytes() if self.path else b""
+        except OSError:
+            return {}
+        for line in data.splitlines():
+            try:
+                key, scan = orjson.loads(line)
+            except (ValueError, TypeError):
+                continue  # an append cut short: that page is parsed again
+            stored[key] = scan
+        return stored
 
 
 def _judge(link: Link, base: str, files: "_Addresses", page_keys: dict[str, str],

@@ -244,3 +244,33 @@ def test_pages_remembered_without_their_bodies_render_as_read_pages_do(tmp_path)
     cold, html = _cold(root, tmp_path, "tricky")
     assert _html(root / "public") == html and "After a rule." in html["tricky/index.html"].decode()
     assert [str(w) for w in warm.warnings] == [str(w) for w in cold.warnings]
+
+
+def test_link_scans_are_appended_and_a_damaged_scans_file_changes_no_verdict(tmp_path):
+    from site_builder.links import check_links
+    from site_builder.write import Output
+
+    pages = {"index.html": '<a href="/b.html#x">b</a> <a href="/b.html#gone">b</a> <a href="/c.html">c</a>',
+             "b.html": '<h2 id="x">X</h2>', "c.html": "<p>C</p>"}
+
+    def check(cache: Path, out: str) -> tuple[list[str], int]:
+        problems = Problems(tmp_path)
+        with Output(tmp_path / out, tmp_path / f"{out}.json") as output:
+            for relative, html in pages.items():
+                output.write(relative, f"<html><body>{html}</body></html>", "content/pages/x.md")
+            parsed = check_links(output, tmp_path, problems, cache)
+            output.commit()
+        return [p.message for p in problems.items], parsed
+
+    cache = tmp_path / "links.json"
+    first, parsed = check(cache, "out")
+    assert parsed == 3 and first == ["broken anchor '/b.html#gone': /b.html has no id 'gone'"]
+    scans = cache.with_suffix(".scans.jsonl")
+    before = scans.read_bytes()
+    pages["c.html"] = "<p>C, again</p>"
+    assert check(cache, "out") == (first, 1)  # one page parsed, its scan appended
+    assert scans.read_bytes().startswith(before) and scans.read_bytes().count(b"\n") == 4
+    scans.write_bytes(scans.read_bytes()[:len(before) // 2])  # cut short: the index's scan among those lost
+    pages["b.html"] = '<h2 id="x">X</h2><h2 id="gone">Back</h2>'  # the index is judged again
+    again, _ = check(cache, "out")
+    assert again == check(tmp_path / "cold.json", "cold")[0] == []
