@@ -7,6 +7,7 @@ are reported the same way everywhere, as ``path:line: message``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,16 +145,23 @@ class Document:
     meta_line: int
 
 
-_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # a line of three or more dashes
+@functools.cache
+def _front_matter():
+    """python-frontmatter's YAML handler, which knows where front matter starts and ends;
+    imported on first use, so a build that reads no page or seed file never loads it."""
+    import frontmatter
+
+    return frontmatter.YAMLHandler()
 
 
 def split_front_matter(text: str, path: Path, problems: Problems, required: bool = True) -> Document | None:
     """Split ``---`` YAML front matter from the body; report a missing or broken header."""
     empty = LineDict()
     empty.lines = {}
-    if not _BOUNDARY.match(text):
+    handler = _front_matter()
+    if not handler.detect(text):
         if required:
-            boundary = _BOUNDARY.search(text)
+            boundary = handler.FM_BOUNDARY.search(text)
             if boundary and not text[: boundary.start()].strip():
                 problems.add(path, 1, "front matter must start on the first line",
                              "remove the blank lines before the first '---'")
@@ -163,8 +171,8 @@ def split_front_matter(text: str, path: Path, problems: Problems, required: bool
                 problems.add(path, 1, "no front matter", "start the file with a '---' line, the YAML fields, then '---'")
             return None
         return Document(empty, text, 1, 1)
-    opening = _BOUNDARY.search(text)
-    closing = _BOUNDARY.search(text, opening.end()) if opening else None
+    opening = handler.FM_BOUNDARY.search(text)
+    closing = handler.FM_BOUNDARY.search(text, opening.end()) if opening else None
     if not opening or opening.start() != 0 or not closing:
         problems.add(path, 1, "front matter is never closed", "add a line '---' after the last field")
         return None
@@ -190,8 +198,9 @@ def _body_start(text: str, closing: re.Match) -> int:
 def front_matter_body(text: str) -> str:
     """The body below the front matter of ``text``, as :func:`split_front_matter` splits
     it (``text`` as a whole when it has no closed front matter)."""
-    opening = _BOUNDARY.search(text)
-    closing = _BOUNDARY.search(text, opening.end()) if opening and opening.start() == 0 else None
+    boundary = _front_matter().FM_BOUNDARY
+    opening = boundary.search(text)
+    closing = boundary.search(text, opening.end()) if opening and opening.start() == 0 else None
     return text[_body_start(text, closing):] if closing else text
 
 
