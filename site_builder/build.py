@@ -193,7 +193,8 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     if config.check_numbers:
         from .numerals import check_site as check_numbers
 
-        check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
+        check_numbers(paths.root, paths.templates, site, problems,  # the text as written, before figures fill it
+                      memo.recent("numerals") if memo else None)
     written = {cid: chart_figure_keys(spec) for cid, spec in charts.items()}  # before figures fill the text
     cite_figures(paths.root, site, problems)
     site.glossary = _glossary(site, paths, problems)
