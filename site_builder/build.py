@@ -57,14 +57,15 @@ class Report:
     search: SearchIndex | None = None
     warnings: list[Problem] = field(default_factory=list)
     output: Path | None = None
-    pending: Callable[[], None] | None = None  # what a deferred build left for finish()
+    pending: Callable[[Callable[[], bool] | None], None] | None = None  # what a deferred build left for finish()
 
-    def finish(self) -> None:
+    def finish(self, superseded: Callable[[], bool] | None = None) -> None:
         """Do what a ``defer`` build left until after publishing: check the links (their
-        warnings join :attr:`warnings`) and bring the search index up to date."""
+        warnings join :attr:`warnings`) and bring the search index up to date, unless
+        ``superseded()`` turns true first (a newer build waits: it will index again)."""
         pending, self.pending = self.pending, None
         if pending is not None:
-            pending()
+            pending(superseded)
 
     def summary(self) -> str:
         return (f"built {self.pages} pages ({self.files} files) in {self.seconds:.2f} s"
@@ -161,13 +162,15 @@ def _link_check(output: Output, root: Path, kept: Path, scanned: dict[str, Scann
     report.link_scans = check_links(output, root, problems, kept, scanned)
 
 
-def _finish_deferred(report: Report, problems: Problems, link_check: Callable[[Problems], None], root: Path) -> None:
-    """What a deferred build leaves until after publishing: the links, then the search index."""
+def _finish_deferred(report: Report, problems: Problems, link_check: Callable[[Problems], None], root: Path,
+                     superseded: Callable[[], bool] | None = None) -> None:
+    """What a deferred build leaves until after publishing: the links, then the search
+    index (stopped when ``superseded()`` turns true)."""
     found = Problems(root)
     link_check(found)
     report.warnings = problems.warnings + found.warnings
     if report.search:
-        report.search.catch_up()
+        report.search.catch_up(superseded)
 
 
 def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMemo | None = None,

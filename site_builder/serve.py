@@ -120,16 +120,17 @@ class Preview:
         self._reload(paths)
         self._unfinished = report
 
-    def finish(self) -> None:
+    def finish(self, superseded: Callable[[], bool] | None = None) -> None:
         """The last build's deferred work, once the browser has had its page: the link
         check (its warnings go to the terminal) and the search index. A newer save
-        skips it: that build defers its own."""
+        skips it, and stops the search index as soon as ``superseded()`` says one
+        waits: that build defers its own, and indexes at the next quiet moment."""
         with self._busy():
             report, self._unfinished = self._unfinished, None
             if report is None:
                 return
             try:
-                report.finish()
+                report.finish(superseded)
             except Exception:  # a bug or a broken Pagefind: say so, keep serving
                 traceback.print_exc()
             self.digests = output_digests(self.out, self._digest_memo)

@@ -39,13 +39,15 @@ class Rebuilds:
     in all); everything changed by then goes into one rebuild. Changes during a
     rebuild are collected and lead to exactly one more.
 
-    ``idle()``, when given, runs on the same thread once no change has arrived for
-    ``idle_after`` seconds since the last rebuild: work that can wait until the
-    browser has shown the page, and that a newer rebuild makes moot.
+    ``idle(superseded)``, when given, runs on the same thread once no change has
+    arrived for ``idle_after`` seconds since the last rebuild: work that can wait until
+    the browser has shown the page, and that a newer rebuild makes moot. So that a save
+    never waits for it, ``superseded()`` is true from the moment a change arrives; the
+    work stops as soon as it can.
     """
 
     def __init__(self, rebuild: Callable[[list[Path]], None], settle: float = 0.02, patience: float = 0.25,
-                 idle: Callable[[], None] | None = None, idle_after: float = 0.25):
+                 idle: Callable[[Callable[[], bool]], None] | None = None, idle_after: float = 0.25):
         self._rebuild, self._settle, self._patience = rebuild, settle, patience
         self._idle, self._idle_after, self._idle_due = idle, idle_after, False
         self._pending: set[Path] = set()
@@ -92,9 +94,13 @@ class Rebuilds:
                     changed, self._pending = sorted(self._pending), set()
                     self._idle_due = self._idle is not None
             if idle:
-                self._call(self._idle)
+                self._call(self._idle, self._superseded)
             else:
                 self._call(self._rebuild, changed)
+
+    def _superseded(self) -> bool:
+        """Whether a change (or stop) waits: idle work then gives way."""
+        return bool(self._pending) or self._stopped
 
     @staticmethod
     def _call(function: Callable, *args) -> None:

@@ -148,7 +148,7 @@ class _Calls(list):
     def rebuild(self, changed):
         self.append(("rebuild", len(changed)))
 
-    def idle(self):
+    def idle(self, superseded):
         self.append(("idle",))
 
 
@@ -190,3 +190,61 @@ def test_a_reload_refetches_the_page_but_not_the_scripts_and_stylesheets(served)
     assert cache_control(stylesheet) == "public, max-age=31536000, immutable"
     assert cache_control("/static/style.0000000000.css") == "no-store"
     assert "max-age" in cache_control("/livereload.js?port=1")
+
+
+def test_a_save_during_idle_work_stops_it_and_is_rebuilt_at_once():
+    """Idle work (the link check, the search index) gives way to a save: it is told as
+    soon as the change arrives, and the rebuild does not wait for it to run its course."""
+    from pathlib import Path
+    from site_builder.watch import Rebuilds
+    calls = []
+
+    def idle(superseded):
+        started = time.monotonic()
+        while not superseded() and time.monotonic() < started + 10:  # work that would take 10 s
+            time.sleep(0.005)
+        calls.append(("idle", superseded()))
+
+    rebuilds = Rebuilds(lambda changed: calls.append(("rebuild", time.monotonic())), settle=0.01, idle=idle,
+                        idle_after=0.05)
+    try:
+        rebuilds.changed([Path("a")])
+        time.sleep(0.3)  # the idle work is running
+        saved = time.monotonic()
+        rebuilds.changed([Path("b")])
+        wait_until(lambda: len(calls) == 3, what="the second rebuild")
+        assert calls[1] == ("idle", True)
+        assert calls[2][0] == "rebuild" and calls[2][1] - saved < 1
+    finally:
+        rebuilds.stop()
+
+
+def test_a_search_index_stopped_by_a_save_is_made_complete_at_the_next_quiet_moment(tmp_path):
+    from site_builder.build import build
+    from site_builder.search import index_site, Superseded
+
+    root = make_site(tmp_path / "site", {TOPIC: page("Alpha", "Words about aardvarks.", order=1)})
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(root, out=out, cache_dir=cache)
+    entry = (out / "pagefind/pagefind-entry.json").read_bytes()
+    (root / TOPIC).write_text(page("Alpha", "Words about zebras.", order=1), "utf-8")
+    stopped = build(root, out=out, cache_dir=cache, defer=True)
+    started = time.monotonic()
+    stopped.finish(superseded=lambda: time.monotonic() > started + 0.01)  # a save came in
+    assert stopped.search.state == "deferred"
+    assert (out / "pagefind/pagefind-entry.json").read_bytes() == entry  # the old index, whole
+    assert not list(tmp_path.glob(".out.search-*"))  # nothing half-made left beside it
+    with pytest.raises(Superseded):
+        index_site(out, "en", into=tmp_path / "never", superseded=lambda: True)
+
+    (root / TOPIC).write_text(page("Alpha", "Words about zebras and okapis.", order=1), "utf-8")
+    quiet = build(root, out=out, cache_dir=cache, defer=True)
+    assert quiet.search.state == "deferred"  # the stopped index is not taken for a made one
+    quiet.finish(superseded=lambda: False)
+    assert quiet.search.state == "indexed"
+    clean = build(root, out=tmp_path / "clean", cache_dir=tmp_path / "clean-cache")
+
+    def index(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted((folder / "pagefind").rglob("*"))
+                if p.is_file()}
+    assert clean.search.state == "indexed" and index(out) == index(tmp_path / "clean")
