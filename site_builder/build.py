@@ -283,8 +283,9 @@ def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cac
     if site.rendered_charts:
         assets["vega.js"] = write_hashed(output, "static/vega.js", vega_bundle(shared_cache).encode(), "vl-convert")
     pairs = editions_of(site)
+    instances: dict = {}  # each item's digest, made once per build (see context.fingerprint)
     editions = {language.code: _edition(site, pairs, paths, problems, shared_cache, assets, noindex, language,
-                                        (catalogues or {}).get(language.code))
+                                        (catalogues or {}).get(language.code), instances)
                 for language in site.config.languages}
     editions[""] = editions[site.config.languages[0].code]
     shared = engine_digest() + folder_digest(paths.templates)
@@ -317,11 +318,11 @@ class _Edition:
 
 
 def _edition(site: Site, editions: Editions, paths: Paths, problems: Problems, cache_dir: Path, assets: dict[str, str],
-             noindex: bool, language: Language, translations) -> _Edition:
+             noindex: bool, language: Language, translations, instances: dict) -> _Edition:
     """The template context, renderer, body renderer and chart HTML of one language."""
     chart_html: dict[str, str] = {}
     context = template_context(site, assets, noindex, chart_html, structured_data, editions.pages(language),
-                               edition_config(site.config, language))
+                               edition_config(site.config, language), instances)
     editions.declare(context, language)
     renderer = Renderer(paths.templates, context, language, cache_dir, translations)
     drawn = {**site.rendered_charts, **site.translated_charts.get(language.code, {})}
@@ -345,7 +346,7 @@ def _unless_reused(planned: Planned, output: Output, shared: str, context: Templ
                    render: Callable[[Problems], tuple[str, list] | None]) -> Job | None:
     """Keep the published page when nothing its last render looked at has changed
     (None; the warnings its render gave are reported again); else the job that renders it."""
-    base = base_key(shared, planned.template, planned.item)
+    base = base_key(shared, planned.template, planned.item, context.instances)
     recorded = output.recorded(planned.output)
     if recorded and render_key(base, recorded[1], context) == recorded[0] \
             and output.reuse(planned.output, recorded[0], planned.source):
