@@ -94,7 +94,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
     cache_dir = cache_dir or paths.cache
-    charts = ChartRenderer(shared_cache_dir(chart_cache))
+    charts = ChartRenderer(shared_cache_dir(chart_cache), kept=memo.recent("charts") if memo else None)
     charts.start_bundle(paths.charts)  # in the background, while the site loads
     try:
         site = gather(paths, problems, drafts, memo, cache_dir)
@@ -259,6 +259,8 @@ def render_charts(site: Site, renderer: ChartRenderer, problems: Problems) -> No
                 png_url=f"/charts/{chart_id}.png", sources=[site.datasets[d] for d in spec.datasets], files=files)
     if site.rendered_charts:
         renderer.wait_for_bundle()
+    if renderer.kept is not None:
+        renderer.kept.end_round()
 
 
 def _output_folder(out: Path, paths: Paths, problems: Problems) -> Path:

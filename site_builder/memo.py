@@ -82,14 +82,15 @@ class Recent:
         self.hits = 0  # answers from the last round, for tests
 
     def get(self, argument: Any, compute: Callable[[], T]) -> T:
-        """``compute()``, or what it returned for an equal ``argument`` last round or this one."""
+        """``compute()``, or what it returned for an equal ``argument`` last round or this
+        one. None is not kept: it is computed again when asked for again."""
         if argument in self._now:
             return self._now[argument]
         if argument in self._last:
             self.hits += 1
             result = self._now[argument] = self._last[argument]
-        else:
-            result = self._now[argument] = compute()
+        elif (result := compute()) is not None:
+            self._now[argument] = result
         return result
 
     def end_round(self) -> None:

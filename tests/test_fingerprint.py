@@ -107,6 +107,16 @@ def test_one_build_digests_each_instance_once_for_its_page_and_for_every_listing
     assert Walked.walks == 1  # once for the build: its base key and both editions' listings
 
 
+def test_a_charts_files_are_digested_by_their_cache_key_alone():
+    from site_builder.charts import RenderedFiles
+
+    def files(key: str, png: bytes) -> RenderedFiles:
+        return RenderedFiles(key=key, svg="<svg/>", png=png, spec_json="{}", export_svg="<svg/>", columns=["a"],
+                             rows=[[1]], csv="a\n1\n")
+    assert fingerprint(files("k1", b"\x89PNG" * 1000)) == fingerprint(files("k1", b"other bytes"))
+    assert fingerprint(files("k1", b"same")) != fingerprint(files("k2", b"same"))
+
+
 def test_field_values_cannot_pass_for_one_another():
     # text that reads like another kind of value, in the neighbouring field
     assert fingerprint(make_page(title="['x']", tags=[])) != fingerprint(make_page(title="", tags=["x"]))
