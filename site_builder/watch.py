@@ -23,6 +23,10 @@ CHANGES = {"created", "modified", "deleted", "moved", "closed"}
 # Editor and interpreter droppings: swap files, backups, vim's write test, bytecode.
 IGNORED_SUFFIXES = (".swp", ".swx", ".swpx", ".tmp", ".pyc", "~")
 IGNORED_NAMES = {"4913", "__pycache__", ".DS_Store"}
+# An editor's save (write a temporary file, rename it over the old one, set its mode)
+# reaches us as events a millisecond or two apart; every millisecond waited here is
+# one more that the contributor waits for the page.
+SETTLE = 0.008
 
 
 def is_input(path: Path) -> bool:
@@ -46,7 +50,7 @@ class Rebuilds:
     work stops as soon as it can.
     """
 
-    def __init__(self, rebuild: Callable[[list[Path]], None], settle: float = 0.02, patience: float = 0.25,
+    def __init__(self, rebuild: Callable[[list[Path]], None], settle: float = SETTLE, patience: float = 0.25,
                  idle: Callable[[Callable[[], bool]], None] | None = None, idle_after: float = 0.25):
         self._rebuild, self._settle, self._patience = rebuild, settle, patience
         self._idle, self._idle_after, self._idle_due = idle, idle_after, False

@@ -50,6 +50,24 @@ def test_one_save_one_rebuild_and_a_burst_is_one_rebuild(served):
     assert served.get("/topics/burst-4/")[0] == 200
 
 
+def test_an_editors_save_is_one_rebuild(served):
+    """What vim does on :w (with 'backupcopy' off): probe the folder, move the file to a
+    backup, write it anew, set its mode, drop the backup; one save, one rebuild."""
+    import os
+    settled(served, 1)
+    path = served.root / TOPIC
+    for _ in range(3):
+        probe = path.parent / "4913"
+        probe.write_text(""), probe.unlink()
+        os.replace(path, path.with_name(path.name + "~"))
+        path.write_text(page("Alpha", f"Saved at {time.monotonic()}.", order=1), "utf-8")
+        os.chmod(path, 0o644)
+        path.with_name(path.name + "~").unlink()
+        time.sleep(0.4)
+    settled(served, 4)
+    assert served.builds() == 4
+
+
 @pytest.mark.slow  # whole real-site builds in subprocesses: make test runs it
 def test_a_save_during_a_rebuild_leads_to_exactly_one_more(tmp_path):
     slow = "import time\ntime.sleep(1.5)  # a slow chart module makes every build slow\n"
