@@ -10,7 +10,7 @@ import pytest
 from conftest import make_site, page
 from fixtures_site import CHART_MODULE, DATA_CSV as CHART_FILES_CSV, chart_files
 from served import serving, wait_until
-from site_builder.serve import reload_paths
+from site_builder.serve import output_digests, reload_paths
 
 TOPIC = "content/pages/topics/alpha.md"
 
@@ -128,6 +128,22 @@ def test_reload_paths_swap_stylesheets_and_reload_pages_for_anything_else():
     assert reload_paths(before, {**before, "static/style.css": "b", "x/index.html": "3"}) == ["/x/index.html"]
     assert reload_paths(before, {**before, "x/index.html": "3"}) == ["/x/index.html"]
     assert reload_paths(before, {k: v for k, v in before.items() if k != "x/index.html"}) == ["/x/index.html"]
+
+
+def test_output_digests_list_every_file_below_the_output_without_content_hashes(tmp_path):
+    files = {"index.html": '<link href="/static/style.0123456789.css">', "static/style.0123456789.css": "a{}",
+             "topics/alpha/index.html": "Alpha", "pagefind/fragment/en_1.pf_fragment": "x"}
+    for relative, text in files.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    memo: dict = {}
+    digests = output_digests(tmp_path, memo)
+    assert sorted(digests) == ["index.html", "pagefind/fragment/en_1.pf_fragment", "static/style.css",
+                               "topics/alpha/index.html"]
+    (tmp_path / "index.html").write_text('<link href="/static/style.9876543210.css">')  # another hash only
+    (tmp_path / "topics/alpha/index.html").write_text("Alpha, edited")
+    again = output_digests(tmp_path, memo)
+    assert [k for k in digests if digests[k] != again[k]] == ["topics/alpha/index.html"]
 
 
 def test_a_file_deleted_mid_rebuild_is_a_message_not_a_crash(tmp_path):
