@@ -14,12 +14,18 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent,
+                             FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileSystemEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
 
 # Event kinds that mean an input changed; watchdog also reports files being opened
 # and read, which every build does, and which must not start another build.
 CHANGES = {"created", "modified", "deleted", "moved", "closed"}
+# The same, asked of the operating system: a build opens and reads some 170 inputs, and
+# each read reported as "opened" and "closed without writing" cost the watching thread
+# (and, through Python's lock, the build) a quarter of the rebuild's time.
+CHANGE_EVENTS = [FileCreatedEvent, DirCreatedEvent, FileModifiedEvent, FileDeletedEvent, DirDeletedEvent,
+                 FileMovedEvent, DirMovedEvent, FileClosedEvent]
 # Editor and interpreter droppings: swap files, backups, vim's write test, bytecode.
 IGNORED_SUFFIXES = (".swp", ".swx", ".swpx", ".tmp", ".pyc", "~")
 IGNORED_NAMES = {"4913", "__pycache__", ".DS_Store"}
@@ -131,7 +137,7 @@ class Watcher:
 
     def start(self) -> None:
         """Begin watching; returns at once (watchdog runs its own threads)."""
-        self._observer.schedule(self._handler, str(self.root), recursive=False)
+        self._observer.schedule(self._handler, str(self.root), recursive=False, event_filter=CHANGE_EVENTS)
         for folder in self.folders:
             self._watch(folder)
         self._observer.start()
@@ -144,7 +150,8 @@ class Watcher:
         if folder in self._watches:
             self._observer.unschedule(self._watches.pop(folder))
         if folder.is_dir():
-            self._watches[folder] = self._observer.schedule(self._handler, str(folder), recursive=True)
+            self._watches[folder] = self._observer.schedule(self._handler, str(folder), recursive=True,
+                                                            event_filter=CHANGE_EVENTS)
 
     def _event(self, event: FileSystemEvent) -> None:
         if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):

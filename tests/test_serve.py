@@ -282,3 +282,27 @@ def test_a_search_index_stopped_by_a_save_is_made_complete_at_the_next_quiet_mom
         return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted((folder / "pagefind").rglob("*"))
                 if p.is_file()}
     assert clean.search.state == "indexed" and index(out) == index(tmp_path / "clean")
+
+
+def test_the_watcher_is_told_of_changes_but_not_of_reads(tmp_path):
+    """A build reads every input; the operating system is asked for changes only, so
+    those reads reach no watching thread (each one cost the rebuild time)."""
+    from site_builder.watch import Watcher
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "a.md").write_text("a")
+    watcher = Watcher(tmp_path, [folder], lambda paths: None)
+    seen: list[str] = []
+    watcher._event = lambda event: seen.append(event.event_type)  # everything the thread is handed
+    watcher.start()
+    try:
+        time.sleep(0.2)
+        for _ in range(20):
+            (folder / "a.md").read_text()
+        time.sleep(0.3)
+        assert seen == []
+        (folder / "a.md").write_text("b")
+        wait_until(lambda: "closed" in seen, what="the save")
+        assert set(seen) <= {"modified", "closed"}
+    finally:
+        watcher.stop()
