@@ -50,6 +50,11 @@ class InputMemo:
         """The :class:`Recent` results kept under ``name``."""
         return self._recent.setdefault(name, Recent())
 
+    def end_round(self) -> None:
+        """A build is over: each :class:`Recent` keeps what it was asked for, and forgets the rest."""
+        for recent in self._recent.values():
+            recent.end_round()
+
     def load(self, name: str, inputs: Iterable[Path], problems: Problems, loader: Callable[[Problems], T],
              extra: Any = ()) -> T:
         """``loader(problems)``'s result, from the memo when every file below ``inputs``
@@ -92,6 +97,10 @@ class Recent:
         elif (result := compute()) is not None:
             self._now[argument] = result
         return result
+
+    def put(self, argument: Any, result: Any) -> None:
+        """Keep ``result`` for ``argument`` from now on (in place of what it had)."""
+        self._now[argument] = result
 
     def end_round(self) -> None:
         """Keep what this round asked for; forget the rest."""

@@ -119,7 +119,7 @@ def check_site(root: Path, templates: Path, site, problems: Problems, scans: Rec
     bodies; chart titles, takeaways, descriptions and notes; claim notes, periods and
     reasons (the quotes are the articles' own words); dataset titles, definitions and
     caveats; figure labels; the site's title and description; the literal text of templates.
-    ``scans``: see :class:`NumberCheck` (those of texts this build did not check are forgotten)."""
+    ``scans``: see :class:`NumberCheck`."""
     check = NumberCheck(site.figures, problems, scans)
     sources: dict[str, str] = {}
 
@@ -149,5 +149,4 @@ def check_site(root: Path, templates: Path, site, problems: Problems, scans: Rec
     fields("content/site.toml", [site.config.title, site.config.description])
     for path in sorted(templates.glob("*.html")) if templates.is_dir() else []:
         check.template(path.read_text("utf-8", errors="replace"), problems.where(path))
-    if scans is not None:
-        scans.end_round()
+

@@ -86,3 +86,31 @@ def test_memo_keeps_the_last_builds_chart_renders_until_the_chart_changes(tmp_pa
 def _files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
             if p.is_file() and "pagefind" not in p.parts}
+
+
+def test_memo_keeps_each_charts_html_while_what_it_showed_is_unchanged(tmp_path):
+    """A chart's HTML is rendered again exactly when a clean build would render it otherwise:
+    after a change to the site's name (in its citation), to its template, or to its data."""
+    files = {**chart_files(), "content/pages/topics/route.md": page("Route", "```chart crossings-bar\n```")}
+    root = make_site(tmp_path / "site", files)
+    memo = InputMemo()
+    kept = memo.recent("chart_html")
+
+    def same_as_a_clean_build(n: int) -> None:
+        build(root, out=tmp_path / "memo", cache_dir=tmp_path / "cache", drafts=True, memo=memo)
+        build(root, out=tmp_path / f"plain-{n}", cache_dir=tmp_path / f"plain-cache-{n}", drafts=True)
+        assert _files(tmp_path / "memo") == _files(tmp_path / f"plain-{n}")
+
+    same_as_a_clean_build(0)
+    hits = kept.hits
+    same_as_a_clean_build(1)
+    assert kept.hits > hits  # kept, not rendered
+    config = root / "content/site.toml"
+    config.write_text(config.read_text("utf-8").replace('title = "Test Site"', 'title = "Another Site"'), "utf-8")
+    same_as_a_clean_build(2)
+    chart = root / "templates/chart.html"
+    chart.write_text(chart.read_text("utf-8").replace("<figure ", '<figure data-edited="yes" '), "utf-8")
+    same_as_a_clean_build(3)
+    assert 'data-edited="yes"' in (tmp_path / "memo/topics/route/index.html").read_text("utf-8")
+    (root / "content/data/crossings.csv").write_text(DATA_CSV.replace("25565", "31000"), "utf-8")
+    same_as_a_clean_build(4)
