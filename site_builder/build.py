@@ -196,16 +196,16 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
     charts = load_chart_specs(paths.charts, datasets, problems, config.languages[0].locale)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
+    scans = memo.recent("numerals") if memo else None  # what the numerals check found in each text
     if config.check_numbers:
         from .numerals import check_site as check_numbers
 
-        check_numbers(paths.root, paths.templates, site, problems,  # the text as written, before figures fill it
-                      memo.recent("numerals") if memo else None)
+        check_numbers(paths.root, paths.templates, site, problems, scans)  # the text as written, before figures fill it
     written = {cid: chart_figure_keys(spec) for cid, spec in charts.items()}  # before figures fill the text
     cite_figures(paths.root, site, problems)
     site.glossary = _glossary(site, paths, problems)
     site.chart_texts = load_chart_text(paths.charts, config.languages, charts, figures, problems, config.check_numbers,
-                                       written)
+                                       written, scans)
     check_addresses(site, problems)
     check_translations(editions_of(site), problems)
     return site

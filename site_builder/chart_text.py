@@ -37,13 +37,16 @@ import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .editions import FIGURE_KEY, drift
 from .errors import Problems
 from .figures import fill, load_yaml_file
 from .model import ChartSpec, Figure, Language
 from .numerals import NumberCheck
+
+if TYPE_CHECKING:
+    from .memo import Recent
 
 TEXT_KEYS = {"title", "takeaway", "description", "notes"}
 _KEPT = {"field", "type", "$schema", "name", "mark", "format", "timeUnit", "aggregate", "as", "groupby", "fields"}
@@ -95,18 +98,18 @@ def chart_figure_keys(spec: ChartSpec) -> set[str]:
 
 def load_chart_text(charts_dir: Path, languages: list[Language], specs: dict[str, ChartSpec],
                     figures: dict[str, Figure], problems: Problems, check_numbers: bool = False,
-                    written: dict[str, set[str]] | None = None) -> dict[str, dict[str, ChartSpec]]:
+                    written: dict[str, set[str]] | None = None, scans: Recent | None = None) -> dict[str, dict[str, ChartSpec]]:
     """For each other language with a text file: chart id → the chart as that language
     draws it (``lang`` and ``labels`` set). Unknown charts and keys are reported; with
-    ``check_numbers``, so are numbers typed by hand (see :mod:`.numerals`). ``written``
-    (chart id → :func:`chart_figure_keys` of the source text) warns where a translation
-    cites other figures than its source, as a page's translation would be warned."""
+    ``check_numbers``, so are numbers typed by hand (see :mod:`.numerals`; ``scans`` as
+    there). ``written`` (chart id → :func:`chart_figure_keys` of the source text) warns
+    where a translation cites other figures than its source, as a page's translation would be warned."""
     editions = {}
     for language in languages[1:]:
         path = charts_dir / f"{language.code}.yaml"
         data = load_yaml_file(path, problems, dict) if path.is_file() else None
         if data:
-            check = NumberCheck(figures, problems) if check_numbers else None
+            check = NumberCheck(figures, problems, scans) if check_numbers else None
             editions[language.code] = _edition(path, data, language, specs, figures, problems, check)
             _check_drift(path, data, written or {}, problems)
     return editions
