@@ -117,6 +117,26 @@ def test_a_charts_files_are_digested_by_their_cache_key_alone():
     assert fingerprint(files("k1", b"same")) != fingerprint(files("k2", b"same"))
 
 
+def test_a_datasets_rows_are_digested_by_its_digest_and_a_charts_drawing_by_its_files():
+    from site_builder.charts import RenderedFiles
+    from site_builder.model import Chart, ChartSpec, Dataset
+
+    def dataset(digest: str, rows: list) -> Dataset:
+        return Dataset("d", "content/data/d.csv", "/data/d/", "data/d/index.html", "D", "A", "", "", "", "people",
+                       "2024", [], [], {}, rows, [2], digest, download=repr(rows).encode())
+    assert fingerprint(dataset("x1", [{"year": 2023}])) == fingerprint(dataset("x1", [{"year": 2024}]))
+    assert fingerprint(dataset("x1", [{"year": 2023}])) != fingerprint(dataset("x2", [{"year": 2023}]))
+    spec = ChartSpec("c", "T", "K", "D", ["d"], [], "content/charts/c.py", 1)
+
+    def chart(key: str, svg: str) -> Chart:
+        files = RenderedFiles(key=key, svg=svg, png=b"", spec_json="{}", export_svg=svg, columns=["a"], rows=[[1]], csv="")
+        return Chart(spec, svg, ["a"], [[1]], "/c.csv", "/c.vl.json", "/c.png", [], files)
+    assert fingerprint(chart("k1", "<svg>1</svg>")) == fingerprint(chart("k1", "<svg>2</svg>"))
+    assert fingerprint(chart("k1", "<svg>1</svg>")) != fingerprint(chart("k2", "<svg>1</svg>"))
+    with pytest.raises(AttributeError):
+        fill(dataset("x1", []), rows=[{"year": 2025}])  # derived from the file, not filled in by rendering
+
+
 def test_field_values_cannot_pass_for_one_another():
     # text that reads like another kind of value, in the neighbouring field
     assert fingerprint(make_page(title="['x']", tags=[])) != fingerprint(make_page(title="", tags=["x"]))
