@@ -9,6 +9,7 @@ The check reads the text as written, before figures are filled in.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,12 +73,19 @@ class NumberCheck:
     def __init__(self, figures: dict[str, Figure], problems: Problems, scans: Recent | None = None):
         self.problems = problems
         self.scans = scans
-        self.by_value: dict[str, list[str]] = {}
-        for key, figure in sorted(figures.items()):
+        self.figures = figures
+
+    @functools.cached_property
+    def by_value(self) -> dict[str, list[str]]:
+        """Figure keys by the value they hold, for hints (made at the first number found:
+        a site without hand-typed numbers never needs it)."""
+        by_value: dict[str, list[str]] = {}
+        for key, figure in sorted(self.figures.items()):
             if figure.value is not None and not key.startswith("claims:"):
                 percent = figure.text.endswith("%") or (figure.measured is not None and figure.measured.unit == "percent")
                 for spelling in {_plain(figure.text), _plain(str(figure.value) + ("%" if percent else ""))}:
-                    self.by_value.setdefault(spelling, []).append(key)
+                    by_value.setdefault(spelling, []).append(key)
+        return by_value
 
     def text(self, text: str, path: Path | str, line: int, markdown: bool = False) -> None:
         """Check ``text`` (which starts at ``line`` of ``path``)."""
