@@ -121,7 +121,9 @@ def _publish(site: Site, paths: Paths, problems: Problems, report: Report, cache
     """Write every output into ``report.output`` and publish it (links checked unless
     ``defer``; search indexed); fills ``report``. Returns the link check, for a deferred build."""
     kept = KeptFiles(cache_dir, report.output)
-    catalogues = {language.code: catalogue(paths.templates, language, problems) for language in site.config.languages}
+    compiled = memo.recent("catalogues") if memo else None  # the preview's, by language and .po bytes
+    catalogues = {language.code: catalogue(paths.templates, language, problems, compiled)
+                  for language in site.config.languages}
     with Output(report.output, kept.manifest) as output:
         report.pages, scanned = write_site(site, paths, output, problems, cache_dir, shared_cache, noindex=drafts,
                                            catalogues=catalogues, memo=memo)

@@ -307,6 +307,27 @@ def test_the_preview_reports_a_translations_typed_number_again_without_scanning_
     assert [numeral for _, numeral in kept] == ["25,565"]
 
 
+def test_the_preview_keeps_a_compiled_catalogue_until_it_changes_and_reports_a_broken_one_each_time(tmp_path):
+    from site_builder.memo import Recent
+
+    root = make_site(tmp_path / "site", {})
+    zh = Language("zh", "zh-Hans", "zh_Hans_CN", "简体中文", "/zh", "T", "D")
+    kept, problems = Recent(), Problems(tmp_path)
+    first = catalogue(root / "templates", zh, problems, kept)
+    kept.end_round()  # the next build
+    assert catalogue(root / "templates", zh, problems, kept) is first and kept.hits == 1
+    po = root / "templates/locales/zh/LC_MESSAGES/messages.po"
+    po.write_text(po.read_text("utf-8").replace('msgstr "来源：', 'msgstr "资料来源：', 1), "utf-8")
+    edited = catalogue(root / "templates", zh, problems, kept)
+    assert edited is not first and edited.gettext("Source:") == "资料来源："
+    po.write_text(po.read_text("utf-8") + '\nmsgid "broken"\n', "utf-8")
+    for _ in range(2):
+        before = len(problems.items)
+        catalogue(root / "templates", zh, problems, kept)
+        assert len(problems.items) == before + 1
+    assert problems.items and problems.items[-1].message.startswith("message catalogue:")
+
+
 def chart_text_sites(zh_takeaway: str) -> dict[str, str]:
     """The bilingual site with an English chart citing crossings-2023 and a full Chinese
     text for it (every key, so that it replaces the English) with ``zh_takeaway``."""
