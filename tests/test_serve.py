@@ -231,9 +231,11 @@ def test_a_save_during_idle_work_stops_it_and_is_rebuilt_at_once():
     soon as the change arrives, and the rebuild does not wait for it to run its course."""
     from pathlib import Path
     from site_builder.watch import Rebuilds
-    calls = []
+    import threading
+    calls, working = [], threading.Event()
 
     def idle(superseded):
+        working.set()
         started = time.monotonic()
         while not superseded() and time.monotonic() < started + 10:  # work that would take 10 s
             time.sleep(0.005)
@@ -243,7 +245,7 @@ def test_a_save_during_idle_work_stops_it_and_is_rebuilt_at_once():
                         idle_after=0.05)
     try:
         rebuilds.changed([Path("a")])
-        time.sleep(0.3)  # the idle work is running
+        assert working.wait(10)  # the idle work is running
         saved = time.monotonic()
         rebuilds.changed([Path("b")])
         wait_until(lambda: len(calls) == 3, what="the second rebuild")
@@ -295,7 +297,10 @@ def test_the_watcher_is_told_of_changes_but_not_of_reads(tmp_path):
     watcher._event = lambda event: seen.append(event.event_type)  # everything the thread is handed
     watcher.start()
     try:
-        time.sleep(0.2)
+        (folder / "a.md").write_text("a, saved")
+        wait_until(lambda: "closed" in seen, what="the watch to be live")
+        time.sleep(0.1)
+        seen.clear()
         for _ in range(20):
             (folder / "a.md").read_text()
         time.sleep(0.3)
