@@ -31,7 +31,7 @@ from .i18n import catalogue, edition_config
 from .links import ScannedPage, check_links, scan
 from .listings import template_context
 from .markdown import Markdown, References, glossary_terms
-from .memo import InputMemo, remembered
+from .memo import InputMemo, Recent, remembered
 from .model import Chart, Language, Site, fill
 from .outputs import Bodies, File, Planned, planned_outputs, render_output, static_files, write_hashed
 from .pages import load_pages
@@ -59,14 +59,15 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     output: Path | None = None
     published: dict[str, os.stat_result] | None = None  # each output file's stat once published, when known
-    pending: Callable[[], None] | None = None  # what a deferred build left for finish()
+    pending: Callable[[Callable[[], bool] | None], None] | None = None  # what a deferred build left for finish()
 
-    def finish(self) -> None:
+    def finish(self, superseded: Callable[[], bool] | None = None) -> None:
         """Do what a ``defer`` build left until after publishing: check the links (their
-        warnings join :attr:`warnings`) and bring the search index up to date."""
+        warnings join :attr:`warnings`) and bring the search index up to date, unless
+        ``superseded()`` turns true first (a newer build waits: it will index again)."""
         pending, self.pending = self.pending, None
         if pending is not None:
-            pending()
+            pending(superseded)
 
     def summary(self) -> str:
         return (f"built {self.pages} pages ({self.files} files) in {self.seconds:.2f} s"
@@ -95,7 +96,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
     paths = Paths(root.resolve())
     problems = Problems(paths.root)
     cache_dir = cache_dir or paths.cache
-    charts = ChartRenderer(shared_cache_dir(chart_cache))
+    charts = ChartRenderer(shared_cache_dir(chart_cache), kept=memo.recent("charts") if memo else None)
     charts.start_bundle(paths.charts)  # in the background, while the site loads
     try:
         site = gather(paths, problems, drafts, memo, cache_dir)
@@ -104,25 +105,30 @@ def build(root: Path, out: Path | None = None, strict: bool = False, drafts: boo
         _check_with_references(site, paths, problems, strict)
         out = _output_folder(out or paths.root / site.config.output_dir, paths, problems)
         report = Report(chart_renders=charts.renders, output=out)
-        link_check = _publish(site, paths, problems, report, cache_dir, charts.cache_dir, drafts, strict, defer)
+        link_check = _publish(site, paths, problems, report, cache_dir, charts.cache_dir, drafts, strict, defer, memo)
         report.seconds = time.perf_counter() - started
         if defer:
             report.pending = functools.partial(_finish_deferred, report, problems, link_check, paths.root)
     except BaseException:
         charts.stop()  # a failed build leaves no process rendering for it (the preview builds again and again)
         raise
+    finally:
+        if memo is not None:
+            memo.end_round()
     return report
 
 
 def _publish(site: Site, paths: Paths, problems: Problems, report: Report, cache_dir: Path, shared_cache: Path,
-             drafts: bool, strict: bool, defer: bool) -> Callable[[Problems], None]:
+             drafts: bool, strict: bool, defer: bool, memo: InputMemo | None = None) -> Callable[[Problems], None]:
     """Write every output into ``report.output`` and publish it (links checked unless
     ``defer``; search indexed); fills ``report``. Returns the link check, for a deferred build."""
     kept = KeptFiles(cache_dir, report.output)
-    catalogues = {language.code: catalogue(paths.templates, language, problems) for language in site.config.languages}
+    compiled = memo.recent("catalogues") if memo else None  # the preview's, by language and .po bytes
+    catalogues = {language.code: catalogue(paths.templates, language, problems, compiled)
+                  for language in site.config.languages}
     with Output(report.output, kept.manifest) as output:
         report.pages, scanned = write_site(site, paths, output, problems, cache_dir, shared_cache, noindex=drafts,
-                                           catalogues=catalogues)
+                                           catalogues=catalogues, memo=memo)
         problems.check(strict)  # a page that failed to render would only add broken-link noise
         link_check = functools.partial(_link_check, output, paths.root, kept.links, scanned, report)
         if not defer:
@@ -164,13 +170,15 @@ def _link_check(output: Output, root: Path, kept: Path, scanned: dict[str, Scann
     report.link_scans = check_links(output, root, problems, kept, scanned)
 
 
-def _finish_deferred(report: Report, problems: Problems, link_check: Callable[[Problems], None], root: Path) -> None:
-    """What a deferred build leaves until after publishing: the links, then the search index."""
+def _finish_deferred(report: Report, problems: Problems, link_check: Callable[[Problems], None], root: Path,
+                     superseded: Callable[[], bool] | None = None) -> None:
+    """What a deferred build leaves until after publishing: the links, then the search
+    index (stopped when ``superseded()`` turns true)."""
     found = Problems(root)
     link_check(found)
     report.warnings = problems.warnings + found.warnings
     if report.search:
-        report.search.catch_up()
+        report.search.catch_up(superseded)
 
 
 def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMemo | None = None,
@@ -193,15 +201,16 @@ def gather(paths: Paths, problems: Problems, drafts: bool = False, memo: InputMe
     figures = {**figures, **claim_figures(claims, problems.where(paths.claims))}
     charts = load_chart_specs(paths.charts, datasets, problems, config.languages[0].locale)
     site = Site(str(paths.root), config, articles, pages, datasets, figures, claims, charts)
+    scans = memo.recent("numerals") if memo else None  # what the numerals check found in each text
     if config.check_numbers:
         from .numerals import check_site as check_numbers
 
-        check_numbers(paths.root, paths.templates, site, problems)  # the text as written, before figures fill it
+        check_numbers(paths.root, paths.templates, site, problems, scans)  # the text as written, before figures fill it
     written = {cid: chart_figure_keys(spec) for cid, spec in charts.items()}  # before figures fill the text
     cite_figures(paths.root, site, problems)
     site.glossary = _glossary(site, paths, problems)
     site.chart_texts = load_chart_text(paths.charts, config.languages, charts, figures, problems, config.check_numbers,
-                                       written)
+                                       written, scans)
     check_addresses(site, problems)
     check_translations(editions_of(site), problems)
     return site
@@ -272,21 +281,25 @@ def _output_folder(out: Path, paths: Paths, problems: Problems) -> Path:
 
 
 def write_site(site: Site, paths: Paths, output: Output, problems: Problems, cache_dir: Path, shared_cache: Path,
-               noindex: bool = False, catalogues: dict | None = None) -> tuple[int, dict[str, ScannedPage]]:
+               noindex: bool = False, catalogues: dict | None = None,
+               memo: InputMemo | None = None) -> tuple[int, dict[str, ScannedPage]]:
     """Write every declared output (see :mod:`.outputs`), after the static files: a page
     whose recorded dependencies did not change is kept, the others are rendered. Returns
     the number of pages and the link scans of the pages rendered (for :func:`check_links`).
     ``noindex`` asks search engines to skip every page (a build that shows drafts).
-    Each language renders with its own context, catalogue (``catalogues``) and charts."""
+    Each language renders with its own context, catalogue (``catalogues``) and charts;
+    ``memo`` (the preview's) keeps each chart's HTML between builds (see :func:`_chart_html`)."""
     assets = static_files(paths.static, output)
     if site.rendered_charts:
         assets["vega.js"] = write_hashed(output, "static/vega.js", vega_bundle(shared_cache).encode(), "vl-convert")
     pairs = editions_of(site)
+    shared = engine_digest() + folder_digest(paths.templates)
+    instances: dict = {}  # each item's digest, made once per build (see context.fingerprint)
+    reuse = _Reuse(shared, instances, memo.recent("chart_html") if memo else None)
     editions = {language.code: _edition(site, pairs, paths, problems, shared_cache, assets, noindex, language,
-                                        (catalogues or {}).get(language.code))
+                                        (catalogues or {}).get(language.code), reuse)
                 for language in site.config.languages}
     editions[""] = editions[site.config.languages[0].code]
-    shared = engine_digest() + folder_digest(paths.templates)
     jobs = []
     for declared in planned_outputs(site, catalogues):
         try:
@@ -316,19 +329,52 @@ class _Edition:
 
 
 def _edition(site: Site, editions: Editions, paths: Paths, problems: Problems, cache_dir: Path, assets: dict[str, str],
-             noindex: bool, language: Language, translations) -> _Edition:
+             noindex: bool, language: Language, translations, reuse: _Reuse) -> _Edition:
     """The template context, renderer, body renderer and chart HTML of one language."""
     chart_html: dict[str, str] = {}
     context = template_context(site, assets, noindex, chart_html, structured_data, editions.pages(language),
-                               edition_config(site.config, language))
+                               edition_config(site.config, language), reuse.instances)
     editions.declare(context, language)
     renderer = Renderer(paths.templates, context, language, cache_dir, translations)
     drawn = {**site.rendered_charts, **site.translated_charts.get(language.code, {})}
-    chart_html.update({cid: renderer.render("chart.html", problems, chart=chart) or "" for cid, chart in sorted(drawn.items())})
+    chart_html.update(_chart_html(drawn, renderer, context, language, problems, reuse))
     localize = context.globals()["localize"] if language.prefix else None
     bodies = Bodies(paths.root, References(set(site.charts), site.figures, site.config.terms, _edition_glossary(site, language)),
                     context, site.config.terms, localize, language.prefix)
     return _Edition(context, renderer, bodies, chart_html)
+
+
+@dataclass(frozen=True)
+class _Reuse:
+    """What one build's editions share for reuse keys: the engine and templates' digest,
+    the digests of the instances digested so far, and the preview's chart HTML (or None)."""
+
+    shared: str
+    instances: dict
+    chart_html: Recent | None
+
+
+def _chart_html(drawn: dict[str, Chart], renderer: Renderer, context: TemplateContext, language: Language,
+                problems: Problems, reuse: _Reuse) -> dict[str, str]:
+    """The HTML of each chart, as pages embed it. The preview keeps each chart's HTML with
+    the key of what its render looked at, made as a page's is (the chart, the language,
+    the engine and templates, and the current value of each dependency it recorded):
+    while that key holds, the chart is not rendered again."""
+    html, kept = {}, reuse.chart_html
+    for chart_id, chart in sorted(drawn.items()):
+        base = base_key(reuse.shared, "chart.html", (language, chart), reuse.instances)
+        last = kept.get((language.code, chart_id), lambda: None) if kept is not None else None
+        if last is not None and render_key(base, last[1], context) == last[0]:
+            html[chart_id] = last[2]
+            continue
+        with context.tracing() as used:
+            rendered = renderer.render("chart.html", problems, chart=chart)
+        html[chart_id] = rendered or ""
+        # (a chart showing other charts' HTML would see it unfinished: not kept)
+        if kept is not None and rendered is not None and all(name != "chart_html" for name, _ in used):
+            dependencies = sorted(used, key=lambda d: (d[0], d[1] is None, d[1] or ""))
+            kept.put((language.code, chart_id), (render_key(base, dependencies, context), dependencies, rendered))
+    return html
 
 
 def _edition_glossary(site: Site, language: Language) -> dict[str, str]:
@@ -344,7 +390,7 @@ def _unless_reused(planned: Planned, output: Output, shared: str, context: Templ
                    render: Callable[[Problems], tuple[str, list] | None]) -> Job | None:
     """Keep the published page when nothing its last render looked at has changed
     (None; the warnings its render gave are reported again); else the job that renders it."""
-    base = base_key(shared, planned.template, planned.item)
+    base = base_key(shared, planned.template, planned.item, context.instances)
     recorded = output.recorded(planned.output)
     if recorded and render_key(base, recorded[1], context) == recorded[0] \
             and output.reuse(planned.output, recorded[0], planned.source):

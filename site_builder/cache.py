@@ -93,7 +93,8 @@ def render_key(base: str, dependencies: list, context: "TemplateContext") -> str
     return hashlib.sha256("".join([base, *map(context.token, dependencies)]).encode()).hexdigest()[:32]
 
 
-def base_key(shared: str, template: str, item: object) -> str:
+def base_key(shared: str, template: str, item: object, instances: dict | None = None) -> str:
     """What a page's bytes depend on besides its recorded dependencies: ``shared`` (the
-    engine and every template), the template's name and everything the item holds."""
-    return hashlib.sha256(f"{shared}\0{template}\0{fingerprint(item)}".encode()).hexdigest()
+    engine and every template), the template's name and everything the item holds.
+    ``instances``: the build's digests of the instances it holds (see :func:`.context.fingerprint`)."""
+    return hashlib.sha256(f"{shared}\0{template}\0{fingerprint(item, instances)}".encode()).hexdigest()

@@ -44,7 +44,8 @@ from .errors import Problems
 from .figures import fill, load_yaml_file
 from .model import ChartSpec, Figure, Language
 
-if TYPE_CHECKING:  # loaded only for a site that checks its numbers
+if TYPE_CHECKING:  # numerals is loaded only for a site that checks its numbers
+    from .memo import Recent
     from .numerals import NumberCheck
 
 TEXT_KEYS = {"title", "takeaway", "description", "notes"}
@@ -97,18 +98,18 @@ def chart_figure_keys(spec: ChartSpec) -> set[str]:
 
 def load_chart_text(charts_dir: Path, languages: list[Language], specs: dict[str, ChartSpec],
                     figures: dict[str, Figure], problems: Problems, check_numbers: bool = False,
-                    written: dict[str, set[str]] | None = None) -> dict[str, dict[str, ChartSpec]]:
+                    written: dict[str, set[str]] | None = None, scans: Recent | None = None) -> dict[str, dict[str, ChartSpec]]:
     """For each other language with a text file: chart id → the chart as that language
     draws it (``lang`` and ``labels`` set). Unknown charts and keys are reported; with
-    ``check_numbers``, so are numbers typed by hand (see :mod:`.numerals`). ``written``
-    (chart id → :func:`chart_figure_keys` of the source text) warns where a translation
-    cites other figures than its source, as a page's translation would be warned."""
+    ``check_numbers``, so are numbers typed by hand (see :mod:`.numerals`; ``scans`` as
+    there). ``written`` (chart id → :func:`chart_figure_keys` of the source text) warns
+    where a translation cites other figures than its source, as a page's translation would be warned."""
     editions = {}
     for language in languages[1:]:
         path = charts_dir / f"{language.code}.yaml"
         data = load_yaml_file(path, problems, dict) if path.is_file() else None
         if data:
-            check = _number_check(figures, problems) if check_numbers else None
+            check = _number_check(figures, problems, scans) if check_numbers else None
             editions[language.code] = _edition(path, data, language, specs, figures, problems, check)
             _check_drift(path, data, written or {}, problems)
     return editions
@@ -127,10 +128,10 @@ def _check_drift(path: Path, data, written: dict[str, set[str]], problems: Probl
                           "a translation shows the same figures as its source: bring its text up to date")
 
 
-def _number_check(figures: dict[str, Figure], problems: Problems) -> NumberCheck:
+def _number_check(figures: dict[str, Figure], problems: Problems, scans: Recent | None) -> NumberCheck:
     from .numerals import NumberCheck
 
-    return NumberCheck(figures, problems)
+    return NumberCheck(figures, problems, scans)
 
 
 def _edition(path: Path, data, language: Language, specs: dict[str, ChartSpec], figures: dict[str, Figure],

@@ -23,7 +23,7 @@ import traceback
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from markupsafe import escape
 
@@ -35,6 +35,9 @@ from .inputs import list_files, read_text
 from .model import ChartSpec, Dataset
 from .chart_text import drawn_in, relabel
 from .parallel import Background
+
+if TYPE_CHECKING:
+    from .memo import Recent
 from .write import write_atomically
 
 CACHE_VERSION = "5"  # 5: charts draw data-built labels in their language
@@ -151,17 +154,23 @@ def _error_line(exc: BaseException, path: Path) -> int:
     return frames[-1].lineno if frames else 1
 
 
+UNKEYED = {"keyed": False}  # the key stands for them (see .context.fingerprint)
+
+
 @dataclass
 class RenderedFiles:
-    """What rendering one chart produces; stored in the cache as is."""
+    """What rendering one chart produces; stored in the cache as is, under ``key``
+    (:meth:`ChartRenderer.cache_key`), which stands for it in reuse keys: equal keys,
+    equal files, so a page's key need not walk a PNG's bytes."""
 
-    svg: str           # lean, for pages (currentColor, no title: the page shows them)
-    png: bytes         # the download, with title, takeaway, source, notes and credit
-    spec_json: str
-    export_svg: str    # the SVG download, like the PNG
-    columns: list[str]
-    rows: list[list[Any]]
-    csv: str
+    key: str
+    svg: str = field(metadata=UNKEYED)           # lean, for pages (currentColor, no title: the page shows them)
+    png: bytes = field(metadata=UNKEYED)         # the download, with title, takeaway, source, notes and credit
+    spec_json: str = field(metadata=UNKEYED)
+    export_svg: str = field(metadata=UNKEYED)    # the SVG download, like the PNG
+    columns: list[str] = field(metadata=UNKEYED)
+    rows: list[list[Any]] = field(metadata=UNKEYED)
+    csv: str = field(metadata=UNKEYED)
 
 
 @dataclass
@@ -180,6 +189,7 @@ class ChartRenderer:
     cache_dir: Path
     credit: str = ""  # the site's name and address, printed on every downloaded image
     renders: int = 0
+    kept: Recent | None = field(default=None, repr=False)  # the last build's files, in memory (the preview)
     _rendering: Background | None = field(default=None, repr=False)
     _bundling: Background | None = field(default=None, repr=False)
     _waiting: set[str] = field(default_factory=set, repr=False)  # ids the background process renders
@@ -209,7 +219,7 @@ class ChartRenderer:
         """Begin rendering, in a background process, every chart in ``specs`` that the
         cache lacks; :meth:`render` then waits for it. Content code runs there too: a
         chart module's mistakes are still reported by :meth:`render`."""
-        self._cached = {chart_id: self._read_cache(self.cache_key(spec, datasets)) for chart_id, spec in sorted(specs.items())}
+        self._cached = {chart_id: self._read_kept(self.cache_key(spec, datasets)) for chart_id, spec in sorted(specs.items())}
         missing = [specs[chart_id] for chart_id, files in self._cached.items() if files is None]
         if missing and _may_fork():
             self._rendering = Background(lambda: self._render_missing(missing, datasets))
@@ -219,12 +229,13 @@ class ChartRenderer:
         """In the background process: each chart's files (cached) or its ChartError."""
         made: dict[str, RenderedFiles | ChartError] = {}
         for spec in specs:
+            key = self.cache_key(spec, datasets)
             try:
-                made[spec.id] = self._render(spec, datasets)
+                made[spec.id] = self._render(spec, datasets, key)
             except ChartError as exc:
                 made[spec.id] = exc
                 continue
-            self._write_cache(self.cache_key(spec, datasets), made[spec.id])
+            self._write_cache(key, made[spec.id])
         return made
 
     def cache_key(self, spec: ChartSpec, datasets: dict[str, Dataset]) -> str:
@@ -248,10 +259,10 @@ class ChartRenderer:
             if files is not None:
                 return files
             key = self.cache_key(spec, datasets)
-            cached = self._read_cache(key)
+            cached = self._read_kept(key)
             if cached:
                 return cached
-            files = self._render(spec, datasets)
+            files = self._render(spec, datasets, key)
         except ChartError as exc:
             problems.add(spec.source, spec.line, f"chart '{spec.id}': {exc}")
             return None
@@ -270,22 +281,26 @@ class ChartRenderer:
         self.renders += 1
         return made[chart_id]
 
+    def _read_kept(self, key: str) -> RenderedFiles | None:
+        """The files cached under ``key``: those the last build read (:attr:`kept`), else from the cache folder."""
+        return self._read_cache(key) if self.kept is None else self.kept.get(key, lambda: self._read_cache(key))
+
     def _read_cache(self, key: str) -> RenderedFiles | None:
         meta, png = self.cache_dir / f"{key}.json", self.cache_dir / f"{key}.png"
         if not (meta.is_file() and png.is_file()):
             return None
         try:
             data = json.loads(meta.read_text("utf-8"))
-            return RenderedFiles(png=png.read_bytes(), **data)
+            return RenderedFiles(key=key, png=png.read_bytes(), **data)
         except (ValueError, TypeError):
             return None
 
     def _write_cache(self, key: str, files: RenderedFiles) -> None:
-        data = {k: v for k, v in vars(files).items() if k != "png"}
+        data = {k: v for k, v in vars(files).items() if k not in ("png", "key")}  # the key is the file's name
         for name, payload in ((f"{key}.png", files.png), (f"{key}.json", json.dumps(data).encode())):
             write_atomically(self.cache_dir / name, payload)  # two builds may write it at once
 
-    def _render(self, spec: ChartSpec, datasets: dict[str, Dataset]) -> RenderedFiles:
+    def _render(self, spec: ChartSpec, datasets: dict[str, Dataset], key: str) -> RenderedFiles:
         os.environ["TZ"] = "UTC"  # temporal scales render in the process time zone
         time.tzset()
         import vl_convert  # deferred: only a chart that is not cached pays for it
@@ -318,7 +333,7 @@ class ChartRenderer:
         columns = list(rows[0])
         table = relabel([[row.get(c) for c in columns] for row in rows], spec.labels)
         columns = relabel(columns, spec.labels)
-        return RenderedFiles(svg=_accessible_svg(svg, spec), png=png, export_svg=export_svg,
+        return RenderedFiles(key=key, svg=_accessible_svg(svg, spec), png=png, export_svg=export_svg,
                              spec_json=json.dumps(png_spec, indent=1, sort_keys=True, ensure_ascii=False),
                              columns=columns, rows=table, csv=to_csv(columns, table))
 

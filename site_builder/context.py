@@ -55,7 +55,8 @@ def fingerprint(value: Any, memo: dict[int, tuple[Any, bytes]] | None = None) ->
     Fields marked ``keyed=False`` in their metadata (what rendering fills in, a chart's
     function) are left out. Each dataclass instance is digested on its own and enters
     its container as that digest; ``memo`` (id → (instance, digest)) keeps those of one
-    build's template context, whose listings show the same page in many places."""
+    build (:attr:`TemplateContext.instances`: the pages' own items and their template
+    contexts show the same pages, charts and datasets in many places)."""
     digest = hashlib.blake2b(digest_size=16)
     _feed(digest, value, memo)
     return digest.hexdigest()
@@ -66,6 +67,9 @@ def _feed(digest, value: Any, memo) -> None:
     if kind is str:
         data = value.encode("utf-8", "surrogatepass")
         digest.update(b"s%d:" % len(data) + data)  # the length keeps neighbours apart
+    elif (kind is list or kind is dict) and _plain(value):  # a data table's rows, a chart's labels
+        data = repr(value).encode("utf-8", "surrogatepass")
+        digest.update(b"r%d:" % len(data) + data)
     elif kind is list or kind is tuple:
         digest.update(b"[%d" % len(value))
         for item in value:
@@ -81,6 +85,22 @@ def _feed(digest, value: Any, memo) -> None:
         digest.update(b"D" + _instance_digest(value, memo))
     else:
         _feed_other(digest, value, memo)
+
+
+_PLAIN_SCALARS = {str, int, bool, float, type(None)}
+
+
+def _plain(value: list | dict) -> bool:
+    """Whether ``repr(value)`` tells it exactly (and far faster than walking it): lists
+    and text-keyed dicts of text, numbers, booleans and None, nested. Not tuples (a
+    list and a tuple are digested alike) nor subclasses (``Markup`` is digested as text)."""
+    if type(value) is list:
+        return all(type(item) in _PLAIN_SCALARS or (type(item) in _CONTAINERS and _plain(item)) for item in value)
+    return all(type(key) is str and (type(item) in _PLAIN_SCALARS or (type(item) in _CONTAINERS and _plain(item)))
+               for key, item in value.items())
+
+
+_CONTAINERS = {list, dict}
 
 
 def _instance_digest(value: Any, memo) -> bytes:
@@ -193,12 +213,14 @@ class TemplateContext:
     """The names templates see, each with how its current value is digested, and the
     dependencies recorded while :meth:`tracing`."""
 
-    def __init__(self) -> None:
+    def __init__(self, instances: dict[int, tuple[Any, bytes]] | None = None) -> None:
         self._values: dict[str, Any] = {}
         self._digesters: dict[str, Callable[[str | None], Any]] = {}
         self._digests: dict[Dependency, str] = {}
         self._trace: set[Dependency] | None = None
-        self._instances: dict[int, tuple[Any, bytes]] = {}  # see fingerprint()
+        # the digests of the dataclass instances this build digested (see fingerprint());
+        # one build's editions and reuse keys share them
+        self.instances: dict[int, tuple[Any, bytes]] = {} if instances is None else instances
         self._tokens: dict[Dependency, str] = {}
         self._self_recording: set[str] = set()  # mappings, views, functions: they record their keys
 
@@ -265,7 +287,7 @@ class TemplateContext:
         if dependency not in self._digests:
             name, key = dependency
             digester = self._digesters.get(name)
-            self._digests[dependency] = fingerprint(_MISSING if digester is None else digester(key), self._instances)
+            self._digests[dependency] = fingerprint(_MISSING if digester is None else digester(key), self.instances)
         return self._digests[dependency]
 
 

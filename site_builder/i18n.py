@@ -17,12 +17,15 @@ import datetime as dt
 import io
 import re
 from pathlib import Path, PurePath
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from markupsafe import Markup, escape
 
 from .errors import Problems
 from .model import Config, Language
+
+if TYPE_CHECKING:
+    from .memo import Recent
 
 LANGUAGE_KEYS = {"name", "tag", "locale", "title", "description", "date_format"}
 CODE = re.compile(r"[a-z]{2,3}")  # a folder under content/pages and a URL prefix
@@ -93,10 +96,11 @@ def split_language(relative: PurePath, languages: list[Language]) -> tuple[Langu
     return languages[0], relative
 
 
-def catalogue(templates_dir: Path, language: Language, problems: Problems):
+def catalogue(templates_dir: Path, language: Language, problems: Problems, kept: Recent | None = None):
     """The language's interface text as gettext translations, compiled from its ``.po``
     catalogue in memory (the same catalogue gives the same bytes); the templates' own
-    text when it has none. A broken catalogue is reported at its line."""
+    text when it has none. A broken catalogue is reported at its line. ``kept`` (the
+    preview's) holds the last compiled ones, by language and bytes of the catalogue."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import PoFileError, read_po
     from babel.support import NullTranslations, Translations
@@ -104,9 +108,11 @@ def catalogue(templates_dir: Path, language: Language, problems: Problems):
     path = templates_dir / CATALOGUE.format(code=language.code)
     if not path.is_file():
         return NullTranslations()
+    data = path.read_bytes()
+    if kept is not None and (known := kept.get((language, data), lambda: None)) is not None:
+        return known
     try:
-        with path.open("rb") as handle:
-            messages = read_po(handle, locale=language.locale, abort_invalid=True)
+        messages = read_po(io.BytesIO(data), locale=language.locale, abort_invalid=True)
     except (PoFileError, ValueError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", -1) + 1  # Babel counts from 0
         problems.add(path, line, f"message catalogue: {exc}", "each msgid needs a msgstr, each in double quotes")
@@ -121,7 +127,10 @@ def catalogue(templates_dir: Path, language: Language, problems: Problems):
     compiled = io.BytesIO()
     write_mo(compiled, messages, use_fuzzy=False)
     compiled.seek(0)
-    return Translations(compiled)
+    translations = Translations(compiled)
+    if kept is not None:  # only one that compiled without a problem: the others are reported again
+        kept.put((language, data), translations)
+    return translations
 
 
 def as_date(value: Any) -> dt.date | dt.datetime | None:

@@ -18,11 +18,12 @@ from .model import Article, Config, Page, Section, Site
 
 def template_context(site: Site, assets: dict[str, str], noindex: bool, chart_html: dict[str, str],
                      structured_data: Callable[..., Any], pages: list[Page] | None = None,
-                     config: Config | None = None) -> TemplateContext:
+                     config: Config | None = None, instances: dict | None = None) -> TemplateContext:
     """Every name a template can see besides its own item, with how each is digested.
     An edition in another language lists its own ``pages`` and sees its own ``config``
-    (see :mod:`site_builder.editions`)."""
-    context = TemplateContext()
+    (see :mod:`site_builder.editions`); ``instances`` is the build's memo of digests
+    (see :attr:`TemplateContext.instances`), shared by its editions."""
+    context = TemplateContext(instances)
     pages = [listed(page) for page in (site.pages if pages is None else pages)]
     articles = [listed(article) for article in site.articles]
     sections = _sections(pages)

@@ -38,11 +38,22 @@ T = TypeVar("T")
 
 
 class InputMemo:
-    """One remembered result per loader name, valid while its input files' bytes hold."""
+    """One remembered result per loader name, valid while its input files' bytes hold;
+    and, for checks that are pure functions of a text, their results by text (:meth:`recent`)."""
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple[tuple, bytes, list]] = {}
+        self._recent: dict[str, Recent] = {}
         self.hits = 0  # loads answered from the memo, for tests and benchmarks
+
+    def recent(self, name: str) -> Recent:
+        """The :class:`Recent` results kept under ``name``."""
+        return self._recent.setdefault(name, Recent())
+
+    def end_round(self) -> None:
+        """A build is over: each :class:`Recent` keeps what it was asked for, and forgets the rest."""
+        for recent in self._recent.values():
+            recent.end_round()
 
     def load(self, name: str, inputs: Iterable[Path], problems: Problems, loader: Callable[[Problems], T],
              extra: Any = ()) -> T:
@@ -63,6 +74,37 @@ class InputMemo:
         else:
             self._entries[name] = (key, pickle.dumps(result, pickle.HIGHEST_PROTOCOL), list(found.items))
         return result
+
+
+class Recent:
+    """The results of a pure function, by argument, kept from one round (build) to the
+    next for the arguments asked for in the last round: an unchanged page's text is not
+    scanned again, and a text edited away is forgotten at the end of the next round."""
+
+    def __init__(self) -> None:
+        self._last: dict[Any, Any] = {}
+        self._now: dict[Any, Any] = {}
+        self.hits = 0  # answers from the last round, for tests
+
+    def get(self, argument: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, or what it returned for an equal ``argument`` last round or this
+        one. None is not kept: it is computed again when asked for again."""
+        if argument in self._now:
+            return self._now[argument]
+        if argument in self._last:
+            self.hits += 1
+            result = self._now[argument] = self._last[argument]
+        elif (result := compute()) is not None:
+            self._now[argument] = result
+        return result
+
+    def put(self, argument: Any, result: Any) -> None:
+        """Keep ``result`` for ``argument`` from now on (in place of what it had)."""
+        self._now[argument] = result
+
+    def end_round(self) -> None:
+        """Keep what this round asked for; forget the rest."""
+        self._last, self._now = self._now, {}
 
 
 def remembered(memo: InputMemo | None, name: str, inputs: Iterable[Path], problems: Problems,

@@ -18,6 +18,9 @@ from typing import Any
 BODY = {"listed": False}
 BODY_READER = "_read_body"  # what reads a page's body from its file (see Page.__getattr__)
 RENDERED = {"listed": False, "keyed": False}
+# DERIVED is made from what another field digests (a dataset's rows from the files its
+# ``digest`` covers; a chart's drawing from its files' cache key): reuse keys skip it.
+DERIVED = {"keyed": False}
 
 
 def fill(item: Any, **rendered: Any) -> None:
@@ -25,7 +28,7 @@ def fill(item: Any, **rendered: Any) -> None:
     change a page gets once read, so that the digest of what it was read as holds."""
     fields = item.__dataclass_fields__
     for name, value in rendered.items():
-        if fields[name].metadata.get("keyed", True):
+        if fields[name].metadata != RENDERED:
             raise AttributeError(f"{name} is part of what the item was read as, not filled in by rendering")
         object.__setattr__(item, name, value)
 
@@ -215,10 +218,11 @@ class Dataset:
     caveats: list[str]
     columns: list[Column]
     derived: dict[str, str]
-    rows: list[dict[str, Any]]
-    row_lines: list[int]
+    # what the data file says; ``digest`` (of the CSV and its YAML) stands for it in reuse keys
+    rows: list[dict[str, Any]] = field(metadata=DERIVED)
+    row_lines: list[int] = field(metadata=DERIVED)
     digest: str
-    download: bytes = b""  # the CSV exactly as read and checked, published as the download
+    download: bytes = field(default=b"", metadata=DERIVED)  # the CSV exactly as read and checked, published as the download
     reported_by: str = ""  # for second-hand figures: the report source_url links, the agency named apart
     agency_lang: str = ""  # the language tag of the agency's name when it is not the site's (lang="…")
     measure: str = ""  # a short key for what one unit counts; a claim with another 'definition' is another measure
@@ -317,9 +321,9 @@ class Chart:
     """A rendered chart: inline SVG plus the files readers can download."""
 
     spec: ChartSpec
-    svg: str
-    table_columns: list[str]
-    table_rows: list[list[Any]]
+    svg: str = field(metadata=DERIVED)  # these three are the files' (``files.key`` stands for them)
+    table_columns: list[str] = field(metadata=DERIVED)
+    table_rows: list[list[Any]] = field(metadata=DERIVED)
     csv_url: str
     json_url: str
     png_url: str

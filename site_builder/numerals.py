@@ -9,12 +9,17 @@ The check reads the text as written, before figures are filled in.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problems
 from .figures import SPAN, line_of
 from .model import Figure
+
+if TYPE_CHECKING:
+    from .memo import Recent
 
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
@@ -61,28 +66,50 @@ def hand_typed(text: str, markdown: bool = False) -> list[tuple[int, str]]:
 
 
 class NumberCheck:
-    """Reports hand-typed numbers; made once per build with the figures it can hint at."""
+    """Reports hand-typed numbers; made once per build with the figures it can hint at.
+    ``scans`` (the preview's, kept between builds) holds what :func:`hand_typed` found in
+    each text, so a text that did not change is not scanned again."""
 
-    def __init__(self, figures: dict[str, Figure], problems: Problems):
+    def __init__(self, figures: dict[str, Figure], problems: Problems, scans: Recent | None = None):
         self.problems = problems
-        self.by_value: dict[str, list[str]] = {}
-        for key, figure in sorted(figures.items()):
+        self.scans = scans
+        self.figures = figures
+
+    @functools.cached_property
+    def by_value(self) -> dict[str, list[str]]:
+        """Figure keys by the value they hold, for hints (made at the first number found:
+        a site without hand-typed numbers never needs it)."""
+        by_value: dict[str, list[str]] = {}
+        for key, figure in sorted(self.figures.items()):
             if figure.value is not None and not key.startswith("claims:"):
                 percent = figure.text.endswith("%") or (figure.measured is not None and figure.measured.unit == "percent")
                 for spelling in {_plain(figure.text), _plain(str(figure.value) + ("%" if percent else ""))}:
-                    self.by_value.setdefault(spelling, []).append(key)
+                    by_value.setdefault(spelling, []).append(key)
+        return by_value
 
     def text(self, text: str, path: Path | str, line: int, markdown: bool = False) -> None:
         """Check ``text`` (which starts at ``line`` of ``path``)."""
-        for offset, numeral in hand_typed(text, markdown):
+        self.report(self._scan((text, markdown), lambda: hand_typed(text, markdown)), text, path, line)
+
+    def field(self, text: str) -> list[tuple[int, str]]:
+        """What :func:`hand_typed` finds in a short text field; nothing in one without a digit."""
+        return self._scan((text, "field"), lambda: hand_typed(text) if any(c.isdigit() for c in text) else [])
+
+    def template(self, text: str, path: Path | str) -> None:
+        """Check the literal text of a template (tags, attributes and Jinja left out)."""
+        blanked = self._scan((text, "template"), lambda: _blank(text, _TEMPLATE_CODE))
+        self.text(blanked, path, 1)
+
+    def _scan(self, key: tuple, scan):
+        return scan() if self.scans is None else self.scans.get(key, scan)
+
+    def report(self, found: list[tuple[int, str]], text: str, path: Path | str, line: int) -> None:
+        """Report the numerals ``found`` in ``text`` (which starts at ``line`` of ``path``)."""
+        for offset, numeral in found:
             keys = self.by_value.get(_plain(numeral), [])
             hint = (f"the figure '{keys[0]}' holds this value: write {{fig:{keys[0]}}}" if keys else
                     f"compute it as a figure in content/figures.yaml, or mark it {{n:{numeral}|why it is typed}}")
             self.problems.warn(path, line + text.count("\n", 0, offset), f"number '{numeral}' is typed by hand", hint)
-
-    def template(self, text: str, path: Path | str) -> None:
-        """Check the literal text of a template (tags, attributes and Jinja left out)."""
-        self.text(_blank(text, _TEMPLATE_CODE), path, 1)
 
 
 def _plain(numeral: str) -> str:
@@ -95,12 +122,13 @@ def _plain(numeral: str) -> str:
     return f"{number:g}" + ("%" if numeral.strip().endswith("%") else "")
 
 
-def check_site(root: Path, templates: Path, site, problems: Problems) -> None:
+def check_site(root: Path, templates: Path, site, problems: Problems, scans: Recent | None = None) -> None:
     """Check every reader-visible text written in content: page titles, summaries and
     bodies; chart titles, takeaways, descriptions and notes; claim notes, periods and
     reasons (the quotes are the articles' own words); dataset titles, definitions and
-    caveats; figure labels; the site's title and description; the literal text of templates."""
-    check = NumberCheck(site.figures, problems)
+    caveats; figure labels; the site's title and description; the literal text of templates.
+    ``scans``: see :class:`NumberCheck`."""
+    check = NumberCheck(site.figures, problems, scans)
     sources: dict[str, str] = {}
 
     def source(name: str) -> str:
@@ -111,8 +139,8 @@ def check_site(root: Path, templates: Path, site, problems: Problems) -> None:
 
     def fields(name: str, texts, default: int = 1) -> None:
         for text in texts:
-            if text and any(c.isdigit() for c in text):
-                check.text(text, name, line_of(source(name), text, default))
+            if text and (found := check.field(text)):
+                check.report(found, text, name, line_of(source(name), text, default))
 
     for page in site.pages:
         fields(page.source, [page.title, page.summary])
@@ -129,3 +157,4 @@ def check_site(root: Path, templates: Path, site, problems: Problems) -> None:
     fields("content/site.toml", [site.config.title, site.config.description])
     for path in sorted(templates.glob("*.html")) if templates.is_dir() else []:
         check.template(path.read_text("utf-8", errors="replace"), problems.where(path))
+

@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from .cache import version
 from pathlib import Path
@@ -28,13 +29,19 @@ from .write import Output, write_atomically
 
 SEARCH_FOLDER = "pagefind"
 PAGEFIND = "pagefind-bin-extended"  # its version is part of the index's key
+SUPERSEDED_POLL = 0.005  # seconds between two looks at whether a newer build waits
 
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not run or failed: an installation problem, not a content mistake."""
 
 
-def index_site(folder: Path, language: str | None, into: Path | None = None, background: bool = False) -> Path:
+class Superseded(Exception):
+    """Indexing was stopped because a newer build is waiting (the preview)."""
+
+
+def index_site(folder: Path, language: str | None, into: Path | None = None, background: bool = False,
+               superseded: Callable[[], bool] | None = None) -> Path:
     """Write the search index for the HTML pages in ``folder`` into ``into`` (default
     ``folder/pagefind``).
 
@@ -43,10 +50,12 @@ def index_site(folder: Path, language: str | None, into: Path | None = None, bac
     found from the same search box. ``None`` (a site in several languages) lets
     Pagefind make one index per ``<html lang>``, which each page's search loads. Returns the index folder; raises
     :class:`SearchIndexError` when Pagefind is missing or fails. ``background`` runs
-    Pagefind at low priority (the preview, while a browser reloads).
+    Pagefind at low priority (the preview, while a browser reloads); ``superseded``, when it
+    returns true, ends Pagefind at once and raises :class:`Superseded` (``into`` is then
+    incomplete).
     """
     into = into or folder / SEARCH_FOLDER
-    _run_pagefind(folder, language, ["--output-path", str(into)], background)
+    _run_pagefind(folder, language, ["--output-path", str(into)], background, superseded)
     _sort_entry(into / "pagefind-entry.json")
     return into
 
@@ -60,7 +69,8 @@ def _sort_entry(entry: Path) -> None:
         entry.write_text(json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False), "utf-8")
 
 
-def _run_pagefind(folder: Path, language: str | None, output: list[str], background: bool = False) -> None:
+def _run_pagefind(folder: Path, language: str | None, output: list[str], background: bool = False,
+                  superseded: Callable[[], bool] | None = None) -> None:
     try:  # the extended build: it splits Chinese and Japanese text into words
         import pagefind_bin_extended
         executable = pagefind_bin_extended.get_executable()
@@ -70,9 +80,26 @@ def _run_pagefind(folder: Path, language: str | None, output: list[str], backgro
     command = [str(executable), "--site", str(folder), *output, *forced, "--silent"]
     # in the background, yield the cores to the browser that is reloading the page
     lower = (lambda: os.nice(10)) if background and hasattr(os, "nice") else None
-    result = subprocess.run(command, capture_output=True, text=True, check=False, preexec_fn=lower)
-    if result.returncode != 0:
-        raise SearchIndexError(f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=lower)
+    try:
+        stdout, stderr = _finished(process, superseded)
+    finally:
+        if process.poll() is None:  # stopped, or interrupted: no Pagefind outlives its build
+            process.kill()
+            process.communicate()
+    if process.returncode != 0:
+        raise SearchIndexError(f"pagefind failed ({process.returncode}): {stderr.strip() or stdout.strip()}")
+
+
+def _finished(process: subprocess.Popen, superseded: Callable[[], bool] | None) -> tuple[str, str]:
+    """The output of ``process`` once it exits; raises :class:`Superseded` as soon as
+    ``superseded()`` is true (the caller ends the process)."""
+    while True:
+        try:
+            return process.communicate(timeout=None if superseded is None else SUPERSEDED_POLL)
+        except subprocess.TimeoutExpired:  # communicate() again loses no output
+            if superseded():
+                raise Superseded() from None
 
 
 @dataclass
@@ -91,14 +118,21 @@ class SearchIndex:
         if self.state == "indexed":
             _write_stamp(self.stamp, self.key)
 
-    def catch_up(self) -> None:
+    def catch_up(self, superseded: Callable[[], bool] | None = None) -> None:
         """Index the published folder when the build deferred it, and swap the new
-        index in; raises :class:`SearchIndexError` like :func:`index_site`."""
+        index in; raises :class:`SearchIndexError` like :func:`index_site`. When
+        ``superseded()`` turns true meanwhile (a newer build waits), Pagefind is ended
+        and the published index left as it was, still deferred: the newer build's
+        stamp does not match it, so that build indexes again."""
         if self.state != "deferred":
             return
         fresh = self.folder.parent / f".{self.folder.name}.search-{os.getpid()}"
         shutil.rmtree(fresh, ignore_errors=True)
-        index_site(self.folder, self.language, into=fresh, background=True)
+        try:
+            index_site(self.folder, self.language, into=fresh, background=True, superseded=superseded)
+        except Superseded:
+            shutil.rmtree(fresh, ignore_errors=True)
+            return
         self.stamp.unlink(missing_ok=True)  # the index changes: the old stamp no longer holds
         old = self.folder / f".{SEARCH_FOLDER}.old"
         os.replace(self.folder / SEARCH_FOLDER, old)

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import logging
 import mimetypes
+import os
 import re
 import shutil
 import signal
@@ -26,7 +27,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -120,16 +121,17 @@ class Preview:
         self._reload(paths)
         self._unfinished = report
 
-    def finish(self) -> None:
+    def finish(self, superseded: Callable[[], bool] | None = None) -> None:
         """The last build's deferred work, once the browser has had its page: the link
         check (its warnings go to the terminal) and the search index. A newer save
-        skips it: that build defers its own."""
+        skips it, and stops the search index as soon as ``superseded()`` says one
+        waits: that build defers its own, and indexes at the next quiet moment."""
         with self._busy():
             report, self._unfinished = self._unfinished, None
             if report is None:
                 return
             try:
-                report.finish()
+                report.finish(superseded)
             except Exception:  # a bug or a broken Pagefind: say so, keep serving
                 traceback.print_exc()
             self.digests = output_digests(self.out, self._digest_memo)
@@ -247,25 +249,37 @@ def output_digests(out: Path, memo: dict[str, tuple[tuple[int, int, int], str]] 
     changed one as a new file, so the same inode, size and mtime mean the same bytes."""
     digests = {}
     seen = {}
-    for path in sorted(out.rglob("*")):
-        if path.is_file():
-            relative = path.relative_to(out).as_posix()
-            info = path.stat()
-            identity = (info.st_ino, info.st_size, info.st_mtime_ns)
-            known = memo.get(relative) if memo is not None else None
-            if known is not None and known[0] == identity:
-                digest = known[1]
-            else:
-                data = path.read_bytes()
-                if path.suffix == ".html":
-                    data = HASH_IN_TEXT.sub(b"", data)
-                digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            seen[relative] = (identity, digest)
-            digests[HASH_IN_TEXT.sub(b"", relative.encode()).decode()] = digest
+    for relative, entry in _files(out):
+        info = entry.stat()
+        identity = (info.st_ino, info.st_size, info.st_mtime_ns)
+        known = memo.get(relative) if memo is not None else None
+        if known is not None and known[0] == identity:
+            digest = known[1]
+        else:
+            with open(entry.path, "rb") as file:
+                data = file.read()
+            if relative.endswith(".html"):
+                data = HASH_IN_TEXT.sub(b"", data)
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        seen[relative] = (identity, digest)
+        digests[HASH_IN_TEXT.sub(b"", relative.encode()).decode()] = digest
     if memo is not None:
         memo.clear()
         memo.update(seen)
     return digests
+
+
+def _files(folder: str | Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
+    """Every file below ``folder``, as (its path relative to it, its entry); a listing
+    by ``os.scandir`` (which knows what is a folder without asking the disk again): the
+    preview lists its output after every rebuild, while the browser waits."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files(entry.path, f"{prefix}{entry.name}/")
+        elif entry.is_file():
+            yield prefix + entry.name, entry
 
 
 def reload_paths(before: dict[str, str], after: dict[str, str]) -> list[str]:

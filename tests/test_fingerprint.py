@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -61,6 +62,81 @@ def test_rendered_fields_do_not_count_and_sharing_does_not_matter():
     assert fingerprint(dt.date(2024, 1, 2)) != fingerprint("2024-01-02")
 
 
+plain = st.recursive(st.none() | st.booleans() | st.integers() | text | st.floats(allow_nan=False).map(lambda x: x + 0.0),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=300)
+@given(plain, plain)
+def test_plain_lists_and_dicts_digested_by_their_text_are_equal_exactly_when_equal(a, b):
+    assert (fingerprint([a]) == fingerprint([b])) == (a == b and _same_types(a, b))
+    assert (fingerprint({"k": a}) == fingerprint({"k": b})) == (a == b and _same_types(a, b))
+    assert fingerprint([a, make_page()]) != fingerprint([b, make_page(title="B")])  # walked, not by text
+
+
+def test_plain_text_cannot_pass_for_other_values():
+    assert fingerprint(["a", "b"]) != fingerprint("['a', 'b']")
+    assert fingerprint([["a"], "b"]) != fingerprint([["a", "b"]])
+    assert fingerprint([1]) != fingerprint([True]) and fingerprint([1]) != fingerprint([1.0])
+    assert fingerprint([{"a": 1}]) != fingerprint([{"a": 1}, None])
+
+
+class Walked(list):
+    """A list that counts how often it is walked."""
+    walks = 0
+
+    def __iter__(self):
+        Walked.walks += 1
+        return super().__iter__()
+
+
+def test_one_build_digests_each_instance_once_for_its_page_and_for_every_listing():
+    from site_builder.cache import base_key
+    from site_builder.context import TemplateContext
+
+    item = Mutable(Walked(["x", "y"]))
+    expected = fingerprint([item, item]), base_key("engine", "page.html", item)
+    Walked.walks = 0
+    instances: dict = {}
+    english, chinese = TemplateContext(instances), TemplateContext(instances)
+    for context in (english, chinese):
+        context.value("items", [item, item])
+    key = base_key("engine", "page.html", item, english.instances)
+    assert english.digest(("items", None)) == chinese.digest(("items", None)) == expected[0]
+    assert key == expected[1]
+    assert Walked.walks == 1  # once for the build: its base key and both editions' listings
+
+
+def test_a_charts_files_are_digested_by_their_cache_key_alone():
+    from site_builder.charts import RenderedFiles
+
+    def files(key: str, png: bytes) -> RenderedFiles:
+        return RenderedFiles(key=key, svg="<svg/>", png=png, spec_json="{}", export_svg="<svg/>", columns=["a"],
+                             rows=[[1]], csv="a\n1\n")
+    assert fingerprint(files("k1", b"\x89PNG" * 1000)) == fingerprint(files("k1", b"other bytes"))
+    assert fingerprint(files("k1", b"same")) != fingerprint(files("k2", b"same"))
+
+
+def test_a_datasets_rows_are_digested_by_its_digest_and_a_charts_drawing_by_its_files():
+    from site_builder.charts import RenderedFiles
+    from site_builder.model import Chart, ChartSpec, Dataset
+
+    def dataset(digest: str, rows: list) -> Dataset:
+        return Dataset("d", "content/data/d.csv", "/data/d/", "data/d/index.html", "D", "A", "", "", "", "people",
+                       "2024", [], [], {}, rows, [2], digest, download=repr(rows).encode())
+    assert fingerprint(dataset("x1", [{"year": 2023}])) == fingerprint(dataset("x1", [{"year": 2024}]))
+    assert fingerprint(dataset("x1", [{"year": 2023}])) != fingerprint(dataset("x2", [{"year": 2023}]))
+    spec = ChartSpec("c", "T", "K", "D", ["d"], [], "content/charts/c.py", 1)
+
+    def chart(key: str, svg: str) -> Chart:
+        files = RenderedFiles(key=key, svg=svg, png=b"", spec_json="{}", export_svg=svg, columns=["a"], rows=[[1]], csv="")
+        return Chart(spec, svg, ["a"], [[1]], "/c.csv", "/c.vl.json", "/c.png", [], files)
+    assert fingerprint(chart("k1", "<svg>1</svg>")) == fingerprint(chart("k1", "<svg>2</svg>"))
+    assert fingerprint(chart("k1", "<svg>1</svg>")) != fingerprint(chart("k2", "<svg>1</svg>"))
+    with pytest.raises(AttributeError):
+        fill(dataset("x1", []), rows=[{"year": 2025}])  # derived from the file, not filled in by rendering
+
+
 def test_field_values_cannot_pass_for_one_another():
     # text that reads like another kind of value, in the neighbouring field
     assert fingerprint(make_page(title="['x']", tags=[])) != fingerprint(make_page(title="", tags=["x"]))
@@ -95,7 +171,7 @@ def test_a_page_keeps_what_it_was_read_as_and_a_sealed_digest_stands_for_it():
 
 @dataclasses.dataclass
 class Mutable:
-    value: str
+    value: Any
 
 
 def test_a_remembered_page_is_sealed_with_the_digest_of_the_page_read_afresh(tmp_path):

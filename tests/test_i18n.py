@@ -10,7 +10,7 @@ from pathlib import Path, PurePath
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, REPO, page
+from conftest import MINIMAL_CONFIG, REPO, make_site, page
 from fixtures_site import REPOST, chart_files
 from site_builder.errors import Problems
 from site_builder.i18n import catalogue, date_formatter, list_formatter, number_formatter, read_languages, split_language
@@ -286,6 +286,46 @@ def test_a_number_typed_in_a_translation_is_reported(site):
         "(compute it as a figure in content/figures.yaml, or mark it {n:77|why it is typed})",
         "content/charts/zh.yaml:3: warning: number '25,565' is typed by hand "
         "(the figure 'crossings-2023' holds this value: write {fig:crossings-2023})"]
+
+
+def test_the_preview_reports_a_translations_typed_number_again_without_scanning_it_again(tmp_path):
+    from site_builder.build import build
+    from site_builder.memo import InputMemo
+
+    files = bilingual_site()
+    files["content/site.toml"] = CONFIG.replace('base_url = "https://example.org"', 'base_url = "https://example.org"\ncheck_numbers = true')
+    files["content/charts/zh.yaml"] = "charts:\n  crossings-bar:\n    takeaway: 2023 年 12 月有 25,565 人。\n"
+    root = make_site(tmp_path / "site", files)
+    memo = InputMemo()
+    typed = []
+    for _ in range(2):
+        report = build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache", drafts=True, memo=memo)
+        typed.append([str(w) for w in report.warnings if "typed by hand" in w.message])
+    assert typed[0] == typed[1] == ["content/charts/zh.yaml:3: warning: number '25,565' is typed by hand "
+                                    "(the figure 'crossings-2023' holds this value: write {fig:crossings-2023})"]
+    kept = memo.recent("numerals").get(("2023 年 12 月有 25,565 人。", False), lambda: pytest.fail("not kept"))
+    assert [numeral for _, numeral in kept] == ["25,565"]
+
+
+def test_the_preview_keeps_a_compiled_catalogue_until_it_changes_and_reports_a_broken_one_each_time(tmp_path):
+    from site_builder.memo import Recent
+
+    root = make_site(tmp_path / "site", {})
+    zh = Language("zh", "zh-Hans", "zh_Hans_CN", "简体中文", "/zh", "T", "D")
+    kept, problems = Recent(), Problems(tmp_path)
+    first = catalogue(root / "templates", zh, problems, kept)
+    kept.end_round()  # the next build
+    assert catalogue(root / "templates", zh, problems, kept) is first and kept.hits == 1
+    po = root / "templates/locales/zh/LC_MESSAGES/messages.po"
+    po.write_text(po.read_text("utf-8").replace('msgstr "来源：', 'msgstr "资料来源：', 1), "utf-8")
+    edited = catalogue(root / "templates", zh, problems, kept)
+    assert edited is not first and edited.gettext("Source:") == "资料来源："
+    po.write_text(po.read_text("utf-8") + '\nmsgid "broken"\n', "utf-8")
+    for _ in range(2):
+        before = len(problems.items)
+        catalogue(root / "templates", zh, problems, kept)
+        assert len(problems.items) == before + 1
+    assert problems.items and problems.items[-1].message.startswith("message catalogue:")
 
 
 def chart_text_sites(zh_takeaway: str) -> dict[str, str]:

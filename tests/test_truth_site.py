@@ -90,3 +90,34 @@ def test_a_note_cannot_pronounce_another_verdict(site):
     assert ["content/claims/a-reposted-story.yaml:5: warning: the note says 'matches', but the computed verdict is "
             "'close' (a note only adds context after the computed explanation; leave the verdict to the build)"] == \
         [str(w) for w in built.report.warnings if w.source.startswith("content/claims")]
+
+
+def test_the_preview_scans_only_the_texts_that_changed_and_reports_the_same(tmp_path):
+    from conftest import make_site
+    from site_builder.build import build
+    from site_builder.memo import InputMemo
+
+    files = {**CHECKED, **data_files(), "content/pages/x.md": page("X in 12 steps", "Then 12,345 crossed."),
+             "content/pages/y.md": page("Y", "No numbers here.")}
+    root = make_site(tmp_path / "site", files)
+    memo = InputMemo()
+
+    def typed() -> list[str]:
+        report = build(root, out=tmp_path / "out", cache_dir=tmp_path / "cache", drafts=True, memo=memo)
+        return [str(w) for w in report.warnings if "typed by hand" in w.message]
+
+    first = typed()
+    assert first == ["content/pages/x.md:2: warning: number '12' is typed by hand (compute it as a figure in "
+                     "content/figures.yaml, or mark it {n:12|why it is typed})",
+                     "content/pages/x.md:5: warning: number '12,345' is typed by hand (compute it as a figure in "
+                     "content/figures.yaml, or mark it {n:12,345|why it is typed})"]
+    scans = memo.recent("numerals")
+    assert scans.hits == 0
+    assert typed() == first and scans.hits > 0  # nothing scanned again, the same warnings
+    hits = scans.hits
+    (root / "content/pages/y.md").write_text(page("Y", "Now 77 of them."), "utf-8")
+    assert typed() == first + ["content/pages/y.md:5: warning: number '77' is typed by hand (compute it as a "
+                               "figure in content/figures.yaml, or mark it {n:77|why it is typed})"]
+    assert scans.hits > hits
+    (root / "content/pages/y.md").write_text(page("Y", "No numbers here."), "utf-8")
+    assert typed() == first
