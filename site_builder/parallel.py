@@ -27,7 +27,7 @@ from .errors import Problem, Problems
 from .write import Output, content_digest
 
 PARALLEL_MIN_JOBS = 200  # below this, forking workers costs more than it saves
-CHUNKS_PER_WORKER = 4    # a few chunks each, so one slow chunk does not hold up the rest
+SMALLEST_CHUNK = 16      # pages a worker takes at a time, at the end (a few hundredths of a second)
 
 
 @dataclass
@@ -63,8 +63,7 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
     if workers < 2 or len(jobs) < PARALLEL_MIN_JOBS:
         results = _run_chunk(range(len(jobs)), (jobs, output, root, inspect))
     else:
-        size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
-        chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        chunks = shrinking_chunks(len(jobs), workers)
         _inherited = (jobs, output, root, inspect)
         # Everything the workers inherit is left out of their garbage collections:
         # collecting would walk the whole site, and writing to each object's collector
@@ -85,6 +84,19 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
             inspected[jobs[index].relative] = seen
             written += 1
     return written, inspected
+
+
+def shrinking_chunks(count: int, workers: int) -> list[range]:
+    """``range(count)`` cut into consecutive chunks for ``workers`` to take in turn: each
+    a share of what is left, down to :data:`SMALLEST_CHUNK`. Large chunks first keep the
+    traffic with the workers small; small ones last keep every worker busy to the end
+    (with equal chunks, one worker would still render a whole chunk while the others wait)."""
+    chunks, start = [], 0
+    while start < count:
+        size = max(SMALLEST_CHUNK, (count - start) // (2 * workers))
+        chunks.append(range(start, min(start + size, count)))
+        start += size
+    return chunks
 
 
 Result = tuple[int, list | None, list[Problem], Any]  # index, manifest entry, problems, inspection

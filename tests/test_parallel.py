@@ -1,0 +1,15 @@
+"""Work shared among processes gives what one process gives: the chunks the render
+workers take, and the page files read over every core before the workers start."""
+
+from __future__ import annotations
+
+from site_builder.parallel import SMALLEST_CHUNK, shrinking_chunks
+
+
+def test_chunks_take_every_job_once_in_order_and_shrink_to_the_smallest():
+    for count in (1, 15, 16, 17, 200, 1017, 5000):
+        for workers in (2, 3, 8):
+            sizes = [len(chunk) for chunk in shrinking_chunks(count, workers)]
+            assert [i for chunk in shrinking_chunks(count, workers) for i in chunk] == list(range(count))
+            assert sizes == sorted(sizes, reverse=True) and sizes[0] <= max(SMALLEST_CHUNK, count // (2 * workers))
+    assert [len(chunk) for chunk in shrinking_chunks(1017, 2)][-4:] == [16, 16, 16, 11]
