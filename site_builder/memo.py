@@ -161,7 +161,7 @@ class SourceMemo:
                 line = _line(entry)
                 self._changed = True
             return self._replay(entry, line, problems)
-        found = Problems(problems.root)
+        found = problems.apart()
         result = reader(data, found)
         problems.items.extend(found.items)
         if signature and result is not None and not found.errors:
