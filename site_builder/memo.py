@@ -166,9 +166,11 @@ class SourceMemo:
         problems.items.extend(found.items)
         if signature and result is not None and not found.errors:
             encoded = self.encode(result)
+            digests = self.digest(self.decode(encoded)) if self.digest else ""
             self._kept[key] = _line([key, signature, digest if _racy(signature) else "", encoded,
-                                     [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items],
-                                     self.digest(self.decode(encoded)) if self.digest else ""])
+                                     [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items], digests])
+            if digests:  # what the next build will restore, digests kept: this build need not make them again
+                result = self.decode(encoded, digests)
         self._changed = True
         return result
 

@@ -9,7 +9,6 @@ With a cache folder, what each page file was read as is kept between builds (see
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
@@ -56,7 +55,7 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
     scope = repr((engine_digest(), yaml.__version__, str(problems.root), str(pages_dir),
                   sorted((name, repr(settings.get("template"))) for name, settings in config.sections.items()),
                   [(language.code, language.prefix) for language in config.languages]))
-    memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, dataclasses.asdict, _remembered,
+    memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, _fields, _remembered,
                       lambda page: instance_digest(page).hex() + instance_digest(listed(page)).hex())
     pages = []
     for path in list_files(pages_dir, problems):
@@ -76,9 +75,16 @@ def _read(data: bytes, path: Path, pages_dir: Path, config: Config, problems: Pr
     return read_page(data, path, address, config, problems) if address else None
 
 
+def _fields(page: Page) -> dict:
+    """Every field of ``page`` by name, for its memo entry: a page's fields hold only
+    text, numbers and lists and mappings of them, so no deep copy as
+    :func:`dataclasses.asdict` makes (a thousand pages on a clean build)."""
+    return {name: getattr(page, name) for name in page.__dataclass_fields__}
+
+
 def _remembered(fields: dict, digests: str = "") -> Page:
-    """A page as its memo entry keeps it (every field, as :func:`dataclasses.asdict`
-    wrote them: restored without a call to ``__init__``), with the digests of what it
+    """A page as its memo entry keeps it (every field, as :func:`_fields` wrote them:
+    restored without a call to ``__init__``), with the digests of what it
     was read as and of its listed copy."""
     page = object.__new__(Page)
     page.__dict__.update(fields)
