@@ -9,6 +9,7 @@ With a cache folder, what each page file was read as is kept between builds (see
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -57,20 +58,24 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
                   [(language.code, language.prefix) for language in config.languages]))
     memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, _fields, _remembered,
                       lambda page: instance_digest(page).hex() + instance_digest(listed(page)).hex())
+    files = list_files(pages_dir, problems)
+    # the address is made only when the file is read: a remembered page had a good one
+    readers = {path: functools.partial(_read, path=path, pages_dir=pages_dir, config=config)
+               for path in files if path.suffix == ".md"}
+    memo.read_ahead([(path, reader, None) for path, reader in readers.items()], problems)
     pages = []
-    for path in list_files(pages_dir, problems):
+    for path in files:
         if path.suffix != ".md":
             problems.warn(path, 0, "not a Markdown page; ignored", "page files end in .md")
             continue
-        # the address is made only when the file is read: a remembered page had a good one
-        page = memo.load(path, problems, lambda data, found: _read(data, path, pages_dir, config, found))
+        page = memo.load(path, problems, readers[path])
         if page and (drafts or not page.draft):
             pages.append(page)
     memo.save()
     return sorted(pages, key=lambda p: (p.section, p.order, p.title, p.url))
 
 
-def _read(data: bytes, path: Path, pages_dir: Path, config: Config, problems: Problems) -> Page | None:
+def _read(data: bytes, problems: Problems, path: Path, pages_dir: Path, config: Config) -> Page | None:
     address = _address(path, pages_dir, config, problems)
     return read_page(data, path, address, config, problems) if address else None
 
