@@ -233,8 +233,10 @@ def load_articles(seeds_dir: Path, sidecar_dir: Path, root: Path, problems: Prob
     memo = SourceMemo(cache_dir / "seeds.jsonl" if cache_dir else None, scope,
                       lambda article: base64.b64encode(pickle.dumps(article, 5)).decode(),
                       lambda text: pickle.loads(base64.b64decode(text)))
-    requests = [(path, _reader(path, sidecar_dir / f"{path.stem}.yaml", root, settings, rights), sidecar_dir / f"{path.stem}.yaml")
-                for path in list_files(seeds_dir, problems, recursive=False)]
+    requests = []
+    for path in list_files(seeds_dir, problems, recursive=False):
+        sidecar = sidecar_dir / f"{path.stem}.yaml"
+        requests.append((path, _reader(path, sidecar, root, settings, rights), sidecar))
     memo.read_ahead(requests, problems)
     articles = []
     for path, reader, sidecar in requests:
