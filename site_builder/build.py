@@ -390,11 +390,19 @@ def _unless_reused(planned: Planned, output: Output, shared: str, context: Templ
                    render: Callable[[Problems], tuple[str, list] | None]) -> Job | None:
     """Keep the published page when nothing its last render looked at has changed
     (None; the warnings its render gave are reported again); else the job that renders it."""
-    base = base_key(shared, planned.template, planned.item, context.instances)
     recorded = output.recorded(planned.output)
+    base = base_key(shared, planned.template, planned.item, context.instances) if recorded else ""
     if recorded and render_key(base, recorded[1], context) == recorded[0] \
             and output.reuse(planned.output, recorded[0], planned.source):
         problems.items.extend(Problem(*fields) for fields in recorded[2])
         return None
     path = output.claim(planned.output, planned.source)
-    return Job(planned.output, path, lambda used: render_key(base, used, context), render)
+    return Job(planned.output, path, functools.partial(_render_key, base, shared, planned, context), render)
+
+
+def _render_key(base: str, shared: str, planned: Planned, context: TemplateContext, used: list) -> str:
+    """A rendered page's reuse key. A page never rendered into this folder before (every
+    page of a clean build) has its ``base`` key made here, where it rendered: in a
+    worker, not one page after another before the workers start. Rendering fills only
+    fields that keys leave out (see :func:`.model.fill`), so it is the key made before."""
+    return render_key(base or base_key(shared, planned.template, planned.item, context.instances), used, context)

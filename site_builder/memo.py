@@ -18,6 +18,7 @@ one-page edit parses one page, not a thousand front-matter headers.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
@@ -31,6 +32,7 @@ import orjson
 
 from .errors import Problem, Problems
 from .inputs import read_bytes
+from .parallel import map_forked, worth_forking
 from .stamp import RACY_NS
 from .write import write_atomically
 
@@ -155,14 +157,16 @@ class SourceMemo:
     is read (and reported) again. ``scope`` names everything else the readings depend
     on (the engine's code, settings): a different scope starts afresh.
 
-    With ``digest``, an entry also keeps the digest of what it decodes to (``digest(decoded,
-    read)``, ``read`` being the reader's own result, for what the encoding leaves out), and
+    With ``digest``, an entry also keeps the digest of what it decodes to, and
     ``decode(encoded, digest)`` is handed it back: a build after a one-page edit then
-    digests one page for its reuse key, not a thousand (see :func:`.context.seal`).
+    digests one page for its reuse key, not a thousand (see :func:`.context.seal`). A
+    file just read is handed on as its entry will decode, digests made, with
+    ``decode(encoded, digest, read)``: ``read``, the reader's own result, gives what the
+    encoding leaves out (a page's body), so it is not read from the file once more.
     """
 
     def __init__(self, file: Path | None, scope: str, encode: Callable[[Any], Any], decode: Callable[..., Any],
-                 digest: Callable[[Any, Any], str] | None = None):
+                 digest: Callable[[Any], str] | None = None):
         self.file, self.scope, self.encode, self.decode, self.digest = file, scope, encode, decode, digest
         self.hits = 0  # files answered from the memo, for tests and benchmarks
         # path → [path, signature, digest, encoded result, problems], and the entry's line:
@@ -171,6 +175,7 @@ class SourceMemo:
         self._kept: dict[str, str] = {}  # the lines of the entries this build used or made
         self._lines = 0  # entry lines in the file, a later line of a path replacing an earlier one
         self._read_as: tuple[int, int] | None = None  # (inode, size) of the sound file read
+        self._ahead: dict[str, tuple[Any, list[Problem], str | None]] = {}  # see read_ahead
         try:
             self._read(file)
         except (OSError, ValueError, IndexError, TypeError):
@@ -199,9 +204,9 @@ class SourceMemo:
         ``companion`` is another file the reader reads (a seed's sidecar, which may be
         missing): the entry holds while it too is unchanged."""
         key = str(path)
-        signature = _signature(path)
-        if signature and companion is not None:
-            signature += _signature(companion) or [-1]
+        if key in self._ahead:
+            return self._read_before(key, problems)
+        signature = _signatures(path, companion)
         entry, line = self._stored.get(key, (None, ""))
         if signature and entry and entry[1] == signature and not entry[2]:
             return self._replay(entry, line, problems)
@@ -214,14 +219,50 @@ class SourceMemo:
                 entry = [key, signature, "", *entry[3:]]
                 line = _line(entry)
             return self._replay(entry, line, problems)
-        found = Problems(problems.root)
+        found = problems.apart()
         result = reader(data, found)
         problems.items.extend(found.items)
         if signature and result is not None and not found.errors:
             encoded = self.encode(result)
+            digests = self.digest(self.decode(encoded, "", result)) if self.digest else ""
             self._kept[key] = _line([key, signature, digest if _racy(signature) else "", encoded,
-                                     [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items],
-                                     self.digest(self.decode(encoded), result) if self.digest else ""])
+                                     [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in found.items], digests])
+            if digests:  # what the next build will restore, digests kept: this build need not make them again
+                result = self.decode(encoded, digests, result)
+        return result
+
+    def read_ahead(self, requests: list[tuple[Path, Callable[[bytes, Problems], Any], Path | None]],
+                   problems: Problems) -> None:
+        """Read the files of ``requests`` (path, reader, companion, as for :meth:`load`)
+        that the memo cannot answer for, over every core when there are many (every file,
+        on a clean build; see :func:`.parallel.map_forked`); :meth:`load` then hands out
+        what each was read as, with its problems, in the order it is asked. The readers
+        must not depend on one another, and what they return must pickle."""
+        unread = [request for request in requests if not self._answers(request[0], request[2])]
+        if worth_forking(len(unread)):
+            read = map_forked(functools.partial(self._read_apart, problems), unread)
+            self._ahead.update(zip([str(request[0]) for request in unread], read))
+
+    def _answers(self, path: Path, companion: Path | None) -> bool:
+        """Whether an entry was recorded for the file as it is now (its bytes may still be
+        compared, if it was recorded right after a change)."""
+        signature = _signatures(path, companion)
+        entry = self._stored.get(str(path))
+        return bool(signature and entry and entry[1] == signature)
+
+    def _read_apart(self, problems: Problems, request: tuple) -> tuple[Any, list[Problem], str | None]:
+        """:meth:`load` of one request with problems of its own: the result, the problems
+        and the memo line it made (None if not kept), for the process that asked."""
+        path, reader, companion = request
+        found = problems.apart()
+        result = self.load(path, found, reader, companion)
+        return result, found.items, self._kept.get(str(path))
+
+    def _read_before(self, key: str, problems: Problems) -> Any:
+        result, found, line = self._ahead.pop(key)
+        problems.items.extend(found)
+        if line is not None:
+            self._kept[key] = line
         return result
 
     def _replay(self, entry: list, line: str, problems: Problems) -> Any:
@@ -280,6 +321,14 @@ def _signature(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def _signatures(path: Path, companion: Path | None) -> list[int] | None:
+    """The signature of ``path``, and of its ``companion`` ([-1] while it is missing)."""
+    signature = _signature(path)
+    if signature and companion is not None:
+        signature += _signature(companion) or [-1]
+    return signature
 
 
 def _companion_bytes(companion: Path | None) -> bytes:

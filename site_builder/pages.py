@@ -9,7 +9,6 @@ With a cache folder, what each page file was read as is kept between builds (see
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from pathlib import Path
@@ -59,48 +58,49 @@ def load_pages(pages_dir: Path, config: Config, problems: Problems, drafts: bool
                   [(language.code, language.prefix) for language in config.languages]))
     memo = SourceMemo(cache_dir / "pages.jsonl" if cache_dir else None, scope, _encoded,
                       functools.partial(_remembered, problems.root),
-                      _digests)
+                      lambda page: instance_digest(page).hex() + instance_digest(listed(page)).hex())
+    files = list_files(pages_dir, problems)
+    # the address is made only when the file is read: a remembered page had a good one
+    readers = {path: functools.partial(_read, path=path, pages_dir=pages_dir, config=config)
+               for path in files if path.suffix == ".md"}
+    memo.read_ahead([(path, reader, None) for path, reader in readers.items()], problems)
     pages = []
-    for path in list_files(pages_dir, problems):
+    for path in files:
         if path.suffix != ".md":
             problems.warn(path, 0, "not a Markdown page; ignored", "page files end in .md")
             continue
-        # the address is made only when the file is read: a remembered page had a good one
-        page = memo.load(path, problems, lambda data, found: _read(data, path, pages_dir, config, found))
+        page = memo.load(path, problems, readers[path])
         if page and (drafts or not page.draft):
             pages.append(page)
     memo.save()
     return sorted(pages, key=lambda p: (p.section, p.order, p.title, p.url))
 
 
-def _read(data: bytes, path: Path, pages_dir: Path, config: Config, problems: Problems) -> Page | None:
+def _read(data: bytes, problems: Problems, path: Path, pages_dir: Path, config: Config) -> Page | None:
     address = _address(path, pages_dir, config, problems)
     return read_page(data, path, address, config, problems) if address else None
 
 
 def _encoded(page: Page) -> dict:
     """What the memo keeps of a page: every field but its body, which stays in its file
-    (a thousand bodies are most of the memo's bytes, and a one-page rebuild reads one)."""
-    fields = dataclasses.asdict(page)
-    del fields["body"]
-    return fields
+    (a thousand bodies are most of the memo's bytes, and a one-page rebuild reads one).
+    A page's fields hold only text, numbers and lists and mappings of them, so no deep
+    copy as :func:`dataclasses.asdict` makes (a thousand pages on a clean build)."""
+    return {name: getattr(page, name) for name in page.__dataclass_fields__ if name != "body"}
 
 
-def _digests(remembered: Page, read: Page) -> str:
-    """The digests of what a page will be remembered as and of its listed copy; its body
-    is the one just read (rather than read from its file once more)."""
-    object.__setattr__(remembered, "body", read.body)
-    return instance_digest(remembered).hex() + instance_digest(listed(remembered)).hex()
-
-
-def _remembered(root: Path, fields: dict, digests: str = "") -> Page:
+def _remembered(root: Path, fields: dict, digests: str = "", read: Page | None = None) -> Page:
     """A page as its memo entry keeps it (every field but the body, as :func:`_encoded`
     wrote them: restored without a call to ``__init__``), with the digests of what it
-    was read as and of its listed copy. Its body is read from its file when first used
-    (see :meth:`.model.Page.__getattr__`)."""
+    was read as and of its listed copy. Its body is the one of ``read``, the page just
+    read from its file, or else read from its file when first used (see
+    :meth:`.model.Page.__getattr__`)."""
     page = object.__new__(Page)
     page.__dict__.update(fields)
-    object.__setattr__(page, BODY_READER, functools.partial(page_body, root, fields["source"]))  # joined when read
+    if read is not None:
+        object.__setattr__(page, "body", read.body)
+    else:  # joined when read
+        object.__setattr__(page, BODY_READER, functools.partial(page_body, root, fields["source"]))
     if not digests:
         return page
     both = bytes.fromhex(digests)

@@ -10,24 +10,30 @@ either way: every page is rendered by the same function from the same inputs.
 
 :class:`Background` runs one function in a forked child while the build goes on (the
 charts and the Vega bundle, which vl-convert makes on one core while Python holds the
-lock it needs to run anything else).
+lock it needs to run anything else). :func:`map_forked` reads many input files the same
+way, a part in each core, before the render workers exist: on a clean build reading
+the pages' front matter would otherwise leave every core but one waiting.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from .errors import Problem, Problems
 from .write import Output, content_digest
 
-PARALLEL_MIN_JOBS = 200  # below this, forking workers costs more than it saves
-CHUNKS_PER_WORKER = 4    # a few chunks each, so one slow chunk does not hold up the rest
+PARALLEL_MIN_JOBS = 200  # below this, forking workers costs more than it saves (pages to render, files to read)
+SMALLEST_CHUNK = 16      # pages a worker takes at a time, at the end (a few hundredths of a second)
+
+
+T, R = TypeVar("T"), TypeVar("R")
 
 
 @dataclass
@@ -52,6 +58,34 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def worth_forking(count: int, workers: int | None = None) -> bool:
+    """Whether ``count`` pieces of work are enough to share among ``workers`` processes
+    (default: one per core)."""
+    return (worker_count() if workers is None else workers) >= 2 and count >= PARALLEL_MIN_JOBS
+
+
+def map_forked(function: Callable[[T], R], items: list[T]) -> list[R]:
+    """``[function(item) for item in items]``, in parts over every core when there are
+    many: forked children (see :class:`Background`) each do a part of the list while this
+    process does the first. Forked, so ``function`` may be a closure over anything; its
+    results come back pickled."""
+    workers = worker_count()
+    if not worth_forking(len(items), workers):
+        return [function(item) for item in items]
+    bounds = [len(items) * part // workers for part in range(workers + 1)]
+    gc.freeze()  # the children's collections leave alone what they inherit (see run_jobs)
+    try:
+        helpers = [Background(functools.partial(_map, function, items[start:end]))
+                   for start, end in zip(bounds[1:], bounds[2:])]
+    finally:
+        gc.unfreeze()
+    return _map(function, items[:bounds[1]]) + [result for helper in helpers for result in helper.result()]
+
+
+def _map(function: Callable[[T], R], items: list[T]) -> list[R]:
+    return [function(item) for item in items]
+
+
 def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, workers: int | None = None,
              inspect: Callable[[str], Any] | None = None) -> tuple[int, dict[str, Any]]:
     """Render and store every job, over several processes when there are many.
@@ -60,11 +94,10 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
     Problems are added to ``problems``."""
     global _inherited
     workers = worker_count() if workers is None else workers
-    if workers < 2 or len(jobs) < PARALLEL_MIN_JOBS:
+    if not worth_forking(len(jobs), workers):
         results = _run_chunk(range(len(jobs)), (jobs, output, root, inspect))
     else:
-        size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
-        chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        chunks = shrinking_chunks(len(jobs), workers)
         _inherited = (jobs, output, root, inspect)
         # Everything the workers inherit is left out of their garbage collections:
         # collecting would walk the whole site, and writing to each object's collector
@@ -85,6 +118,19 @@ def run_jobs(jobs: list[Job], output: Output, root: Path, problems: Problems, wo
             inspected[jobs[index].relative] = seen
             written += 1
     return written, inspected
+
+
+def shrinking_chunks(count: int, workers: int) -> list[range]:
+    """``range(count)`` cut into consecutive chunks for ``workers`` to take in turn: each
+    a share of what is left, down to :data:`SMALLEST_CHUNK`. Large chunks first keep the
+    traffic with the workers small; small ones last keep every worker busy to the end
+    (with equal chunks, one worker would still render a whole chunk while the others wait)."""
+    chunks, start = [], 0
+    while start < count:
+        size = max(SMALLEST_CHUNK, (count - start) // (2 * workers))
+        chunks.append(range(start, min(start + size, count)))
+        start += size
+    return chunks
 
 
 Result = tuple[int, list | None, list[Problem], Any]  # index, manifest entry, problems, inspection

@@ -216,6 +216,11 @@ def seed_options(config: Config, path: Path, problems: Problems) -> tuple[dict, 
     return load_settings(config.readers, path, problems), (mode, words)
 
 
+def _reader(path: Path, sidecar: Path, root: Path, settings: dict | None, rights: tuple[str, int]):
+    """What reads the seed at ``path`` from its bytes, for :class:`SourceMemo`."""
+    return lambda data, problems: load_article(path, sidecar, root, problems, settings, rights, data)
+
+
 def load_articles(seeds_dir: Path, sidecar_dir: Path, root: Path, problems: Problems,
                   settings: dict | None = None, rights: tuple[str, int] = ("full", EXCERPT_WORDS),
                   cache_dir: Path | None = None) -> list[Article]:
@@ -228,11 +233,14 @@ def load_articles(seeds_dir: Path, sidecar_dir: Path, root: Path, problems: Prob
     memo = SourceMemo(cache_dir / "seeds.jsonl" if cache_dir else None, scope,
                       lambda article: base64.b64encode(pickle.dumps(article, 5)).decode(),
                       lambda text: pickle.loads(base64.b64decode(text)))
-    articles = []
+    requests = []
     for path in list_files(seeds_dir, problems, recursive=False):
         sidecar = sidecar_dir / f"{path.stem}.yaml"
-        article = memo.load(path, problems, lambda data, found: load_article(path, sidecar, root, found, settings,
-                                                                             rights, data), companion=sidecar)
+        requests.append((path, _reader(path, sidecar, root, settings, rights), sidecar))
+    memo.read_ahead(requests, problems)
+    articles = []
+    for path, reader, sidecar in requests:
+        article = memo.load(path, problems, reader, companion=sidecar)
         if article:
             articles.append(article)
     memo.save()

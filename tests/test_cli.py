@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -36,6 +37,17 @@ def test_build_success_prints_one_summary_line(tmp_path):
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("built 7 pages") and "public" in lines[0]
     assert (root / "public/index.html").is_file()
+
+
+def test_the_program_ends_with_its_output_whole_in_a_pipe(tmp_path):
+    """The program leaves out Python's teardown at exit (see ``cli.run``): what it printed
+    into a pipe, block-buffered without PYTHONUNBUFFERED, must still arrive whole."""
+    root = make_site(tmp_path / "s", {"content/pages/index.md": page("Home", template="home"),
+                                      "content/pages/a.md": page("A", "See [this](/nowhere/).")})
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    result = subprocess.run([*CLI, "--root", str(root), "build"], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0 and result.stdout.startswith("built 8 pages") and result.stdout.endswith(" warnings\n")
+    assert "content/pages/a.md:5: warning: broken link '/nowhere/'" in result.stderr
 
 
 def test_content_error_exits_1_with_path_and_line_and_no_traceback(tmp_path):

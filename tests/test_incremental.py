@@ -131,6 +131,8 @@ def test_parallel_and_single_process_output_and_link_warnings_are_identical(tmp_
         outputs.append({k: v[0] for k, v in snapshot(root / "public").items()})
         warnings.append([str(w) for w in report.warnings])
         scans.append(report.link_scans)
+        # a page's reuse key is made where it rendered: the next build keeps every page
+        assert build(root, cache_dir=tmp_path / f"cache-{minimum}").reused == report.pages
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) > 30
     assert warnings[0] == warnings[1] and scans[0] == scans[1] > 30

@@ -6,6 +6,7 @@ cache makes, or with the exact messages; none of them depends on timing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -14,8 +15,11 @@ from conftest import MINIMAL_CONFIG, make_site, page, write_files
 
 from site_builder import memo as memo_stage
 from site_builder.build import build
+from site_builder.config import load_config
+from site_builder.context import instance_digest, listed
 from site_builder.errors import BuildError, Problems
 from site_builder.memo import SourceMemo
+from site_builder.pages import load_pages
 
 LINKED = {"content/pages/index.md": page("Home", template="home"), "content/pages/about.md": page("About"),
           "content/pages/sources.md": page("Sources")}
@@ -87,6 +91,18 @@ def test_a_settled_file_is_trusted_by_its_stat_and_an_edit_still_shows(tmp_path,
     source.write_text("again", "utf-8")
     os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert load() == "again" and len(calls) == 2
+
+
+def test_a_page_read_afresh_carries_the_digests_of_what_it_was_read_as(tmp_path):
+    """A page read from its file keeps the digests its memo entry records (the next build
+    restores them), so that this build does not digest it again: they must be its own."""
+    root = make_site(tmp_path / "site", {"content/pages/about.md": page("About", "Text.", tags="[a, b]", extra="{k: [1]}")})
+    problems = Problems(root)
+    pages = load_pages(root / "content/pages", load_config(root / "content/site.toml", problems), problems,
+                       cache_dir=tmp_path / "cache")
+    [read] = [p for p in pages if p.slug == "about"]
+    equal = dataclasses.replace(read)  # made by __init__: digested from its fields
+    assert (instance_digest(read), instance_digest(listed(read))) == (instance_digest(equal), instance_digest(listed(equal)))
 
 
 def test_cached_pages_build_what_an_empty_cache_builds_after_each_edit(tmp_path):
