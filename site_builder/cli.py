@@ -6,28 +6,12 @@ Exit codes: 0 success, 1 content errors (printed as ``path:line: message``), 2 u
 from __future__ import annotations
 
 import argparse
-import atexit
 import gc
-import os
 import sys
 import time
 from pathlib import Path
 
 from .errors import BuildError
-
-
-def run() -> None:
-    """The ``site-builder`` program (and ``python -m site_builder``): :func:`main`, then
-    the process ends as soon as its output is flushed and its exit handlers have run
-    (which end any background process a build no longer waits for). Python would
-    otherwise take every object of the build apart one by one first: 0.05 s after a
-    build of 1,000 pages, for memory the system takes back at once. A command that
-    fails with a bug still raises, and exits with its traceback as usual."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    atexit._run_exitfuncs()  # what a normal exit runs, short of freeing each object
-    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,8 +40,8 @@ def test_build_success_prints_one_summary_line(tmp_path):
 
 
 def test_the_program_ends_with_its_output_whole_in_a_pipe(tmp_path):
-    """The program leaves out Python's teardown at exit (see ``cli.run``): what it printed
-    into a pipe, block-buffered without PYTHONUNBUFFERED, must still arrive whole."""
+    """What the program printed into a pipe (block-buffered without PYTHONUNBUFFERED)
+    arrives whole: it ends with its objects frozen (see ``cli._build``), not cut short."""
     root = make_site(tmp_path / "s", {"content/pages/index.md": page("Home", template="home"),
                                       "content/pages/a.md": page("A", "See [this](/nowhere/).")})
     env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
