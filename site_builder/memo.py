@@ -247,7 +247,7 @@ class SourceMemo:
         """Whether an entry was recorded for the file as it is now (its bytes may still be
         compared, if it was recorded right after a change)."""
         signature = _signatures(path, companion)
-        entry = self._stored.get(str(path))
+        entry, _ = self._stored.get(str(path), (None, ""))
         return bool(signature and entry and entry[1] == signature)
 
     def _read_apart(self, problems: Problems, request: tuple) -> tuple[Any, list[Problem], str | None]:

@@ -71,7 +71,7 @@ def map_forked(function: Callable[[T], R], items: list[T]) -> list[R]:
     results come back pickled."""
     workers = worker_count()
     if not worth_forking(len(items), workers):
-        return [function(item) for item in items]
+        return _map(function, items)
     bounds = [len(items) * part // workers for part in range(workers + 1)]
     gc.freeze()  # the children's collections leave alone what they inherit (see run_jobs)
     try:

@@ -9,7 +9,7 @@ import orjson
 from conftest import make_site, page
 from fixtures_site import REPOST
 
-from site_builder import parallel
+from site_builder import memo, parallel
 from site_builder.build import build
 from site_builder.errors import Problems
 from site_builder.parallel import SMALLEST_CHUNK, map_forked, shrinking_chunks, worker_count
@@ -62,6 +62,23 @@ def test_pages_and_seeds_read_over_every_core_are_read_as_in_one_process(tmp_pat
     warnings = [w for w in results[0][1] if "topics/p" in w]
     assert [w.split(":")[0] for w in warnings] == ["content/pages/topics/p03.md", "content/pages/topics/p05.txt",
                                                     "content/pages/topics/p08.md", "content/pages/topics/p08.md"]
+
+
+def test_a_rebuild_reads_ahead_only_the_files_that_changed(tmp_path, monkeypatch):
+    """Files the memo answers for are not read again in forked children: after one page
+    changed, only that one is left to read, too few to fork for."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_JOBS", 2)
+    root = make_site(tmp_path / "site", PAGES)
+    build(root, cache_dir=tmp_path / "cache")
+    (root / "content/pages/topics/p04.md").write_text(page("P 4", "Changed.", order=4), "utf-8")
+    forked = []
+    monkeypatch.setattr(memo, "map_forked", lambda function, items: forked.append(len(items)) or map(function, items))
+    report = build(root, cache_dir=tmp_path / "cache")
+    assert forked == [] and report.reused == report.pages - 1
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_JOBS", 1)
+    (root / "content/pages/topics/p04.md").write_text(page("P 4", "Changed again.", order=4), "utf-8")
+    build(root, cache_dir=tmp_path / "cache")
+    assert forked == [1]  # the one changed page: the seeds' memo answered for every seed
 
 
 def test_problems_kept_apart_name_paths_as_the_build_does_and_stay_apart(tmp_path):
