@@ -63,6 +63,7 @@ def test_memo_repeats_a_broken_files_errors_until_it_is_fixed(tmp_path):
     assert "25,565" in (tmp_path / "out/topics/route/index.html").read_text("utf-8")
 
 
+@pytest.mark.slow  # renders charts and builds a dozen times: make test, not test-fast
 def test_memo_keeps_the_last_builds_chart_renders_until_the_chart_changes(tmp_path, chart_cache):
     files = {**chart_files(), "content/pages/topics/route.md": page("Route", "```chart crossings-bar\n```")}
     root = make_site(tmp_path / "site", files)
@@ -88,6 +89,7 @@ def _files(out: Path) -> dict[str, bytes]:
             if p.is_file() and "pagefind" not in p.parts}
 
 
+@pytest.mark.slow  # renders charts and builds a dozen times: make test, not test-fast
 def test_memo_keeps_each_charts_html_while_what_it_showed_is_unchanged(tmp_path):
     """A chart's HTML is rendered again exactly when a clean build would render it otherwise:
     after a change to the site's name (in its citation), to its template, or to its data."""
