@@ -176,6 +176,7 @@ class SourceMemo:
         self._lines = 0  # entry lines in the file, a later line of a path replacing an earlier one
         self._read_as: tuple[int, int] | None = None  # (inode, size) of the sound file read
         self._ahead: dict[str, tuple[Any, list[Problem], str | None]] = {}  # see read_ahead
+        self._statted: dict[str, list[int] | None] = {}  # signatures read_ahead took, for load to use once
         try:
             self._read(file)
         except (OSError, ValueError, IndexError, TypeError):
@@ -206,7 +207,7 @@ class SourceMemo:
         key = str(path)
         if key in self._ahead:
             return self._read_before(key, problems)
-        signature = _signatures(path, companion)
+        signature = self._statted.pop(key) if key in self._statted else _signatures(path, companion)
         entry, line = self._stored.get(key, (None, ""))
         if signature and entry and entry[1] == signature and not entry[2]:
             return self._replay(entry, line, problems)
@@ -246,7 +247,7 @@ class SourceMemo:
     def _answers(self, path: Path, companion: Path | None) -> bool:
         """Whether an entry was recorded for the file as it is now (its bytes may still be
         compared, if it was recorded right after a change)."""
-        signature = _signatures(path, companion)
+        signature = self._statted[str(path)] = _signatures(path, companion)  # load takes it (one stat a file)
         entry, _ = self._stored.get(str(path), (None, ""))
         return bool(signature and entry and entry[1] == signature)
 

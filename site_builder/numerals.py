@@ -157,4 +157,3 @@ def check_site(root: Path, templates: Path, site, problems: Problems, scans: Rec
     fields("content/site.toml", [site.config.title, site.config.description])
     for path in sorted(templates.glob("*.html")) if templates.is_dir() else []:
         check.template(path.read_text("utf-8", errors="replace"), problems.where(path))
-
